@@ -1,0 +1,48 @@
+"""The `cineatlas` command line: thin commands over the Python API."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cineatlas.cli import atlas, data
+from cineatlas.cli.output import errors
+from cineatlas.errors import AtlasError
+
+app = typer.Typer(
+    name="cineatlas",
+    help="An open atlas of cinema and audiovisual support across territories.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("import")(data.import_command)
+app.command("sources")(data.sources_command)
+app.command("quarantine")(data.quarantine_command)
+app.command("sql")(data.sql_command)
+app.command("importers")(data.importers_command)
+app.command("territories")(atlas.territories_command)
+app.command("demo")(atlas.demo_command)
+app.command("info")(atlas.info_command)
+
+
+def main() -> None:
+    """Entry point: runs the app, turning AtlasError into a one-line message and exit code 1."""
+    try:
+        app(standalone_mode=False)
+    except AtlasError as exc:
+        errors.print(f"[red]Error:[/red] {exc}", highlight=False)
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        errors.print("Aborted.")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

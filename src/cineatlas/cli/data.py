@@ -1,0 +1,148 @@
+"""Commands that load and inspect the store: import, sources, quarantine, sql, importers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cineatlas import importers
+from cineatlas.cli.options import DbOption, JsonOption
+from cineatlas.cli.output import Format, console, print_frame, print_json
+from cineatlas.errors import AtlasError
+from cineatlas.ingest import import_file
+from cineatlas.problems import ImportReport
+from cineatlas.query import read_only_query
+from cineatlas.store import Store
+
+
+def parse_options(pairs: list[str]) -> dict[str, str]:
+    """'key=value' pairs into a dict; a clear error for anything else."""
+    options = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise AtlasError(f"--option expects KEY=VALUE, got {pair!r} (e.g. --option delimiter=';').")
+        options[key.strip()] = "\t" if value in {"\\t", "tab"} and key.strip() == "delimiter" else value
+    return options
+
+
+def import_command(
+    source: Annotated[str, typer.Argument(help="Importer name: see `cineatlas importers`.")],
+    file: Annotated[Path, typer.Argument(help="The CSV or XLSX file to import.")],
+    db: DbOption = None,
+    json_output: JsonOption = False,
+    source_id: Annotated[str | None, typer.Option("--source-id", help=(
+        "Identity of the source; importing again under the same id replaces its rows. "
+        "Default: IMPORTER:file-name."))] = None,
+    option: Annotated[list[str], typer.Option("--option", "-o", help="Importer option KEY=VALUE (repeatable).")] = [],  # noqa: B006
+    mapping: Annotated[Path | None, typer.Option(help="Mapping file (generic importer).")] = None,
+    force: Annotated[bool, typer.Option(help="Import even if this exact file was already imported.")] = False,
+    fail_on_quarantine: Annotated[bool, typer.Option(help="Exit with code 3 if any row was quarantined.")] = False,
+) -> None:
+    """Import FILE with the SOURCE importer: every row is loaded or quarantined with reasons."""
+    options = parse_options(option)
+    if mapping is not None:
+        options["mapping"] = str(mapping)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed:,.0f} rows"), TimeElapsedColumn(),
+                  console=console, transient=True, disable=json_output) as progress:
+        task = progress.add_task(f"Importing {file.name}", total=None)
+        with Store(db) as store:
+            report = import_file(source, file, store=store, source_id=source_id, options=options,
+                                 force=force, progress=lambda n: progress.update(task, completed=n))
+    if json_output:
+        print_json(report.as_dict())
+    else:
+        render_report(report)
+    if fail_on_quarantine and report.rows_quarantined:
+        raise typer.Exit(3)
+
+
+def render_report(report: ImportReport) -> None:
+    status = {"loaded": "[green]loaded[/green]", "replaced": "[green]replaced the previous import[/green]",
+              "unchanged": "[yellow]unchanged (this exact file was already imported)[/yellow]"}
+    console.print(f"[bold]{report.file}[/bold] → source [cyan]{report.source_id}[/cyan]: {status[report.status]}")
+    counts = Table(show_header=False, box=None)
+    counts.add_row("rows read", f"{report.rows_read:,}")
+    counts.add_row("rows loaded", f"[green]{report.rows_loaded:,}[/green]")
+    counts.add_row("rows quarantined", f"[red]{report.rows_quarantined:,}[/red]" if report.rows_quarantined else "0")
+    for table, n in report.tables.items():
+        counts.add_row(f"  → {table}", f"{n:,}")
+    console.print(counts)
+    summary = report.summary()
+    if not summary:
+        console.print("[green]No problem found.[/green]")
+        return
+    problems = Table(title="Problems", header_style="bold")
+    for column in ("severity", "code", "field", "count", "example rows", "what to do"):
+        problems.add_column(column, overflow="fold")
+    for item in summary:
+        colour = "red" if item["severity"] == "error" else "yellow"
+        problems.add_row(f"[{colour}]{item['severity']}[/{colour}]", item["code"], item["field"] or "",
+                         f"{item['count']:,}", ", ".join(map(str, item["example_rows"])), item["hint"] or "")
+    console.print(problems)
+    if report.rows_quarantined:
+        console.print(f"See the rejected rows: [bold]cineatlas quarantine --source {report.source_id}[/bold]")
+
+
+def sources_command(db: DbOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """List the imported sources with their row counts."""
+    with Store(db, read_only=True) as store:
+        frame = store.frame(
+            "SELECT source_id, importer, file_name, rows_read, rows_loaded, rows_quarantined, "
+            "fictitious, imported_at, licence FROM sources ORDER BY source_id")
+    print_frame(frame, fmt, title="Sources")
+
+
+def quarantine_command(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show (0 = all).")] = 50,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Show quarantined rows with the reasons they were rejected."""
+    where, params = ("WHERE source_id = ?", [source]) if source else ("", [])
+    sql = (f"SELECT source_id, row_number, list_transform(CAST(reasons AS JSON[]), "
+           f"r -> (r->>'field') || ': ' || (r->>'message')) AS reasons, content "
+           f"FROM quarantine {where} ORDER BY source_id, row_number")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with Store(db, read_only=True) as store:
+        frame = store.frame(sql, params)
+        total = store.count("quarantine", "source_id = ?" if source else "TRUE", params)
+    if fmt is Format.table:
+        frame = frame.with_columns(frame["reasons"].list.join("\n"))
+    print_frame(frame, fmt, title=f"Quarantine ({total:,} rows)")
+
+
+def sql_command(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query (DuckDB dialect).")],
+    db: DbOption = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Run a read-only SQL query on the store."""
+    print_frame(read_only_query(query, db=db), fmt)
+
+
+def importers_command(json_output: JsonOption = False) -> None:
+    """List the importers, what they read and their options."""
+    rows = []
+    for name in importers.names():
+        cls = importers.get(name)
+        rows.append({"name": name, "title": cls.title, "description": cls.description,
+                     "publisher": cls.publisher, "licence": cls.licence, "url": cls.url,
+                     "options": cls.options_help})
+    if json_output:
+        print_json(rows)
+        return
+    table = Table(title="Importers", header_style="bold")
+    for column in ("name", "reads", "options"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(row["name"], f"{row['title']}\n[dim]{row['description']}[/dim]",
+                      "\n".join(f"{k}: {v}" for k, v in row["options"].items()))
+    console.print(table)

@@ -1,0 +1,163 @@
+"""The importer interface: every importer is one module with one `Importer` subclass.
+
+An importer turns raw batches of text cells into rows of the canonical tables:
+
+- `parse(raw, ctx)` returns typed columns (one row per input row, keyed by `_row`) and the
+  problems found; rows with an `error` problem are quarantined by the pipeline;
+- `emit(rows, ctx)` turns the good typed rows into frames for the store's tables.
+
+The pipeline (`cineatlas.ingest`) does the rest: reading, accounting, quarantine, privacy,
+provenance and the all-or-nothing transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import polars as pl
+
+from cineatlas.errors import AtlasError, FileError
+from cineatlas.parsing import map_unique
+from cineatlas.problems import Problem
+from cineatlas.reading import RawTable, open_table
+from cineatlas.text import name_key, short_hash
+
+if TYPE_CHECKING:
+    from cineatlas.store import Store
+    from cineatlas.territories.geocode import Geocoder
+
+
+@dataclass
+class ImportContext:
+    """What an importer may use while transforming: the source id, the store (read only),
+    the geocoder, the resolved column names and the options."""
+
+    source_id: str
+    store: Store
+    options: dict[str, Any]
+    columns: dict[str, str] = field(default_factory=dict)  # expected label -> frame column
+    fictitious: bool = False
+    _geocoder: Geocoder | None = None
+
+    @property
+    def geocoder(self) -> Geocoder:
+        if self._geocoder is None:
+            from cineatlas.territories.geocode import Geocoder
+
+            self._geocoder = Geocoder.from_store(self.store)
+        return self._geocoder
+
+    def column(self, label: str) -> str | None:
+        """The frame column holding `label`, or None when the file lacks it."""
+        return self.columns.get(label)
+
+    def entity_id(self, kind: str, keys: pl.Series) -> pl.Series:
+        """Deterministic ids '<source>/<kind>/<hash of key>' (null where the key is null/empty)."""
+        prefix = f"{self.source_id}/{kind}/"
+        return map_unique(keys, lambda k: prefix + short_hash(k) if k else None, pl.Utf8)
+
+
+class Importer:
+    """Base class of importers. Subclasses set the class attributes and implement
+    `parse` and `emit`; they are registered by name (see `cineatlas.importers`)."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str] = ""
+    publisher: ClassVar[str | None] = None
+    licence: ClassVar[str | None] = None
+    #: Where the publisher serves the file (used by `cineatlas demo --download`).
+    url: ClassVar[str | None] = None
+    #: Column labels the file must have (matched ignoring case, accents and punctuation).
+    required_columns: ClassVar[tuple[str, ...]] = ()
+    #: Column labels that may be present and are read when they are.
+    optional_columns: ClassVar[tuple[str, ...]] = ()
+    #: Column labels holding personal data: never stored anywhere, not even in quarantine.
+    private_columns: ClassVar[tuple[str, ...]] = ()
+    #: Options the importer understands, with their help text.
+    options_help: ClassVar[dict[str, str]] = {
+        "delimiter": "Column delimiter of a CSV file (detected when absent).",
+        "encoding": "Text encoding of a CSV file (detected when absent).",
+        "sheet": "Sheet of a spreadsheet file (the first when absent).",
+    }
+    #: The tables this importer writes, in insertion order.
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, **options: Any) -> None:
+        unknown = sorted(set(options) - set(self.options_help))
+        if unknown:
+            known = ", ".join(sorted(self.options_help)) or "none"
+            raise AtlasError(
+                f"The {self.name} importer has no option {', '.join(map(repr, unknown))}. "
+                f"Its options are: {known}."
+            )
+        self.options = options
+
+    # -- reading -----------------------------------------------------------------------
+
+    def open(self, path: Path) -> RawTable:
+        """Open the file as a raw table (override for formats other than CSV/XLSX)."""
+        return open_table(
+            path,
+            delimiter=self.options.get("delimiter"),
+            encoding=self.options.get("encoding"),
+            sheet=self.options.get("sheet"),
+        )
+
+    def resolve_columns(self, table: RawTable) -> tuple[dict[str, str], list[Problem]]:
+        """Match expected labels to the file's columns; raise FileError if a required one is
+        missing. Returns (label -> column, header problems)."""
+        by_key: dict[str, str] = {}
+        for column in table.columns:
+            by_key.setdefault(name_key(column), column)
+        found: dict[str, str] = {}
+        problems: list[Problem] = []
+        for label in (*self.required_columns, *self.optional_columns, *self.private_columns):
+            column = table.columns[table.columns.index(label)] if label in table.columns else by_key.get(name_key(label))
+            if column is not None:
+                found[label] = column
+                if column != label:
+                    problems.append(Problem(1, label, "incorrect-label", "warning",
+                                            f"Column '{column}' was read as '{label}'.", column))
+        missing = [label for label in self.required_columns if label not in found]
+        if missing:
+            raise FileError(
+                table.path,
+                f"lacks the column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
+                f"that the {self.name} importer needs (found: {', '.join(map(repr, table.labels[:30]))})",
+                self._missing_hint(table),
+                code="missing-column",
+            )
+        return found, problems
+
+    def _missing_hint(self, table: RawTable) -> str:
+        if len(table.columns) == 1 and table.delimiter:
+            return ("The header was read as a single column: the delimiter may not be the one "
+                    "detected; give it with --option delimiter=';' (or ',', tab, '|').")
+        return f"Check that this is a {self.title} file, or rename the columns."
+
+    # -- transforming ------------------------------------------------------------------
+
+    def begin(self, ctx: ImportContext) -> None:
+        """Called once before the first batch."""
+
+    def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+        raise NotImplementedError
+
+    def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        raise NotImplementedError
+
+    def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        """Called once after the last batch; may return more rows (e.g. aggregated entities)."""
+        return {}
+
+    # -- provenance --------------------------------------------------------------------
+
+    def source_title(self, path: Path) -> str:
+        return f"{self.title} — {path.name}"
+
+    def source_metadata(self, path: Path) -> dict[str, Any]:
+        return {"title": self.source_title(path), "publisher": self.publisher,
+                "licence": self.licence, "url": self.url}

@@ -1,0 +1,227 @@
+"""The import pipeline: file -> importer -> store, every row accounted for, all or nothing.
+
+    report = import_file("telefilm", "contributions.csv", db="atlas.duckdb")
+
+Importing the same file twice changes nothing (status 'unchanged'); importing a corrected
+file under the same source id replaces that source's rows. A bad row is quarantined with its
+reasons; a bad file raises FileError before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cineatlas.version import __version__
+from cineatlas.errors import AtlasError
+from cineatlas.importers import ImportContext, Importer, get
+from cineatlas.privacy import scrub, scrub_frame
+from cineatlas.problems import ERROR, ImportReport, Problem, problems_frame
+from cineatlas.reading import LINE, ROW, RawBatch, RawTable
+from cineatlas.reading.csvfile import delimiter_name
+from cineatlas.store import SOURCE_TABLES, Store
+from cineatlas.text import slug
+
+#: Called with the number of rows processed so far (for progress bars).
+Progress = Callable[[int], None]
+
+
+def default_source_id(importer: str, path: Path) -> str:
+    """'<importer>:<slug of the file name without extension>'."""
+    return f"{importer}:{slug(path.stem) or 'file'}"
+
+
+def canonical_options(options: Mapping[str, Any]) -> str:
+    return json.dumps(dict(options), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def import_file(
+    importer: str | Importer,
+    path: str | Path,
+    *,
+    store: Store | None = None,
+    db: str | Path | None = None,
+    source_id: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    fictitious: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file with the named importer. See the module docstring."""
+    path = Path(path)
+    options = dict(options or {})
+    if isinstance(importer, str):
+        importer = get(importer)(**options)
+    source_id = source_id or default_source_id(importer.name, path)
+    own_store = store is None
+    store = store or Store(db)
+    try:
+        table = importer.open(path)  # FileError for a bad file: nothing written yet
+        previous = store.source(source_id)
+        if (
+            not force
+            and previous is not None
+            and previous["sha256"] == table.sha256
+            and previous["options"] == canonical_options(options)
+            and previous["cineatlas_version"] == __version__
+        ):
+            return _unchanged(previous, importer.name, path)
+        columns, header_problems = importer.resolve_columns(table)
+        _ensure_reference_data(store)
+        ctx = ImportContext(source_id=source_id, store=store, options=options,
+                            columns=columns, fictitious=fictitious)
+        report = ImportReport(source_id=source_id, importer=importer.name, file=str(path),
+                              encoding=table.encoding, delimiter=delimiter_name(table.delimiter),
+                              sha256=table.sha256)
+        report.add(problems_frame([*table.notes, *header_problems]))
+        with store.transaction():
+            store.delete_source(source_id)
+            importer.begin(ctx)
+            for batch in table.batches():
+                _load_batch(store, importer, ctx, batch, report)
+                if progress:
+                    progress(report.rows_read)
+            write_frames(store, importer.finish(ctx), source_id, fictitious)
+            report.status = "replaced" if previous is not None else "loaded"
+            report.tables = _table_counts(store, source_id)
+            store.record_source(_source_record(importer, table, path, source_id, options,
+                                               fictitious, report))
+        return report
+    finally:
+        if own_store:
+            store.close()
+
+
+def _ensure_reference_data(store: Store) -> None:
+    from cineatlas.territories import ensure_territories
+
+    ensure_territories(store)
+
+
+def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: RawBatch,
+                report: ImportReport) -> None:
+    raw = batch.frame.drop([ctx.columns[c] for c in importer.private_columns if c in ctx.columns])
+    typed, problems = importer.parse(raw, ctx) if raw.height else (raw.select(ROW), problems_frame([]))
+    malformed = problems_frame([p for p, _, _ in batch.malformed])
+    problems = pl.concat([problems_frame(batch.notes), problems, malformed], how="vertical_relaxed")
+    report.add(problems)
+    bad_rows = problems.filter(pl.col("severity") == ERROR).get_column("row").unique()
+    good = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
+    report.rows_read += batch.rows
+    report.rows_loaded += good.height
+    report.rows_quarantined += batch.rows - good.height
+    if good.height:
+        write_frames(store, importer.emit(good, ctx), ctx.source_id, ctx.fictitious)
+    quarantine = _quarantine_rows(raw, problems, bad_rows, batch, ctx.source_id)
+    if quarantine.height:
+        store.insert("quarantine", quarantine)
+
+
+def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Series,
+                     batch: RawBatch, source_id: str) -> pl.DataFrame:
+    """One row per rejected input row: its original cells and every problem found in it."""
+    reasons = (
+        problems.filter(pl.col("row").is_in(bad_rows.implode()))
+        .group_by("row")
+        .agg(pl.struct("field", "code", "severity", "message", "value").alias("reasons"))
+        .select(pl.col("row"), pl.concat_str(
+            pl.lit("["), pl.col("reasons").list.eval(pl.element().struct.json_encode()).list.join(","),
+            pl.lit("]")).alias("reasons"))
+    )
+    cells = [c for c in raw.columns if c not in (ROW, LINE)]
+    content = raw.filter(pl.col(ROW).is_in(bad_rows.implode())).select(
+        pl.col(ROW).alias("row"), pl.col(LINE).alias("line_number"),
+        scrub(pl.struct(cells).struct.json_encode()).alias("content") if cells
+        else pl.lit("{}").alias("content"),
+    )
+    malformed = pl.DataFrame(
+        {"row": [p.row for p, _, _ in batch.malformed],
+         "line_number": [line for _, line, _ in batch.malformed],
+         "content": [c for _, _, c in batch.malformed]},
+        schema={"row": pl.Int64, "line_number": pl.Int64, "content": pl.Utf8},
+    ).with_columns(scrub(pl.col("content")))
+    rows = pl.concat([content, malformed])
+    return rows.join(reasons, on="row", how="left").select(
+        pl.lit(source_id).alias("source_id"), pl.col("row").alias("row_number"),
+        "line_number", "content", pl.col("reasons").fill_null("[]"),
+    ).unique(subset="row_number", keep="first")
+
+
+def write_frames(store: Store, frames: Mapping[str, pl.DataFrame] | Iterable[tuple[str, pl.DataFrame]],
+                 source_id: str, fictitious: bool) -> None:
+    """Insert frames into their tables with provenance columns, privacy scrubbed.
+
+    Entity tables (organisations, people, works, schemes...) are keyed by deterministic ids:
+    a row already inserted by an earlier batch is ignored.
+    """
+    items = frames.items() if isinstance(frames, Mapping) else frames
+    for table, frame in items:
+        if table not in SOURCE_TABLES:
+            raise AtlasError(f"Importers may not write to table {table!r}.")
+        if frame.height == 0:
+            continue
+        frame = scrub_frame(frame).with_columns(
+            pl.lit(source_id).alias("source_id"), pl.lit(fictitious).alias("fictitious"),
+        ) if table not in ("quarantine",) else frame
+        if table in ("territory_aliases", "territory_outlines"):
+            frame = frame.drop("fictitious")
+        store.insert(table, frame, ignore_duplicates=table in _ENTITY_TABLES)
+
+
+_ENTITY_TABLES = frozenset({"organisations", "people", "works", "schemes", "commissions",
+                            "commission_members", "territory_aliases"})
+
+
+def _table_counts(store: Store, source_id: str) -> dict[str, int]:
+    counts = {}
+    for table in SOURCE_TABLES:
+        n = store.count(table, "source_id = ?", [source_id])
+        if n:
+            counts[table] = n
+    return counts
+
+
+def _source_record(importer: Importer, table: RawTable, path: Path, source_id: str,
+                   options: Mapping[str, Any], fictitious: bool, report: ImportReport) -> dict[str, Any]:
+    meta = importer.source_metadata(path)
+    return {
+        "source_id": source_id,
+        "importer": importer.name,
+        "title": meta.get("title"),
+        "file_name": path.name,
+        "sha256": table.sha256,
+        "size_bytes": table.size,
+        "options": canonical_options(options),
+        "imported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        "cineatlas_version": __version__,
+        "encoding": table.encoding,
+        "delimiter": delimiter_name(table.delimiter),
+        "rows_read": report.rows_read,
+        "rows_loaded": report.rows_loaded,
+        "rows_quarantined": report.rows_quarantined,
+        "publisher": meta.get("publisher"),
+        "licence": meta.get("licence"),
+        "url": meta.get("url"),
+        "fictitious": fictitious,
+        "report": report.as_dict(with_problems=True),
+    }
+
+
+def _unchanged(previous: dict[str, Any], importer: str, path: Path) -> ImportReport:
+    stored = json.loads(previous["report"]) if previous.get("report") else {}
+    report = ImportReport(source_id=previous["source_id"], importer=importer, file=str(path),
+                          status="unchanged", rows_read=previous["rows_read"],
+                          rows_loaded=previous["rows_loaded"],
+                          rows_quarantined=previous["rows_quarantined"],
+                          encoding=previous["encoding"], delimiter=previous["delimiter"],
+                          sha256=previous["sha256"], tables=stored.get("tables", {}))
+    for item in stored.get("problems", []):
+        report.problems.append(Problem(**item))
+    for item in stored.get("problem_summary", []):
+        report.problem_counts[(item["code"], item["field"], item["severity"])] = item["count"]
+    return report

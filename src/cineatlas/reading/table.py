@@ -1,0 +1,133 @@
+"""Raw tables: a header and batches of text cells, each row numbered as a spreadsheet shows it.
+
+Readers never interpret values; importers do. A record whose number of cells differs from
+the header's is set aside as malformed (it will be quarantined, never dropped).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from cineatlas.problems import ERROR, Problem
+
+ROW = "_row"    # the line a record starts on (header = 1): what a spreadsheet shows
+LINE = "_line"  # the line it ends on (differs when a quoted cell spans lines)
+#: Cells longer than this are cut (with a problem) so one runaway quote cannot exhaust memory.
+MAX_CELL = 100_000
+
+
+@dataclass
+class RawBatch:
+    """Well-formed rows (`frame`: _row, _line and one Utf8 column per header column)
+    and malformed records (`malformed`: problems with their original content)."""
+
+    frame: pl.DataFrame
+    malformed: list[tuple[Problem, int | None, str]] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height + len(self.malformed)
+
+
+@dataclass
+class RawTable:
+    """A readable table: what is known of the file, its header, and a batch iterator."""
+
+    path: Path
+    sha256: str
+    size: int
+    encoding: str | None
+    delimiter: str | None
+    labels: list[str]            # header cells as written (trimmed)
+    columns: list[str]           # unique names used in frames (duplicates get ' (2)')
+    notes: list[Problem]         # file-level warnings
+    _batches: Iterator[RawBatch] | None = None
+
+    def batches(self) -> Iterator[RawBatch]:
+        if self._batches is None:
+            raise RuntimeError("batches() can be iterated once")
+        batches, self._batches = self._batches, None
+        return batches
+
+
+def unique_columns(labels: list[str]) -> tuple[list[str], list[Problem]]:
+    """Make header labels unique (empty labels become 'column N'), reporting duplicates."""
+    seen: dict[str, int] = {ROW: 1, LINE: 1}
+    columns, notes = [], []
+    for i, label in enumerate(labels, start=1):
+        name = label or f"column {i}"
+        if name in seen:
+            seen[name] += 1
+            notes.append(Problem(1, label, "duplicate-label", "warning",
+                                 f"Column {i} repeats the label '{label}'; it is read as '{name} ({seen[name]})'.",
+                                 label))
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        columns.append(name)
+    return columns, notes
+
+
+class BatchBuilder:
+    """Accumulates rows of cells into RawBatch objects of a given size."""
+
+    def __init__(self, columns: list[str], size: int) -> None:
+        self.columns = columns
+        self.size = size
+        self._reset()
+
+    def _reset(self) -> None:
+        self.cells: list[list[str | None]] = [[] for _ in self.columns]
+        self.rows: list[int] = []
+        self.lines: list[int | None] = []
+        self.malformed: list[tuple[Problem, int | None, str]] = []
+        self.notes: list[Problem] = []
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.malformed)
+
+    def add(self, row: int, line: int | None, cells: list[str]) -> None:
+        width = len(self.columns)
+        if len(cells) != width:
+            if not any(c.strip() for c in cells):
+                problem = Problem(row, None, "blank-row", ERROR, "The row has no value at all.", None)
+            else:
+                problem = Problem(
+                    row, None, "wrong-field-count", ERROR,
+                    f"Row {row} has {len(cells)} cells where the header has {width}: an unquoted "
+                    "delimiter, a stray quote or a cut line. Fix the row in the file.",
+                    None,
+                )
+            content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
+            self.malformed.append((problem, line, content))
+            return
+        if not any(c.strip() for c in cells):
+            content = json.dumps(dict(zip(self.columns, cells, strict=True)), ensure_ascii=False)
+            self.malformed.append(
+                (Problem(row, None, "blank-row", ERROR, "The row has no value at all.", None), line, content)
+            )
+            return
+        for i, cell in enumerate(cells):
+            if len(cell) > MAX_CELL:
+                self.notes.append(Problem(row, self.columns[i], "too-long", "warning",
+                                          f"The cell has {len(cell):,} characters; only the first "
+                                          f"{MAX_CELL:,} are kept.", cell[:80]))
+                cell = cell[:MAX_CELL]
+            self.cells[i].append(cell)
+        self.rows.append(row)
+        self.lines.append(line)
+
+    def flush(self) -> RawBatch:
+        data = {ROW: pl.Series(ROW, self.rows, dtype=pl.Int64),
+                LINE: pl.Series(LINE, self.lines, dtype=pl.Int64)}
+        for name, values in zip(self.columns, self.cells, strict=True):
+            data[name] = pl.Series(name, values, dtype=pl.Utf8)
+        batch = RawBatch(pl.DataFrame(data), self.malformed, self.notes)
+        self._reset()
+        return batch

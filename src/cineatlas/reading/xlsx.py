@@ -1,0 +1,96 @@
+"""Spreadsheet reading (XLSX, XLS, ODS) through calamine: the first (or a named) sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+
+from cineatlas.errors import FileError
+from cineatlas.reading.encoding import FileFacts, inspect_file
+from cineatlas.reading.table import BatchBuilder, RawBatch, RawTable, unique_columns
+
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV export would hold (dates in ISO 8601)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def open_spreadsheet(
+    path: Path, *, sheet: str | None = None, batch_size: int = 100_000, facts: FileFacts | None = None
+) -> RawTable:
+    """Open a sheet; its first non-empty row is the header. Rows keep their spreadsheet numbers."""
+    facts = facts or _facts(path)
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise FileError(path, f"has no sheet named {sheet!r} (sheets: {', '.join(names)})",
+                            "Give one of the sheet names with --option sheet=NAME.", code="unknown-sheet")
+        rows = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
+    except FileError:
+        raise
+    except Exception as exc:  # calamine raises its own types for corrupt files
+        raise FileError(path, f"cannot be read as a spreadsheet ({exc})",
+                        "Open it in a spreadsheet program and save it again as .xlsx or as CSV UTF-8.",
+                        code="bad-spreadsheet") from exc
+    texts = [[cell_text(v) for v in row] for row in rows]
+    header_index = next((i for i, r in enumerate(texts) if any(c.strip() for c in r)), None)
+    if header_index is None:
+        raise FileError(path, "has an empty sheet", "Put the header row and data in the first sheet.",
+                        code="empty-file")
+    header = texts[header_index]
+    while header and not header[-1].strip():
+        header.pop()
+    labels = [c.strip() for c in header]
+    columns, notes = unique_columns(labels)
+    return RawTable(
+        path=path, sha256=facts.sha256, size=facts.size, encoding=None, delimiter=None,
+        labels=labels, columns=columns, notes=notes,
+        _batches=_iter_batches(texts, header_index, columns, batch_size),
+    )
+
+
+def _facts(path: Path) -> FileFacts:
+    try:
+        return inspect_file(path)
+    except FileError as exc:
+        if exc.code == "binary-file":  # spreadsheets are binary: only the hash matters
+            import hashlib
+
+            data = path.read_bytes()
+            return FileFacts(hashlib.sha256(data).hexdigest(), len(data), "binary")
+        raise
+
+
+def _iter_batches(texts: list[list[str]], header_index: int, columns: list[str], size: int) -> Iterator[RawBatch]:
+    builder = BatchBuilder(columns, size)
+    width = len(columns)
+    for index in range(header_index + 1, len(texts)):
+        cells = texts[index]
+        if not any(c.strip() for c in cells):
+            continue
+        # Spreadsheets pad rows to the used area: trailing empty cells are not extra cells.
+        if len(cells) > width and not any(c.strip() for c in cells[width:]):
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        builder.add(index + 1, index + 1, cells)
+        if len(builder) >= size:
+            yield builder.flush()
+    if len(builder):
+        yield builder.flush()
