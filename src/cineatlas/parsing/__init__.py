@@ -29,6 +29,7 @@ class RowParser:
     def __init__(self, raw: pl.DataFrame) -> None:
         self.frame = raw
         self._exprs: list[pl.Expr] = []
+        self._stages: list[list[list[pl.Expr]]] = []
         self._checks: list[tuple[str, str, dict[str, Severity]]] = []
         self._extra: list[pl.DataFrame] = []
 
@@ -41,6 +42,7 @@ class RowParser:
     def add(self, name: str, column: str | None, parsed: Parsed) -> None:
         """Add a field computed from `column` (named in problems; None for derived fields)."""
         self._exprs.append(parsed.value.alias(name))
+        self._stages.append(parsed.stages)
         if parsed.severities:
             code_name = f"__code__{name}"
             self._exprs.append(parsed.code.alias(code_name))
@@ -57,7 +59,11 @@ class RowParser:
             self._extra.append(frame.select(list(PROBLEM_SCHEMA)).cast(PROBLEM_SCHEMA))
 
     def finish(self) -> tuple[pl.DataFrame, pl.DataFrame]:
-        evaluated = self.frame.select(pl.col(ROW), *self._exprs)
+        frame = self.frame
+        for depth in range(max((len(s) for s in self._stages), default=0)):
+            frame = frame.with_columns([e for stages in self._stages if depth < len(stages)
+                                        for e in stages[depth]])
+        evaluated = frame.select(pl.col(ROW), *self._exprs)
         problem_frames = list(self._extra)
         for name, column, severities in self._checks:
             code_col, raw_col = f"__code__{name}", f"__raw__{name}"

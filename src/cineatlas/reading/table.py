@@ -83,51 +83,58 @@ class BatchBuilder:
         self._reset()
 
     def _reset(self) -> None:
-        self.cells: list[list[str | None]] = [[] for _ in self.columns]
+        self.records: list[list[str]] = []
         self.rows: list[int] = []
         self.lines: list[int | None] = []
         self.malformed: list[tuple[Problem, int | None, str]] = []
-        self.notes: list[Problem] = []
 
     def __len__(self) -> int:
         return len(self.rows) + len(self.malformed)
 
     def add(self, row: int, line: int | None, cells: list[str]) -> None:
-        width = len(self.columns)
-        if len(cells) != width:
-            if not any(c.strip() for c in cells):
-                problem = Problem(row, None, "blank-row", ERROR, "The row has no value at all.", None)
-            else:
-                problem = Problem(
-                    row, None, "wrong-field-count", ERROR,
-                    f"Row {row} has {len(cells)} cells where the header has {width}: an unquoted "
-                    "delimiter, a stray quote or a cut line. Fix the row in the file.",
-                    None,
-                )
-            content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
-            self.malformed.append((problem, line, content))
+        if len(cells) == len(self.columns) and "".join(cells).strip():
+            self.records.append(cells)
+            self.rows.append(row)
+            self.lines.append(line)
             return
-        if not any(c.strip() for c in cells):
-            content = json.dumps(dict(zip(self.columns, cells, strict=True)), ensure_ascii=False)
-            self.malformed.append(
-                (Problem(row, None, "blank-row", ERROR, "The row has no value at all.", None), line, content)
+        if not "".join(cells).strip():
+            problem = Problem(row, None, "blank-row", ERROR, "The row has no value at all.", None)
+        else:
+            problem = Problem(
+                row, None, "wrong-field-count", ERROR,
+                f"Row {row} has {len(cells)} cells where the header has {len(self.columns)}: an "
+                "unquoted delimiter, a stray quote or a cut line. Fix the row in the file.",
+                None,
             )
-            return
-        for i, cell in enumerate(cells):
-            if len(cell) > MAX_CELL:
-                self.notes.append(Problem(row, self.columns[i], "too-long", "warning",
-                                          f"The cell has {len(cell):,} characters; only the first "
-                                          f"{MAX_CELL:,} are kept.", cell[:80]))
-                cell = cell[:MAX_CELL]
-            self.cells[i].append(cell)
-        self.rows.append(row)
-        self.lines.append(line)
+        content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
+        self.malformed.append((problem, line, content))
 
     def flush(self) -> RawBatch:
+        columns = list(zip(*self.records, strict=True)) if self.records else [() for _ in self.columns]
         data = {ROW: pl.Series(ROW, self.rows, dtype=pl.Int64),
                 LINE: pl.Series(LINE, self.lines, dtype=pl.Int64)}
-        for name, values in zip(self.columns, self.cells, strict=True):
+        for name, values in zip(self.columns, columns, strict=True):
             data[name] = pl.Series(name, values, dtype=pl.Utf8)
-        batch = RawBatch(pl.DataFrame(data), self.malformed, self.notes)
+        frame = pl.DataFrame(data)
+        notes = _cut_long_cells(frame, self.columns)
+        if notes:
+            frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))
+        batch = RawBatch(frame, self.malformed, notes)
         self._reset()
         return batch
+
+
+def _cut_long_cells(frame: pl.DataFrame, columns: list[str]) -> list[Problem]:
+    """Problems for cells longer than MAX_CELL (the caller cuts them)."""
+    long = frame.select(pl.any_horizontal(pl.col(columns).str.len_chars() > MAX_CELL)).to_series()
+    if not long.any():
+        return []
+    notes = []
+    for record in frame.filter(long).iter_rows(named=True):
+        for name in columns:
+            cell = record[name]
+            if cell is not None and len(cell) > MAX_CELL:
+                notes.append(Problem(record[ROW], name, "too-long", "warning",
+                                     f"The cell has {len(cell):,} characters; only the first "
+                                     f"{MAX_CELL:,} are kept.", cell[:80]))
+    return notes
