@@ -73,7 +73,6 @@ def import_file(
         ):
             return _unchanged(previous, importer.name, path)
         columns, header_problems = importer.resolve_columns(table)
-        _ensure_reference_data(store)
         ctx = ImportContext(source_id=source_id, store=store, options=options,
                             columns=columns, fictitious=fictitious)
         report = ImportReport(source_id=source_id, importer=importer.name, file=str(path),
@@ -126,7 +125,6 @@ def load_frames(
     rows = sum(f.height for f in frames.values())  # rows generated, all tables
     report = ImportReport(source_id=source_id, importer=importer, file=source_id, sha256=digest,
                           rows_read=rows, rows_loaded=rows)
-    _ensure_reference_data(store)
     with store.transaction():
         store.delete_source(source_id)
         write_frames(store, frames, source_id, fictitious)
@@ -150,12 +148,6 @@ def _frames_digest(frames: Mapping[str, pl.DataFrame]) -> str:
         digest.update(frames[name].hash_rows(seed=0, seed_1=1, seed_2=2, seed_3=3).sort().to_numpy().tobytes())
         digest.update(",".join(frames[name].columns).encode())
     return digest.hexdigest()
-
-
-def _ensure_reference_data(store: Store) -> None:
-    from cineatlas.territories import ensure_territories
-
-    ensure_territories(store)
 
 
 def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: RawBatch,

@@ -49,6 +49,10 @@ def problem_type(code: str, title: str, hint: str) -> ProblemType:
 # Problem types shared by every importer. Importers may declare their own.
 problem_type("wrong-field-count", "Wrong number of cells",
              "The row has more or fewer cells than the header: check for an unquoted delimiter or a cut line.")
+problem_type("unclosed-quote", "Quote never closed",
+             "A cell opens a quote that never closes; close it (or double it: \"\") so the next lines are rows again.")
+problem_type("rows-in-cell", "A cell seems to hold whole rows",
+             "A quoted cell spans several lines that look like rows: check for a stray quote.")
 problem_type("blank-row", "Blank row", "The row has no value at all; delete it from the file.")
 problem_type("required", "Missing required value", "Fill in this field; the row cannot be used without it.")
 problem_type("invalid-number", "Not a number", "Write digits with an optional decimal separator, e.g. 1234.56 or 1 234,56.")

@@ -43,9 +43,12 @@ class ImportContext:
 
     @property
     def geocoder(self) -> Geocoder:
+        """The geocoder, building the reference territories first if the store lacks them."""
         if self._geocoder is None:
+            from cineatlas.territories import ensure_territories
             from cineatlas.territories.geocode import Geocoder
 
+            ensure_territories(self.store)
             self._geocoder = Geocoder.from_store(self.store)
         return self._geocoder
 
@@ -122,21 +125,24 @@ class Importer:
                     problems.append(Problem(1, label, "incorrect-label", "warning",
                                             f"Column '{column}' was read as '{label}'.", column))
         missing = [label for label in self.required_columns if label not in found]
+        if missing and len(table.columns) == 1 and len(self.required_columns) > 1:
+            raise FileError(
+                table.path,
+                f"has a single column {table.labels[0][:120]!r}: its delimiter is not a comma, "
+                "semicolon, tab or pipe",
+                "Separate the columns with one of those, or give the delimiter with "
+                "--option delimiter=';'.",
+                code="unknown-delimiter",
+            )
         if missing:
             raise FileError(
                 table.path,
                 f"lacks the column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
                 f"that the {self.name} importer needs (found: {', '.join(map(repr, table.labels[:30]))})",
-                self._missing_hint(table),
+                f"Check that this is a {self.title} file, or rename the columns.",
                 code="missing-column",
             )
         return found, problems
-
-    def _missing_hint(self, table: RawTable) -> str:
-        if len(table.columns) == 1 and table.delimiter:
-            return ("The header was read as a single column: the delimiter may not be the one "
-                    "detected; give it with --option delimiter=';' (or ',', tab, '|').")
-        return f"Check that this is a {self.title} file, or rename the columns."
 
     # -- transforming ------------------------------------------------------------------
 

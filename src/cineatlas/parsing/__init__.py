@@ -108,5 +108,8 @@ def map_unique(series: pl.Series, fn: Callable[[Any], Any], return_dtype: pl.Dat
     out = series.replace_strict(mapping, default=None, return_dtype=return_dtype) if mapping else (
         pl.Series(series.name, [None] * len(series), dtype=return_dtype))
     if series.null_count():
-        out = out.fill_null(pl.lit(fn(None), dtype=return_dtype)) if fn(None) is not None else out
+        for_null = fn(None)
+        if for_null is not None:
+            out = pl.select(pl.when(series.is_null()).then(pl.lit(for_null, dtype=return_dtype))
+                            .otherwise(out)).to_series()
     return out.alias(series.name)

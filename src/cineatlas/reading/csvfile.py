@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from cineatlas.errors import FileError
-from cineatlas.problems import Problem
+from cineatlas.problems import ERROR, Problem
 from cineatlas.reading.encoding import FileFacts, inspect_file
-from cineatlas.reading.table import BatchBuilder, RawBatch, RawTable, unique_columns
+from cineatlas.reading.table import MAX_CELL, BatchBuilder, RawBatch, RawTable, unique_columns
 
 DELIMITERS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -94,18 +95,8 @@ def open_csv(
                             code="wrong-encoding") from exc
     sample = _header_lines(path, encoding)
     if delimiter is None:
-        delimiter = sniff_delimiter(sample)
-        if delimiter is None:
-            header = sample[0] if sample else ""
-            if len(sample) > 1 and not any(c in header for c in DELIMITERS):
-                raise FileError(
-                    path,
-                    f"has no recognisable delimiter (header: {header[:120]!r})",
-                    "Separate columns with a comma, semicolon, tab or pipe, or give the delimiter "
-                    "with --option delimiter=';'.",
-                    code="unknown-delimiter",
-                )
-            delimiter = ","  # a one-column file: the importer's header check decides
+        # None: one column (or no delimiter found); an importer needing more columns says so.
+        delimiter = sniff_delimiter(sample) or ","
     handle = path.open(encoding=encoding, errors="strict", newline="")
     reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     try:
@@ -120,7 +111,8 @@ def open_csv(
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=encoding, delimiter=delimiter,
         labels=labels, columns=columns, notes=notes,
-        _batches=_iter_batches(handle, reader, columns, batch_size, header_line=reader.line_num),
+        _batches=_iter_batches(handle, reader, columns, batch_size, header_line=reader.line_num,
+                               path=path, encoding=encoding, delimiter=delimiter),
     )
 
 
@@ -132,10 +124,14 @@ def _first_record(reader: csv.reader) -> list[str]:  # type: ignore[valid-type]
 
 
 def _iter_batches(
-    handle: io.TextIOBase, reader: csv.reader, columns: list[str], size: int, *, header_line: int  # type: ignore[valid-type]
+    handle: io.TextIOBase, reader: csv.reader, columns: list[str], size: int, *, header_line: int,  # type: ignore[valid-type]
+    path: Path, encoding: str, delimiter: str,
 ) -> Iterator[RawBatch]:
+    """Yield batches. The last record is held back: if it opens a quote that never closes, the
+    lines it swallowed are read again as rows of their own (a lost row is never acceptable)."""
     builder = BatchBuilder(columns, size)
     previous_end = header_line  # a row is numbered by the line it starts on (header: line 1)
+    pending: tuple[int, int, list[str]] | None = None
     try:
         while True:
             try:
@@ -148,10 +144,52 @@ def _iter_batches(
             previous_end = reader.line_num
             if not cells:  # an empty line: not a row
                 continue
-            builder.add(start, reader.line_num, cells)
-            if len(builder) >= size:
-                yield builder.flush()
+            if pending is not None:
+                builder.add(*pending)
+                if len(builder) >= size:
+                    yield builder.flush()
+            pending = (start, reader.line_num, cells)
+        if pending is not None:
+            start, end, cells = pending
+            if end > start and _opens_unclosed_quote(path, encoding, start, end):
+                _add_swallowed_lines(builder, path, encoding, delimiter, start, end)
+            else:
+                builder.add(*pending)
         if len(builder):
             yield builder.flush()
     finally:
         handle.close()
+
+
+def _raw_lines(path: Path, encoding: str, start: int, end: int) -> list[str]:
+    with path.open(encoding=encoding, newline="") as handle:
+        return [line for number, line in enumerate(handle, start=1) if start <= number <= end]
+
+
+def _opens_unclosed_quote(path: Path, encoding: str, start: int, end: int) -> bool:
+    return sum(line.count('"') for line in _raw_lines(path, encoding, start, end)) % 2 == 1
+
+
+def _add_swallowed_lines(builder: BatchBuilder, path: Path, encoding: str, delimiter: str,
+                         start: int, end: int) -> None:
+    """The record at `start` opens a quote never closed: quarantine it, and read each line it
+    swallowed as a row of its own."""
+    lines = _raw_lines(path, encoding, start, end)
+    builder.malformed.append((
+        Problem(start, None, "unclosed-quote", ERROR,
+                f"Row {start} opens a quote that is never closed: lines {start}–{end} were read "
+                "again one by one. Close the quote (or double it) in the file.", None),
+        start, json.dumps({"line": lines[0].rstrip("\r\n")[:MAX_CELL]}, ensure_ascii=False),
+    ))
+    for number, line in enumerate(lines[1:], start=start + 1):
+        if not line.strip():
+            continue
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter, strict=False), [])
+        if _opens_unclosed_quote_text(line) and number == end:
+            cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter,
+                                    quoting=csv.QUOTE_NONE), [])
+        builder.add(number, number, cells)
+
+
+def _opens_unclosed_quote_text(line: str) -> bool:
+    return line.count('"') % 2 == 1

@@ -12,6 +12,8 @@ from cineatlas.errors import FileError
 CHUNK = 1 << 20
 #: Bytes Windows-1252 leaves undefined: a file holding them is Latin-1, not CP1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+#: Whitespace, byte-order marks and UTF-16's NUL halves: a file of only these is empty.
+_BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ def inspect_file(path: Path) -> FileFacts:
     undefined_cp1252 = False
     size = 0
     first = b""
+    has_content = False
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -48,6 +51,7 @@ def inspect_file(path: Path) -> FileFacts:
             size += len(chunk)
             digest.update(chunk)
             has_nul = has_nul or b"\x00" in chunk
+            has_content = has_content or bool(chunk.strip(_BLANK_BYTES))
             if utf8_ok:
                 try:
                     decoder.decode(chunk)
@@ -60,7 +64,7 @@ def inspect_file(path: Path) -> FileFacts:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8_ok = False
-    if size == 0 or not first.strip(b" \t\r\n\xef\xbb\xbf"):
+    if not has_content:
         raise FileError(path, "is empty", "Export the table again with its header row and data.",
                         code="empty-file")
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

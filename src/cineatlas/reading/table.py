@@ -116,12 +116,29 @@ class BatchBuilder:
         for name, values in zip(self.columns, columns, strict=True):
             data[name] = pl.Series(name, values, dtype=pl.Utf8)
         frame = pl.DataFrame(data)
-        notes = _cut_long_cells(frame, self.columns)
+        notes = _rows_in_cells(frame, self.columns) + _cut_long_cells(frame, self.columns)
         if notes:
             frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))
         batch = RawBatch(frame, self.malformed, notes)
         self._reset()
         return batch
+
+
+def _rows_in_cells(frame: pl.DataFrame, columns: list[str]) -> list[Problem]:
+    """Warnings for multi-line cells whose lines look like rows (a stray pair of quotes)."""
+    spanning = frame.filter(pl.col(LINE) > pl.col(ROW))
+    notes = []
+    for record in spanning.iter_rows(named=True):
+        for name in columns:
+            cell = record[name] or ""
+            lines = cell.split("\n")[1:]
+            if len(columns) > 1 and any(
+                sum(line.count(d) for d in ",;\t|") >= len(columns) - 1 for line in lines
+            ):
+                notes.append(Problem(record[ROW], name, "rows-in-cell", "warning",
+                                     f"The cell spans lines {record[ROW]}–{record[LINE]} and holds "
+                                     "text that looks like rows: a stray quote?", cell[:80]))
+    return notes
 
 
 def _cut_long_cells(frame: pl.DataFrame, columns: list[str]) -> list[Problem]:
