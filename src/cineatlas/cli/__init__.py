@@ -30,19 +30,7 @@ app.command("info")(atlas.info_command)
 def main() -> None:
     """Entry point: runs the app, turning AtlasError into a one-line message and exit code 1."""
     try:
-        app(standalone_mode=False)
+        app()  # standalone: usage errors and typer.Exit become exit codes
     except AtlasError as exc:
         errors.print(f"[red]Error:[/red] {exc}", highlight=False)
         sys.exit(1)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        errors.print("Aborted.")
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

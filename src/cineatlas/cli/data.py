@@ -107,7 +107,7 @@ def quarantine_command(
     """Show quarantined rows with the reasons they were rejected."""
     where, params = ("WHERE source_id = ?", [source]) if source else ("", [])
     sql = (f"SELECT source_id, row_number, list_transform(CAST(reasons AS JSON[]), "
-           f"r -> (r->>'field') || ': ' || (r->>'message')) AS reasons, content "
+           f"lambda r: (r->>'field') || ': ' || (r->>'message')) AS reasons, content "
            f"FROM quarantine {where} ORDER BY source_id, row_number")
     if limit:
         sql += f" LIMIT {int(limit)}"
@@ -132,7 +132,12 @@ def importers_command(json_output: JsonOption = False) -> None:
     """List the importers, what they read and their options."""
     rows = []
     for name in importers.names():
-        cls = importers.get(name)
+        try:
+            cls = importers.get(name)
+        except AtlasError as exc:
+            rows.append({"name": name, "title": "(failed to load)", "description": str(exc),
+                         "publisher": None, "licence": None, "url": None, "options": {}})
+            continue
         rows.append({"name": name, "title": cls.title, "description": cls.description,
                      "publisher": cls.publisher, "licence": cls.licence, "url": cls.url,
                      "options": cls.options_help})

@@ -47,5 +47,11 @@ def get(name: str) -> type[Importer]:
             "See `cineatlas importers` for what each one reads."
         ) from None
     if isinstance(found, EntryPoint):
-        found = _registry[name] = found.load()
+        try:
+            found = _registry[name] = found.load()
+        except Exception as exc:  # a broken plugin must not take the others down
+            raise UnknownImporter(
+                f"The importer {name!r} is registered by {found.value!r} but failed to load: "
+                f"{exc}. Reinstall or remove the package that provides it."
+            ) from exc
     return found
