@@ -51,7 +51,8 @@ def demo_command(
     from cineatlas.cli.data import parse_options
     from cineatlas.demo import build_demo, render_summary
 
-    real_files = {k: Path(v) for k, v in parse_options(real).items()}
+    pairs = parse_options(real, flag="--with", example="telefilm=contributions.csv")
+    real_files = {k: Path(v) for k, v in pairs.items()}
     with _progress(disable=json_output) as progress:
         summary = build_demo(db, real_files=real_files, download=download, seed=seed, progress=progress)
     if json_output:

@@ -19,13 +19,14 @@ from cineatlas.query import read_only_query
 from cineatlas.store import Store
 
 
-def parse_options(pairs: list[str]) -> dict[str, str]:
-    """'key=value' pairs into a dict; a clear error for anything else."""
+def parse_options(pairs: list[str], *, flag: str = "--option",
+                  example: str = "delimiter=';'") -> dict[str, str]:
+    """'key=value' pairs into a dict; a clear error (naming `flag`) for anything else."""
     options = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise AtlasError(f"--option expects KEY=VALUE, got {pair!r} (e.g. --option delimiter=';').")
+            raise AtlasError(f"{flag} expects KEY=VALUE, got {pair!r} (e.g. {flag} {example}).")
         options[key.strip()] = "\t" if value in {"\\t", "tab"} and key.strip() == "delimiter" else value
     return options
 

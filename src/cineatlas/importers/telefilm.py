@@ -1,0 +1,595 @@
+"""Telefilm Canada: proactive disclosure of contributions (one row per funding decision).
+
+    cineatlas import telefilm telefilm-contributions-2009-2018.csv
+
+Columns: Period, Quarter, Recipient Name, City, Province, Country, Title, Language, Genre, Date,
+Final Value, Original Value, Type, Purpose, Comments. Each row becomes one `awards` row (CAD),
+linked to the beneficiary (`organisations`), the programme (`schemes`, one per Purpose), the
+work when the programme concerns one (`works`, one per folded title) and the funder, one
+`organisations` row 'Telefilm Canada'. The rules and their limits are in docs/importers/telefilm.md.
+
+Telefilm's vocabularies drift from year to year (genre labels, spellings of the aid type,
+truncated provinces and cities, French labels): every label is normalised through a key that
+ignores case, accents, punctuation and spacing, and what is not recognised loads with a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+import polars as pl
+
+from cineatlas.importers.base import ImportContext, Importer
+from cineatlas.parsing import Parsed, RowParser, map_unique, values
+from cineatlas.problems import WARNING, problem_type
+from cineatlas.reading import ROW
+from cineatlas.text import clean, fold, name_key
+
+FUNDER_NAME = "Telefilm Canada"
+CURRENCY = "CAD"
+
+problem_type("amount-not-published", "Amount not published",
+             "The cell is empty: the amount is stored as unknown (NULL). Fill it in if it is known.")
+problem_type("unknown-purpose", "Programme not recognised",
+             "The award is loaded without a stage. Add the programme to the telefilm importer's "
+             "stage table (docs/importers/telefilm.md) if it is legitimate.")
+problem_type("province-not-given", "Province not given",
+             "Telefilm writes 0 or nothing where the place is unknown; the award is loaded without "
+             "a place. Write the province or state (and the country outside Canada).")
+problem_type("territory-mismatch", "Province and country disagree",
+             "The province or state lies in another country than the one given; only the country "
+             "was kept. Correct one of the two.")
+problem_type("invalid-fiscal-period", "Not a fiscal period",
+             "Write the fiscal year as YYYY-YYYY (e.g. 2009-2010, from 1 April to 31 March); the "
+             "fiscal year was taken from the date instead.")
+problem_type("date-outside-period", "Date outside the fiscal period",
+             "The date does not fall between 1 April and 31 March of the fiscal period given; "
+             "both were loaded as published. Check the period or the date.")
+
+
+# -- vocabularies -------------------------------------------------------------------------
+
+#: Values that mean "not given" in any text column.
+NOT_GIVEN = frozenset({"", "0", "n a", "na", "none", "nil", "unknown", "inconnu", "s o",
+                       "sans objet", "not applicable", "non applicable"})
+
+#: Canadian provinces and territories: ISO 3166-2 code -> names and abbreviations (any case,
+#: accents or punctuation). A truncated spelling ('Newfoundland/Labrad.', 'North W. Territories')
+#: is matched word by word (see `canadian_province`).
+PROVINCES: dict[str, tuple[str, ...]] = {
+    "CA-NL": ("Newfoundland and Labrador", "Newfoundland/Labrador", "Newfoundland", "Labrador",
+              "Terre-Neuve-et-Labrador", "Terre-Neuve", "NL", "NF", "Nfld", "Nfld. & Labrador"),
+    "CA-PE": ("Prince Edward Island", "Île-du-Prince-Édouard", "PEI", "PE", "P.E.I."),
+    "CA-NS": ("Nova Scotia", "Nouvelle-Écosse", "NS", "N.S."),
+    "CA-NB": ("New Brunswick", "Nouveau-Brunswick", "NB", "N.B."),
+    "CA-QC": ("Quebec", "Québec", "Province de Québec", "QC", "Que", "PQ", "P.Q."),
+    "CA-ON": ("Ontario", "ON", "Ont"),
+    "CA-MB": ("Manitoba", "MB", "Man"),
+    "CA-SK": ("Saskatchewan", "SK", "Sask"),
+    "CA-AB": ("Alberta", "AB", "Alta"),
+    "CA-BC": ("British Columbia", "Colombie-Britannique", "BC", "B.C.", "C.-B."),
+    "CA-YT": ("Yukon", "Yukon Territory", "Territoire du Yukon", "YT", "YK"),
+    "CA-NT": ("Northwest Territories", "North West Territories", "Territoires du Nord-Ouest",
+              "NT", "NWT", "N.W.T.", "T.N.-O."),
+    "CA-NU": ("Nunavut", "NU"),
+}
+
+COUNTRIES: dict[str, str] = {
+    "canada": "CA", "ca": "CA", "can": "CA",
+    "united states": "US", "united states of america": "US", "usa": "US", "us": "US",
+    "u s a": "US", "u s": "US", "etats unis": "US", "etats unis d amerique": "US",
+}
+
+#: Aid types: stems of the published words (folded) -> canonical aid type.
+AID_STEMS: tuple[tuple[str, str], ...] = (
+    (r"\b(advanc|avanc|recoup|repay|rembours)", "repayable_advance"),
+    (r"\binvest", "investment"),
+    (r"\bcontrib", "contribution"),
+    (r"\b(grant|subvention|bourse)", "grant"),
+    (r"\b(loan|pret)\b", "loan"),
+    (r"\b(in kind|en nature)\b", "in_kind"),
+)
+#: Whole spellings tried by closeness when no stem matches (typos: 'Recoupabel Advence').
+AID_SPELLINGS: dict[str, str] = {
+    "recoupable advance": "repayable_advance", "repayable advance": "repayable_advance",
+    "advance": "repayable_advance", "avance remboursable": "repayable_advance",
+    "avance": "repayable_advance", "investment": "investment", "investissement": "investment",
+    "contribution": "contribution", "grant": "grant", "subvention": "grant", "loan": "loan",
+}
+_AID_SPLIT = re.compile(r"\s*(?:[,;/+&|]|\band\b|\bet\b)\s*")
+
+#: Programme (Purpose) -> stage: the first rule whose phrase occurs in the folded label wins.
+STAGE_RULES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("post production", "postproduction"), "post_production"),
+    (("international marketing", "international promotion", "promotion", "export",
+      "festival", "rayonnement", "mise en marche internationale"), "promotion"),
+    (("marketing", "distribution", "mise en marche", "commercialisation"), "distribution"),
+    (("development", "developpement"), "development"),
+    (("writing", "ecriture", "scenarisation", "screenwriting"), "writing"),
+    (("production", "micro budget", "mini treat", "treaty", "treaties", "traite", "coproduction",
+      "theatrical documentary", "documentaire", "talent to watch", "greenlight",
+      "first feature", "premier long"), "production"),
+)
+#: Programmes whose awards go to events and organisations (festivals, workshops), not works.
+EVENT_PHRASES = ("promotion", "festival", "rayonnement")
+#: Programmes of the Canada New Media Fund and other digital-media funds (games, web works).
+DIGITAL_PHRASES = ("new media", "nouveaux medias", "interactive", "digital", "numerique")
+#: Co-production programmes whose works may be films or television: format unknown.
+COPRODUCTION_PHRASES = ("mini treat", "treaty", "treaties", "traite")
+
+#: Genre labels (folded keys) -> (label stored in genre_detail, broad genre or None).
+GENRES: dict[str, tuple[str, str | None]] = {}
+for _label, _genre, _aliases in (
+    ("Drama", "fiction", ("drame",)),
+    ("Comedy", "fiction", ("comedie",)),
+    ("Documentary", "documentary", ("documentaire", "doc")),
+    ("Thriller", "fiction", ("suspense",)),
+    ("Historical Drama", "fiction", ("drame historique", "historical")),
+    ("Romantic Comedy", "fiction", ("comedie romantique",)),
+    ("Action/Adventure", "fiction", ("action", "adventure", "aventure", "action aventure")),
+    ("Horror", "fiction", ("horreur",)),
+    ("Science fiction/Fantasy/Tale", "fiction",
+     ("science fiction fantastique conte", "science fiction fantasy", "fantasy")),
+    ("Mystery/Crime/Police", "fiction", ("policier", "mystere crime policier", "crime")),
+    ("Musical", "fiction", ("comedie musicale", "film musical")),
+    ("Western", "fiction", ()),
+    ("Horror/Thriller", "fiction", ("horreur suspense",)),
+    ("Family", "fiction", ("famille", "familial")),
+    ("Children", None, ("jeunesse", "enfants", "enfance", "youth", "kids")),
+    ("Animation", "animation", ("film d animation",)),
+    ("Experimental", "experimental", ("experimental", "experimentation")),
+    ("Games", "other", ("game", "jeux", "jeu", "video game", "jeu video", "jeux video")),
+    ("Entertainment", "other", ("divertissement",)),
+    ("Edutainment", "other", ("ludo educatif", "ludoeducatif")),
+    ("Reference", "other", ()),
+    ("Other entertainment", "other", ("autre divertissement",)),
+):
+    for _key in (_label, *_aliases):
+        GENRES[name_key(_key)] = (_label, _genre)
+_GENRE_QUALIFIER = re.compile(r"\((film|feature|feature film|long metrage|movie|cinema)\)")
+
+#: Languages (folded keys) -> ISO 639 code (639-1 where one exists). 'und' (undetermined) for a
+#: generic "Indigenous language" that does not name the language; 'mul' for several languages.
+LANGUAGES: dict[str, str] = {
+    "english": "en", "anglais": "en", "en": "en", "eng": "en", "ang": "en",
+    "french": "fr", "francais": "fr", "fr": "fr", "fra": "fr", "fre": "fr",
+    "bilingual": "mul", "bilingue": "mul", "english french": "mul", "french english": "mul",
+    "anglais francais": "mul", "francais anglais": "mul", "multilingual": "mul",
+    "autochtone": "und", "autochtones": "und", "aboriginal": "und", "indigenous": "und",
+    "langue autochtone": "und", "langues autochtones": "und", "aboriginal language": "und",
+    "indigenous language": "und", "inuktitut": "iu", "cree": "cr", "cri": "cr", "ojibwe": "oj",
+    "ojibway": "oj", "ojibwa": "oj", "spanish": "es", "espagnol": "es", "italian": "it",
+    "italien": "it", "german": "de", "allemand": "de", "portuguese": "pt", "portugais": "pt",
+    "chinese": "zh", "mandarin": "zh", "chinois": "zh", "arabic": "ar", "arabe": "ar",
+    "punjabi": "pa", "hindi": "hi", "japanese": "ja", "japonais": "ja",
+}
+
+#: Organisation kinds, guessed conservatively from the name (see the docs).
+_ASSOCIATION = re.compile(
+    r"\b(association|associations|festival|society|foundation|fondation|cooperative|"
+    r"co operative|coop|guild|institute|institut|council|conseil|regroupement|collectif|"
+    r"collective|federation|academy|academie|cinematheque|coalition|club)\b")
+_COMPANY = re.compile(r"\b(inc|incorporated|incorporee|ltd|limited|ltee|limitee|corp|llc|lp|sec|"
+                      r"senc|sencrl|sarl|sas|gmbh|plc)\b|\b(productions|pictures|films|studios|"
+                      r"entertainment)$")
+_PERSON = re.compile(r"^[A-ZÀ-Ý][\w'’\-]+( [A-ZÀ-Ý][\w'’\-]+){0,2} ?, ?"
+                     r"[A-ZÀ-Ý][\w'’\-.]*( [A-ZÀ-Ý][\w'’\-.]*){0,2}$")
+_TRAILING_ARTICLE = re.compile(r"\s*\((les|le|la|l'|l’|the)\)\s*$", re.IGNORECASE)
+#: Titles written 'Con Artist, The' or 'Grizzlies (The) (aka ...)': the article is moved first.
+_TITLE_ARTICLE = re.compile(
+    r"^(?P<body>.+?)\s*(?:,\s*(?P<a1>the|a|an|le|la|les)|\((?P<a2>the|a|an|le|la|les|l'|l’)\))"
+    r"(?P<rest>\s*\(.*\))?\s*$", re.IGNORECASE)
+
+
+# -- normalisation functions (called once per distinct value) ----------------------------
+
+def is_given(text: str | None) -> bool:
+    return text is not None and name_key(text) not in NOT_GIVEN
+
+
+_PROVINCE_KEYS: dict[str, str] = {name_key(n): code for code, names in PROVINCES.items() for n in names}
+
+
+@lru_cache(maxsize=4096)
+def canadian_province(text: str) -> str | None:
+    """'Québec', 'QC', 'Newfoundland/Labrad.', 'North W. Territories' -> 'CA-QC', 'CA-NL', 'CA-NT'."""
+    key = name_key(text)
+    if key in _PROVINCE_KEYS:
+        return _PROVINCE_KEYS[key]
+    words = key.split()
+    if len(key) < 4 or not words:
+        return None
+    found = {code for full, code in _PROVINCE_KEYS.items()
+             if len(full.split()) == len(words) and len(full) > 3
+             and all(f.startswith(w) for w, f in zip(words, full.split(), strict=True))}
+    return found.pop() if len(found) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def aid_type(text: str) -> str | None:
+    """'Recoupable Advance' -> 'repayable_advance'; 'Investment, Recoupable Advance' -> 'mixed';
+    None when a part is not recognised."""
+    kinds = set()
+    for part in _AID_SPLIT.split(fold(text)):
+        key = name_key(part)
+        if not key:
+            continue
+        kind = next((k for stem, k in AID_STEMS if re.search(stem, key)), None)
+        if kind is None:
+            close = difflib.get_close_matches(key, list(AID_SPELLINGS), n=1, cutoff=0.8)
+            kind = AID_SPELLINGS[close[0]] if close else None
+        if kind is None:
+            return None
+        kinds.add(kind)
+    if not kinds:
+        return None
+    return kinds.pop() if len(kinds) == 1 else "mixed"
+
+
+def _has(key: str, phrases: tuple[str, ...]) -> bool:
+    padded = f" {key} "
+    return any(f" {p}" in padded for p in phrases)
+
+
+@lru_cache(maxsize=4096)
+def purpose_stage(text: str) -> str | None:
+    key = name_key(text)
+    return next((stage for phrases, stage in STAGE_RULES if _has(key, phrases)), None)
+
+
+@lru_cache(maxsize=4096)
+def purpose_format(text: str) -> str | None:
+    """The format of the works a programme supports: 'feature' for Telefilm's feature-film
+    programmes, 'digital' (game or web, decided by the genre) for digital-media funds, None for
+    event programmes, co-production mini-treaties and unknown programmes."""
+    key = name_key(text)
+    if purpose_stage(text) is None or _has(key, EVENT_PHRASES) or _has(key, COPRODUCTION_PHRASES):
+        return None
+    return "digital" if _has(key, DIGITAL_PHRASES) else "feature"
+
+
+@lru_cache(maxsize=4096)
+def purpose_concerns_work(text: str) -> bool:
+    """False for programmes that fund events and organisations (festivals, workshops)."""
+    return not _has(name_key(text), EVENT_PHRASES)
+
+
+def genre_key(text: str) -> str:
+    key = name_key(_GENRE_QUALIFIER.sub(" ", fold(text)))
+    key = re.sub(r"\bsci ?fi\b", "science fiction", key)
+    return " ".join(w for w in key.split() if w not in ("and", "et"))
+
+
+@lru_cache(maxsize=4096)
+def genre_detail(text: str) -> str | None:
+    """'Drama (Film)' -> 'Drama'; 'Sci.fi./Fantasy/Tale' -> 'Science fiction/Fantasy/Tale';
+    'N/A' -> None; an unknown label is kept as published (whitespace collapsed)."""
+    if not is_given(text):
+        return None
+    known = GENRES.get(genre_key(text))
+    return known[0] if known else clean(text)
+
+
+@lru_cache(maxsize=4096)
+def genre_known(text: str) -> bool:
+    return not is_given(text) or genre_key(text) in GENRES
+
+
+@lru_cache(maxsize=4096)
+def language_code(text: str) -> str | None:
+    return LANGUAGES.get(name_key(text).replace(" language", "")) or LANGUAGES.get(name_key(text))
+
+
+@lru_cache(maxsize=65536)
+def organisation_kind(name: str) -> str | None:
+    """company / association / individual, or None when the name does not say."""
+    bare = _TRAILING_ARTICLE.sub("", name).strip(" .,;)")
+    key = name_key(fold(bare).replace(".", ""))
+    if _ASSOCIATION.search(key):
+        return "association"
+    if _COMPANY.search(key):
+        return "company"
+    if _PERSON.match(clean(bare) or "") and not re.search(r"\d", bare):
+        return "individual"
+    return None
+
+
+@lru_cache(maxsize=65536)
+def title_key(title: str) -> str:
+    """A matching key for a title: 'Con Artist, The' and 'The Con Artist' -> 'the con artist'."""
+    m = _TITLE_ARTICLE.match(title.strip())
+    if m:
+        article = (m["a1"] or m["a2"]).lower().replace("’", "'")
+        sep = "" if article.endswith("'") else " "
+        title = f"{article}{sep}{m['body']}{m['rest'] or ''}"
+    return name_key(title)
+
+
+_SAINT = re.compile(r"\b(St|Ste)[-. ]+", re.IGNORECASE)
+_CITY_PREFIX = re.compile(r"^(town|city|village|municipality|township) of |^(ville|municipalite|"
+                          r"village|canton|paroisse) (de |d'|du )?", re.IGNORECASE)
+
+
+def city_variants(city: str) -> list[str]:
+    """Spellings to try for a published city: as published, 'St-' expanded, 'Town Of' removed."""
+    base = clean(city) or ""
+    expanded = _SAINT.sub(lambda m: "Saint-" if m[1].lower() == "st" else "Sainte-", base)
+    variants = [base, expanded, _CITY_PREFIX.sub("", base), _CITY_PREFIX.sub("", expanded)]
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+# -- the importer -------------------------------------------------------------------------
+
+def _series(raw: pl.DataFrame, column: str | None) -> pl.Series:
+    if column is None or column not in raw.columns:
+        return pl.Series([None] * raw.height, dtype=pl.Utf8)
+    return raw.get_column(column)
+
+
+def _lookup(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType, name: str) -> pl.Series:
+    """fn over the distinct non-null values, None for null cells."""
+    return map_unique(series, lambda v: None if v is None else fn(v), dtype).alias(name)
+
+
+class TelefilmImporter(Importer):
+    name = "telefilm"
+    title = "Telefilm Canada contributions"
+    description = ("Telefilm Canada's proactive disclosure of contributions: one row per funding "
+                   "decision (development, production, marketing, promotion), amounts in CAD.")
+    publisher = "Telefilm Canada"
+    licence = "Open Government Licence – Canada"
+    #: The dataset's page on the Open Government Portal (search for "Telefilm Canada contributions";
+    #: the CSV resources are listed there).
+    url = "https://open.canada.ca/data/en/dataset?q=%22Telefilm+Canada+contributions%22"
+    required_columns = ("Recipient Name", "Title", "Final Value", "Type", "Purpose")
+    optional_columns = ("Period", "Quarter", "City", "Province", "Country", "Language", "Genre",
+                        "Date", "Original Value")
+    #: Contract-amendment notes: free text, not needed, never read nor stored.
+    private_columns = ("Comments",)
+    tables = ("organisations", "schemes", "works", "awards")
+
+    # -- parse -------------------------------------------------------------------------
+
+    def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+        col = ctx.column
+        frame = raw.with_columns(self._lookups(raw, ctx))
+        p = RowParser(frame)
+        beneficiary = values.text(p.raw(col("Recipient Name")), required=True)
+        p.add("beneficiary", col("Recipient Name"), beneficiary)
+        p.add("project_title", col("Title"), values.text(p.raw(col("Title"))))
+        date = values.date(p.raw(col("Date")), earliest=1960)
+        p.add("decision_date", col("Date"), date)
+        self._add_period(p, col("Period"), date.value)
+        self._add_amounts(p, col("Final Value"), col("Original Value"))
+        self._add_vocabularies(p, ctx)
+        self._add_place(p, ctx)
+        for name in ("beneficiary_key", "title_key", "purpose_key", "purpose", "format_hint",
+                     "concerns_work", "city", "org_kind"):
+            p.add_value(name, pl.col(f"__{name}"))
+        return p.finish()
+
+    def _lookups(self, raw: pl.DataFrame, ctx: ImportContext) -> list[pl.Series]:
+        """Per-distinct-value normalisations, as helper columns named '__<field>'."""
+        def s(label: str) -> pl.Series:
+            return _series(raw, ctx.column(label))
+
+        recipient, purpose, genre, language = (s("Recipient Name"), s("Purpose"), s("Genre"),
+                                               s("Language"))
+        title = s("Title")
+        purpose_clean = _lookup(purpose, clean, pl.Utf8, "__purpose")
+        return [
+            _lookup(recipient, lambda v: name_key(v) or None, pl.Utf8, "__beneficiary_key"),
+            _lookup(recipient, organisation_kind, pl.Utf8, "__org_kind"),
+            _lookup(title, lambda v: title_key(v) or None, pl.Utf8, "__title_key"),
+            purpose_clean,
+            _lookup(purpose, lambda v: name_key(v) or None, pl.Utf8, "__purpose_key"),
+            _lookup(purpose, purpose_stage, pl.Utf8, "__stage"),
+            _lookup(purpose, purpose_format, pl.Utf8, "__format_hint"),
+            _lookup(purpose, purpose_concerns_work, pl.Boolean, "__concerns_work"),
+            _lookup(s("Type"), aid_type, pl.Utf8, "__aid_type"),
+            _lookup(genre, genre_detail, pl.Utf8, "__genre_detail"),
+            _lookup(genre, genre_known, pl.Boolean, "__genre_known"),
+            _lookup(language, language_code, pl.Utf8, "__language"),
+            _lookup(language, lambda v: not is_given(v) or language_code(v) is not None,
+                    pl.Boolean, "__language_known"),
+            _lookup(s("City"), lambda v: clean(v) if is_given(v) else None, pl.Utf8, "__city"),
+            *self._place_lookups(raw, ctx),
+        ]
+
+    def _add_period(self, p: RowParser, period_col: str | None, date: pl.Expr) -> None:
+        period = values.text(p.raw(period_col))
+        text = period.value
+        first = text.str.extract(r"^(\d{4})\s*[-–/]\s*\d{2,4}$", 1).cast(pl.Int32, strict=False)
+        second = text.str.extract(r"^\d{4}\s*[-–/]\s*(\d{2,4})$", 1)
+        follows = (pl.when(second.str.len_chars() == 2)
+                   .then(second.cast(pl.Int32, strict=False) == (first + 1) % 100)
+                   .otherwise(second.cast(pl.Int32, strict=False) == first + 1))
+        valid = first.is_not_null() & follows.fill_null(False)
+        from_date = date.dt.year().cast(pl.Int32) - (date.dt.month() < 4).cast(pl.Int32)
+        start = pl.date(first, 4, 1)
+        outside = valid & date.is_not_null() & ~date.is_between(start, pl.date(first + 1, 3, 31))
+        code = (pl.when(text.is_not_null() & ~valid).then(pl.lit("invalid-fiscal-period"))
+                .when(outside).then(pl.lit("date-outside-period")))
+        p.add("fiscal_period", period_col, Parsed(text, code, {"invalid-fiscal-period": WARNING,
+                                                               "date-outside-period": WARNING},
+                                                  period.stages))
+        p.add_value("fiscal_year", pl.when(valid).then(first).otherwise(from_date))
+
+    def _add_amounts(self, p: RowParser, final_col: str | None, original_col: str | None) -> None:
+        final = values.money(p.raw(final_col), decimal=".", zero_is_unknown=True)
+        absent = values.blank(p.raw(final_col))
+        code = pl.when(absent).then(pl.lit("amount-not-published")).otherwise(final.code)
+        p.add("amount_minor", final_col, Parsed(final.value, code, {
+            **final.severities, "amount-not-published": WARNING}, final.stages))
+        # The original value is secondary: a bad one does not make the award meaningless.
+        original = values.money(p.raw(original_col), decimal=".", zero_is_unknown=True,
+                                invalid=WARNING)
+        p.add("original_amount_minor", original_col, original)
+
+    def _add_vocabularies(self, p: RowParser, ctx: ImportContext) -> None:
+        col = ctx.column
+        type_text = values.text(p.raw(col("Type")))
+        p.add("aid_type_raw", col("Type"), type_text)
+        unknown_type = type_text.value.is_not_null() & pl.col("__aid_type").is_null()
+        p.add("aid_type", col("Type"), self._flagged(pl.col("__aid_type"), unknown_type, "unknown-value"))
+        purpose = pl.col("__purpose")
+        p.add("stage", col("Purpose"), self._flagged(
+            pl.col("__stage"), purpose.is_not_null() & pl.col("__stage").is_null(), "unknown-purpose"))
+        p.add("genre_detail", col("Genre"), self._flagged(
+            pl.col("__genre_detail"), ~pl.col("__genre_known").fill_null(True), "unknown-value"))
+        p.add("language", col("Language"), self._flagged(
+            pl.col("__language"), ~pl.col("__language_known").fill_null(True), "unknown-value"))
+        genre = pl.col("__genre_detail").replace_strict(
+            dict(GENRES.values()), default=None, return_dtype=pl.Utf8)
+        documentary_programme = pl.col("__purpose_key").str.contains(r"\b(documentary|documentaire)\b")
+        p.add_value("genre", pl.when(genre.is_not_null()).then(genre)
+                    .when(documentary_programme.fill_null(False)).then(pl.lit("documentary")))
+        p.add_value("format", self._format_expr())
+
+    @staticmethod
+    def _format_expr() -> pl.Expr:
+        hint, detail = pl.col("__format_hint"), pl.col("__genre_detail")
+        return (pl.when(hint.is_null()).then(pl.lit(None, dtype=pl.Utf8))
+                .when(detail == "Games").then(pl.lit("game"))
+                .when(hint == "digital").then(pl.lit("web"))
+                .otherwise(hint))
+
+    @staticmethod
+    def _flagged(value: pl.Expr, bad: pl.Expr, code: str) -> Parsed:
+        return Parsed(value, pl.when(bad.fill_null(False)).then(pl.lit(code)), {code: WARNING})
+
+    # -- places ------------------------------------------------------------------------
+
+    def _place_lookups(self, raw: pl.DataFrame, ctx: ImportContext) -> list[pl.Series]:
+        """Province/country/city -> (territory id, country code, problem code), once per distinct
+        combination of the three cells."""
+        province = _series(raw, ctx.column("Province"))
+        country = _series(raw, ctx.column("Country"))
+        city = _series(raw, ctx.column("City"))
+        combo = pl.select(pl.concat_str([province.fill_null(""), country.fill_null(""),
+                                         city.fill_null("")], separator="\x1f")).to_series()
+        resolved = {key: self._resolve_place(ctx, *key.split("\x1f")) for key in combo.unique()}
+        parts = {name: {k: v[i] for k, v in resolved.items()}
+                 for i, name in enumerate(("territory", "country", "province_code", "city_code"))}
+        return [combo.replace_strict(mapping, default=None, return_dtype=pl.Utf8).alias(f"__{name}")
+                for name, mapping in parts.items()]
+
+    def _resolve_place(self, ctx: ImportContext, province: str, country: str,
+                       city: str) -> tuple[str | None, str | None, str | None, str | None]:
+        """(territory id, country code, Province problem code, City problem code)."""
+        geocoder = ctx.geocoder
+        country_code = None
+        if is_given(country):
+            country_code = COUNTRIES.get(name_key(country)) or _country_of(geocoder.province(country))
+        area = None
+        if is_given(province):
+            area = canadian_province(province) or geocoder.province(province)
+        area_country = _country_of(area)
+        province_code = None
+        if is_given(province) and area is None:
+            province_code = "unknown-territory"
+        elif area_country and country_code and area_country != country_code:
+            province_code, area = "territory-mismatch", None
+        elif area is None and country_code in (None, "CA", "US"):
+            province_code = "province-not-given"
+        country_code = country_code or area_country
+        if area is None:
+            return country_code, country_code, province_code, None
+        if area_country != "CA" or not is_given(city) or "-" not in area:
+            return area, country_code, province_code, None
+        municipality = next((m for v in city_variants(city)
+                             if (m := geocoder.city(v, country="CA", within=area))), None)
+        if municipality:
+            return municipality, country_code, province_code, None
+        city_code = "unknown-territory" if area in self._municipal_provinces(ctx) else None
+        return area, country_code, province_code, city_code
+
+    def _municipal_provinces(self, ctx: ImportContext) -> set[str]:
+        """Provinces for which the reference territories hold municipalities."""
+        cached = getattr(self, "_municipal", None)
+        if cached is None or cached[0] != ctx.source_id:
+            rows = ctx.store.frame(
+                "SELECT DISTINCT substr(territory_id, 1, 5) AS p FROM territories "
+                "WHERE level = 'municipality' AND country_code = 'CA'")
+            cached = (ctx.source_id, set(rows["p"].to_list()))
+            self._municipal = cached
+        return cached[1]
+
+    def _add_place(self, p: RowParser, ctx: ImportContext) -> None:
+        col = ctx.column
+        p.add("beneficiary_territory_id", col("Province"),
+              Parsed(pl.col("__territory"), pl.col("__province_code"),
+                     {"unknown-territory": WARNING, "province-not-given": WARNING,
+                      "territory-mismatch": WARNING}))
+        p.add_value("beneficiary_country_code", pl.col("__country"))
+        # A city not found where the reference territories list municipalities: a City problem.
+        p.add("__city_check", col("City"), Parsed(pl.lit(None), pl.col("__city_code"),
+                                                  {"unknown-territory": WARNING}))
+
+    # -- emit --------------------------------------------------------------------------
+
+    def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        rows = rows.sort(ROW)
+        funder_id = ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
+        org_id = ctx.entity_id("org", rows["beneficiary_key"])
+        scheme_id = ctx.entity_id("scheme", rows["purpose_key"])
+        work_keys = rows.select(pl.when(pl.col("concerns_work").fill_null(True))
+                                .then(pl.col("title_key"))).to_series()
+        rows = rows.with_columns(org_id.alias("beneficiary_id"), scheme_id.alias("scheme_id"),
+                                 ctx.entity_id("work", work_keys).alias("work_id"),
+                                 pl.lit(funder_id).alias("funder_id"))
+        return {
+            "organisations": self._organisations(rows, funder_id),
+            "schemes": self._schemes(rows, funder_id),
+            "works": self._works(rows),
+            "awards": self._awards(rows, ctx),
+        }
+
+    @staticmethod
+    def _organisations(rows: pl.DataFrame, funder_id: str) -> pl.DataFrame:
+        funder = pl.DataFrame({
+            "organisation_id": [funder_id], "name": [FUNDER_NAME], "name_key": [name_key(FUNDER_NAME)],
+            "kind": ["public_body"], "is_funder": [True], "territory_id": ["CA"],
+            "country_code": ["CA"], "city": [None],
+        }, schema_overrides={"city": pl.Utf8})
+        beneficiaries = rows.filter(pl.col("beneficiary_id").is_not_null()).select(
+            pl.col("beneficiary_id").alias("organisation_id"), pl.col("beneficiary").alias("name"),
+            pl.col("beneficiary_key").alias("name_key"), pl.col("org_kind").alias("kind"),
+            pl.lit(False).alias("is_funder"), pl.col("beneficiary_territory_id").alias("territory_id"),
+            pl.col("beneficiary_country_code").alias("country_code"), "city",
+        )
+        return pl.concat([funder, beneficiaries], how="vertical_relaxed").unique(
+            "organisation_id", keep="first", maintain_order=True)
+
+    @staticmethod
+    def _schemes(rows: pl.DataFrame, funder_id: str) -> pl.DataFrame:
+        return rows.filter(pl.col("scheme_id").is_not_null()).select(
+            "scheme_id", pl.lit(funder_id).alias("funder_id"), pl.col("purpose").alias("name"),
+            pl.col("purpose_key").alias("name_key"), "stage", pl.lit("national").alias("level"),
+        ).unique("scheme_id", keep="first", maintain_order=True)
+
+    @staticmethod
+    def _works(rows: pl.DataFrame) -> pl.DataFrame:
+        return rows.filter(pl.col("work_id").is_not_null()).select(
+            "work_id", pl.col("project_title").alias("title"), "title_key", "language", "format",
+            "genre",
+        ).unique("work_id", keep="first", maintain_order=True)
+
+    @staticmethod
+    def _awards(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        return rows.select(
+            (pl.lit(ctx.source_id + "/") + pl.col(ROW).cast(pl.Utf8)).alias("award_id"),
+            pl.col(ROW).alias("row_number"), "funder_id", "scheme_id", "beneficiary_id", "work_id",
+            "project_title", "decision_date", "fiscal_year", "fiscal_period", "amount_minor",
+            pl.lit(CURRENCY).alias("currency"), "original_amount_minor", "aid_type", "aid_type_raw",
+            "stage", "format", "genre", "genre_detail", "language", "beneficiary_territory_id",
+            "beneficiary_country_code",
+        )
+
+
+def _country_of(territory_id: str | None) -> str | None:
+    return territory_id.split("-")[0] if territory_id else None

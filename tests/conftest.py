@@ -1,0 +1,69 @@
+"""Shared fixtures: the real public files beside the project, and a store holding the
+reference territories, built once per test session and copied by the tests that need it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cineatlas import Store
+
+SHARED_DATA = Path(__file__).parents[1] / "../shared/data"
+CANADA_OUTLINES = "geo/canada-provinces.geojson"
+
+
+def find_shared_data(relpath: str) -> Path:
+    """Path of a real public file in ../shared/data. Missing: the test fails when CI=true
+    (CI always has the files), and is skipped elsewhere."""
+    path = (SHARED_DATA / relpath).resolve()
+    if not path.is_file():
+        message = f"{relpath} is missing from {SHARED_DATA.resolve()} (the real public data files)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Callable[[str], Path]:
+    """The `find_shared_data` helper, as a fixture."""
+    return find_shared_data
+
+
+@pytest.fixture(scope="session")
+def territory_cache(request: pytest.FixtureRequest,
+                    tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cache directory for derived outlines, kept between test runs in pytest's cache
+    (a fresh folder when the cache plugin is off)."""
+    cache = getattr(request.config, "cache", None)
+    if cache is None:
+        return tmp_path_factory.mktemp("cineatlas-cache")
+    return Path(cache.mkdir("cineatlas-cache"))
+
+
+@pytest.fixture(scope="session")
+def territories_store(tmp_path_factory: pytest.TempPathFactory,
+                      territory_cache: Path) -> Path:
+    """Path of a store file holding the reference territories (France and Canada, with
+    Canada's outlines when the shared file is there). Copy it before writing to it."""
+    path = tmp_path_factory.mktemp("territories") / "atlas.duckdb"
+    outlines = (SHARED_DATA / CANADA_OUTLINES).resolve()
+    with pytest.MonkeyPatch.context() as patch, Store(path) as store:
+        patch.setenv("CINEATLAS_CACHE", str(territory_cache))
+        from cineatlas.territories import ensure_territories
+
+        ensure_territories(store, canada_outlines=outlines if outlines.is_file() else None)
+    return path
+
+
+@pytest.fixture
+def store(territories_store: Path, tmp_path: Path) -> Iterator[Store]:
+    """A writable copy of the reference-territories store."""
+    copy = tmp_path / "atlas.duckdb"
+    shutil.copy(territories_store, copy)
+    with Store(copy) as opened:
+        yield opened
