@@ -135,8 +135,13 @@ def test_quebec_awards_resolve_to_an_administrative_region(real, rows) -> None:
     assert resolved / quebec >= 0.99
     montreal = store.scalar("SELECT territory_id FROM territories WHERE level = 'municipality' "
                             "AND name_key = 'montreal' AND territory_id LIKE 'CA-QC-M%'")
-    assert store.count("awards", "beneficiary_territory_id = ?", [montreal]) == sum(
-        1 for r in rows if r["Province"] == "Quebec" and r["City"] in ("Montreal", "Montréal"))
+    # Outremont, Verdun and Saint-Laurent were merged into the city of Montréal in 2002 and
+    # are its boroughs today: awards published under those names are Montréal's.
+    # In this file: 2,441 'Montreal' + 53 'Outremont' + 6 'Verdun' + 2 'Saint-Laurent' = 2,502.
+    montreal_names = {"Montreal", "Montréal", "Outremont", "Verdun", "Saint-Laurent"}
+    expected = sum(1 for r in rows if r["Province"] == "Quebec" and r["City"].strip() in montreal_names)
+    assert expected == 2502
+    assert store.count("awards", "beneficiary_territory_id = ?", [montreal]) == expected
 
 
 def test_vocabularies_are_normalised_across_years(real, rows) -> None:

@@ -32,5 +32,5 @@ def main() -> None:
     try:
         app()  # standalone: usage errors and typer.Exit become exit codes
     except AtlasError as exc:
-        errors.print(f"[red]Error:[/red] {exc}", highlight=False)
+        errors.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True, markup=True)
         sys.exit(1)

@@ -1,0 +1,59 @@
+"""A cut: which territories, years and awards an indicator is computed on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cineatlas.errors import AtlasError
+
+#: Territory levels an indicator can be computed at.
+LEVELS = ("country", "region", "department", "commune", "province", "qc_region",
+          "municipality", "metropolis")
+#: Coverage below this share (of rows or of money) flags a result as not conclusive.
+DEFAULT_MIN_COVERAGE = 0.7
+
+
+class CutError(AtlasError):
+    """A cut that cannot be computed (unknown level, empty year range, ...)."""
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Where and on what an indicator is computed.
+
+    `level` is the territory level of the result rows; `territories` restricts them to some
+    territory ids (at that level). `years` is an inclusive (first, last) range; `by_year`
+    gives one row per year instead of one for the whole range. The other filters keep
+    awards (or conventions) whose field is one of the values given.
+    """
+
+    level: str = "region"
+    territories: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    by_year: bool = False
+    funders: tuple[str, ...] = ()
+    schemes: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ()
+    formats: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()
+    axes: tuple[str, ...] = ()
+    basis: str | None = None
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+
+    def __post_init__(self) -> None:
+        if self.level not in LEVELS:
+            raise CutError(f"Unknown territory level {self.level!r}. Use one of: {', '.join(LEVELS)}.")
+        if self.years is not None and self.years[0] > self.years[1]:
+            raise CutError(f"The year range {self.years[0]}–{self.years[1]} is empty: give the first year first.")
+        if not 0 <= self.min_coverage <= 1:
+            raise CutError(f"min_coverage must be between 0 and 1, not {self.min_coverage}.")
+        if self.basis not in (None, "committed", "actual"):
+            raise CutError(f"basis must be 'committed' or 'actual', not {self.basis!r}.")
+
+    @property
+    def period(self) -> str | None:
+        """The year range as a label ('2019-2024'), None when all years are taken."""
+        if self.years is None:
+            return None
+        first, last = self.years
+        return str(first) if first == last else f"{first}-{last}"

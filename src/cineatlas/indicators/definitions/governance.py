@@ -1,0 +1,1 @@
+"""Indicator declarations (see catalogue.THEMES)."""

@@ -1,0 +1,150 @@
+"""What an indicator's compute function receives: its subject rows, cut and keyed.
+
+`Query.base` holds the subject's rows in the cut, each with `unit_id` (the territory at the
+cut's level it falls in), `year` and, for money subjects, `amount` (integer minor units) and
+`currency`. `Query.covered` keeps the rows whose needed fields are known. Indicators group
+by `Query.keys` (unit, then year when the cut is by year, then currency for money).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import ibis
+import ibis.expr.types as ir
+
+from cineatlas.indicators.registry import Indicator
+from cineatlas.indicators.cut import Cut
+from cineatlas.indicators.engine import Engine
+
+#: Subjects whose rows carry money (and so a currency key).
+MONEY_SUBJECTS = {"awards": "amount_minor", "conventions": "region_amount_minor"}
+
+
+class Query:
+    """The rows an indicator works on, for one engine and one cut."""
+
+    def __init__(self, engine: Engine, indicator: Indicator, cut: Cut) -> None:
+        self.engine = engine
+        self.indicator = indicator
+        self.cut = cut
+
+    # -- keys -------------------------------------------------------------------------------
+    @property
+    def money(self) -> bool:
+        return self.indicator.subject in MONEY_SUBJECTS
+
+    @property
+    def keys(self) -> list[str]:
+        keys = ["unit_id"]
+        if self.cut.by_year:
+            keys.append("year")
+        if self.money:
+            keys.append("currency")
+        return keys
+
+    # -- tables -----------------------------------------------------------------------------
+    def table(self, name: str) -> ir.Table:
+        return self.engine.table(name)
+
+    @cached_property
+    def units(self) -> ir.Table:
+        """Territories at the cut's level (restricted to the cut's territories)."""
+        t = self.table("territories")
+        units = t.filter(t.level == self.cut.level)
+        if self.cut.territories:
+            units = units.filter(units.territory_id.isin(self.cut.territories))
+        return units.rename(unit_id="territory_id")
+
+    def at_level(self, level: str | None = None) -> ir.Table:
+        """(territory_id, unit_id): each territory and its ancestor at `level` (cut's level by default)."""
+        c = self.engine.closure_table
+        c = c.filter(c.ancestor_level == (level or self.cut.level))
+        if self.cut.territories and level is None:
+            c = c.filter(c.ancestor_id.isin(self.cut.territories))
+        return c.select("territory_id", unit_id=c.ancestor_id)
+
+    def place(self, rows: ir.Table, territory_column: str) -> ir.Table:
+        """`rows` with `unit_id`, the territory at the cut's level of `territory_column`;
+        rows outside every unit of the cut are dropped."""
+        levels = self.at_level()
+        return rows.inner_join(levels, rows[territory_column] == levels.territory_id).drop("territory_id")
+
+    def years(self, rows: ir.Table) -> ir.Table:
+        if self.cut.years is None:
+            return rows
+        first, last = self.cut.years
+        return rows.filter(rows.year.between(first, last))
+
+    # -- subjects ---------------------------------------------------------------------------
+    @cached_property
+    def base(self) -> ir.Table:
+        """The subject's rows in the cut, placed in their unit."""
+        return getattr(self, f"_{self.indicator.subject}")()
+
+    @cached_property
+    def covered(self) -> ir.Table:
+        """`base` rows whose needed fields are all known."""
+        rows = self.base
+        for name in self.indicator.needs:
+            rows = rows.filter(rows[name].notnull())
+        return rows
+
+    def _filter(self, rows: ir.Table, column: str, values: tuple[str, ...]) -> ir.Table:
+        return rows.filter(rows[column].isin(values)) if values else rows
+
+    def _awards(self) -> ir.Table:
+        a = self.table("awards")
+        a = a.mutate(year=ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32")),
+                     amount=a.amount_minor)
+        a = self.years(a)
+        for column, values in (("funder_id", self.cut.funders), ("scheme_id", self.cut.schemes),
+                               ("stage", self.cut.stages), ("format", self.cut.formats),
+                               ("genre", self.cut.genres)):
+            a = self._filter(a, column, values)
+        return self.place(a, "beneficiary_territory_id")
+
+    def _conventions(self) -> ir.Table:
+        c = self.table("conventions")
+        c = self.years(c.mutate(amount=c.region_amount_minor))
+        c = self._filter(c, "axis", self.cut.axes)
+        if self.cut.basis:
+            c = c.filter(c.basis == self.cut.basis)
+        return self.place(c, "region_id")
+
+    def _funder_territory(self, rows: ir.Table) -> ir.Table:
+        o = self.table("organisations").select("organisation_id", funder_territory_id="territory_id")
+        rows = rows.left_join(o, rows.funder_id == o.organisation_id).drop("organisation_id")
+        return self.place(rows, "funder_territory_id")
+
+    def _commissions(self) -> ir.Table:
+        c = self.table("commissions").drop("source_id", "fictitious")
+        m = self.table("commission_members").drop("source_id", "fictitious")
+        rows = m.inner_join(c, "commission_id")
+        rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id", self.cut.schemes)
+        return self._funder_territory(self.years(rows))
+
+    def _applications(self) -> ir.Table:
+        rows = self.table("application_stats")
+        rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id", self.cut.schemes)
+        return self._funder_territory(self.years(rows))
+
+    def _venues(self) -> ir.Table:
+        return self.place(self.table("venues"), "territory_id")
+
+    def _festivals(self) -> ir.Table:
+        return self.place(self.table("festivals"), "territory_id")
+
+    # -- helpers for compute functions ------------------------------------------------------
+    def per_population(self, grouped: ir.Table, scale: float = 1.0) -> ir.Table:
+        """`grouped` (keys + numerator) with denominator = the unit's population and
+        value = numerator / population × scale; units of unknown population get NULL."""
+        units = self.units.select("unit_id", denominator=self.units.population.cast("float64"))
+        out = grouped.inner_join(units, "unit_id")
+        value = ibis.ifelse(out.denominator > 0, out.numerator * scale / out.denominator, ibis.null())
+        return out.mutate(value=value.cast("float64"))
+
+    def share(self, grouped: ir.Table) -> ir.Table:
+        """`grouped` (keys + numerator + denominator) with value = numerator / denominator."""
+        value = ibis.ifelse(grouped.denominator != 0, grouped.numerator / grouped.denominator, ibis.null())
+        return grouped.mutate(value=value.cast("float64"))
