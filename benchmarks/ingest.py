@@ -1,15 +1,22 @@
 """Ingest benchmark: cineatlas' SCDL importer against plain DuckDB `read_csv`, side by side.
 
     python benchmarks/ingest.py [--rows 1000000] [--repeat 1]
+    python benchmarks/ingest.py --rows 20000          # a quick check (a few seconds)
 
 Generates a fictitious SCDL v2.1.1 file (cached in the system temp directory), then, each in
 a fresh subprocess so that peak memory is measured per contender:
 
+- baseline: DuckDB `CREATE TABLE t AS SELECT * FROM read_csv(FILE)` into a new DuckDB file;
 - cineatlas: `import_file("scdl", FILE)` into a new store (validation of every field, problems,
-  quarantine, organisations, schemes, awards, provenance, one transaction);
-- baseline: DuckDB `CREATE TABLE t AS SELECT * FROM read_csv(FILE)` into a new DuckDB file.
+  quarantine, organisations, schemes, awards, provenance, one transaction).
 
-Prints wall time, rows/s, peak resident memory and the ratios cineatlas / baseline.
+Prints a table of wall time, rows/s, peak resident memory (the subprocess' ru_maxrss), the
+ratios contender / baseline and the subprocess' CPU time (user + system; steadier than wall
+time on a busy machine). With --repeat N each contender runs N times, alternately, and the
+best time is kept (with the peak memory of that run).
+
+Each subprocess writes its result as JSON to a file of its own: whatever it prints (a DuckDB
+progress bar, a warning) goes to stderr and cannot be mistaken for the result.
 """
 
 from __future__ import annotations
@@ -17,19 +24,30 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+# argv: sample file, database file, result file. Timing starts after the imports, before the
+# database is opened.
 CINEATLAS = """
 import json, sys, time
 from cineatlas import import_file
+from cineatlas.store import Store
 start = time.perf_counter()
-report = import_file("scdl", sys.argv[1], db=sys.argv[2])
-print(json.dumps({"seconds": time.perf_counter() - start, "rows": report.rows_read,
-                  "loaded": report.rows_loaded, "quarantined": report.rows_quarantined}))
+store = Store(sys.argv[2])
+store.con.execute("SET enable_progress_bar = false")
+try:
+    report = import_file("scdl", sys.argv[1], store=store)
+finally:
+    store.close()
+seconds = time.perf_counter() - start
+with open(sys.argv[3], "w") as out:
+    json.dump({"seconds": seconds, "rows": report.rows_read, "loaded": report.rows_loaded,
+               "quarantined": report.rows_quarantined}, out)
 """
 
 BASELINE = """
@@ -37,62 +55,122 @@ import json, sys, time
 import duckdb
 start = time.perf_counter()
 con = duckdb.connect(sys.argv[2])
+con.execute("SET enable_progress_bar = false")
 con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?, header = true)", [sys.argv[1]])
 rows = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
 con.close()
-print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows}))
+seconds = time.perf_counter() - start
+with open(sys.argv[3], "w") as out:
+    json.dump({"seconds": seconds, "rows": rows, "loaded": rows, "quarantined": 0}, out)
 """
 
+GENERATE = """
+import sys
+from cineatlas.samples import write_scdl_sample
+write_scdl_sample(sys.argv[1], int(sys.argv[2]), seed=1)
+"""
 
-def run(code: str, *args: str) -> dict:
-    """Run `code` in a fresh interpreter; return its JSON output plus its peak memory (MiB)."""
-    process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE)
-    assert process.stdout is not None
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"benchmark subprocess failed with status {status}")
-    result = json.loads(output)
+CONTENDERS = {"duckdb read_csv (baseline)": BASELINE, "cineatlas import scdl": CINEATLAS}
+BASELINE_NAME = "duckdb read_csv (baseline)"
+
+
+def run(code: str, sample: Path, db: Path) -> dict:
+    """Run `code` in a fresh interpreter; return its JSON result plus its peak memory (MiB)."""
+    for stale in (db, Path(f"{db}.wal")):
+        stale.unlink(missing_ok=True)
+    fd, result_name = tempfile.mkstemp(prefix="cineatlas-bench-", suffix=".json")
+    os.close(fd)
+    result_path = Path(result_name)
+    try:
+        # The child's stdout goes to our stderr: nothing it prints can corrupt the result.
+        process = subprocess.Popen(
+            [sys.executable, "-c", code, str(sample), str(db), str(result_path)],
+            stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
+        if process.returncode != 0:
+            raise SystemExit(f"benchmark subprocess failed with exit code {process.returncode}")
+        text = result_path.read_text()
+        if not text.strip():
+            raise SystemExit("benchmark subprocess exited without writing its result")
+        result = json.loads(text)
+    finally:
+        result_path.unlink(missing_ok=True)
     result["peak_mib"] = usage.ru_maxrss / 1024  # Linux: kilobytes
+    # CPU time of the whole subprocess (start-up included): less sensitive than wall time to
+    # other jobs on the machine, but it adds up the threads of a parallel query.
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     return result
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=1, help="Runs per contender (best time kept).")
-    args = parser.parse_args()
+def table(results: dict[str, dict]) -> str:
+    """The results as a text table, with ratios to the baseline."""
+    base = results[BASELINE_NAME]
+    header = (f"{'contender':<28}{'seconds':>9}{'rows/s':>12}{'peak MiB':>10}"
+              f"{'time ratio':>12}{'mem ratio':>11}{'cpu s':>8}")
+    lines = [header, "-" * len(header)]
+    for name, r in results.items():
+        lines.append(
+            f"{name:<28}{r['seconds']:>9.2f}{r['rows'] / r['seconds']:>12,.0f}"
+            f"{r['peak_mib']:>10.0f}{r['seconds'] / base['seconds']:>11.1f}x"
+            f"{r['peak_mib'] / base['peak_mib']:>10.1f}x{r['cpu_seconds']:>8.1f}"
+        )
+    return "\n".join(lines)
 
-    from cineatlas.samples import write_scdl_sample
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rows", type=int, default=1_000_000, help="Rows of the generated file.")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="Runs per contender, alternately (best time kept).")
+    args = parser.parse_args()
+    if args.rows < 1 or args.repeat < 1:
+        parser.error("--rows and --repeat must be at least 1")
 
     work = Path(tempfile.gettempdir()) / "cineatlas-bench"
     work.mkdir(exist_ok=True)
     sample = work / f"scdl-{args.rows}.csv"
     if not sample.exists():
         started = time.perf_counter()
-        write_scdl_sample(sample, args.rows, seed=1)
-        print(f"generated {sample} ({sample.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+        partial = sample.with_suffix(".part")
+        # In a subprocess: a child process inherits its parent's peak memory (Linux records
+        # the parent's high-water mark at exec), so this process must stay small.
+        subprocess.run([sys.executable, "-c", GENERATE, str(partial), str(args.rows)], check=True,
+                       stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno())
+        partial.replace(sample)  # an interrupted generation never leaves a truncated cache
+        print(f"generated {sample} ({sample.stat().st_size / 1e6:.0f} MB) in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)
+    print(f"file: {sample} ({sample.stat().st_size / 1e6:.0f} MB, {args.rows:,} rows); "
+          f"{args.repeat} run(s) per contender", flush=True)
 
-    results: dict[str, dict] = {}
-    for name, code in (("baseline duckdb read_csv", BASELINE), ("cineatlas import scdl", CINEATLAS)):
-        best = None
-        for i in range(args.repeat):
-            db = work / f"{name.split()[0]}-{i}.duckdb"
-            for stale in (db, Path(f"{db}.wal")):
-                stale.unlink(missing_ok=True)
-            result = run(code, str(sample), str(db))
-            if best is None or result["seconds"] < best["seconds"]:
-                best = result
-        results[name] = best
+    best: dict[str, dict] = {}
+    for i in range(args.repeat):  # alternate the contenders so that both see the same noise
+        for name, code in CONTENDERS.items():
+            result = run(code, sample, work / f"{name.split()[0]}-{os.getpid()}.duckdb")
+            print(f"  run {i + 1}: {name}: {result['seconds']:.2f} s, "
+                  f"{result['peak_mib']:.0f} MiB, {result['cpu_seconds']:.1f} s CPU", flush=True)
+            if name not in best or result["seconds"] < best[name]["seconds"]:
+                best[name] = result
+    for name in CONTENDERS:
+        db = work / f"{name.split()[0]}-{os.getpid()}.duckdb"
+        for stale in (db, Path(f"{db}.wal")):
+            stale.unlink(missing_ok=True)
 
-    base, ours = results["baseline duckdb read_csv"], results["cineatlas import scdl"]
-    assert ours["rows"] == base["rows"] == args.rows, (ours, base)
-    print(f"\n{'':28}{'seconds':>10}{'rows/s':>12}{'peak MiB':>10}")
-    for name, r in results.items():
-        print(f"{name:28}{r['seconds']:>10.2f}{r['rows'] / r['seconds']:>12,.0f}{r['peak_mib']:>10.0f}")
-    print(f"\nratio cineatlas / baseline: time {ours['seconds'] / base['seconds']:.1f}x, "
-          f"peak memory {ours['peak_mib'] / base['peak_mib']:.1f}x "
-          f"(rows loaded {ours['loaded']:,}, quarantined {ours['quarantined']:,})")
+    print()
+    print(table(best))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if own > 0.5 * min(r["peak_mib"] for r in best.values()):
+        print(f"\nwarning: this process peaked at {own:.0f} MiB; a subprocess' peak memory "
+              "includes its parent's, so the peaks above are overstated")
+    ours = best["cineatlas import scdl"]
+    print(f"\ncineatlas: rows read {ours['rows']:,}, loaded {ours['loaded']:,}, "
+          f"quarantined {ours['quarantined']:,}")
+    wrong = {name: r["rows"] for name, r in best.items() if r["rows"] != args.rows}
+    if wrong:
+        raise SystemExit(f"row counts differ from the {args.rows:,} generated: {wrong}")
 
 
 if __name__ == "__main__":

@@ -67,3 +67,21 @@ def store(territories_store: Path, tmp_path: Path) -> Iterator[Store]:
     shutil.copy(territories_store, copy)
     with Store(copy) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def demo_atlas(territories_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Path of a demo store (seed 2024, built offline once per session) plus the real Telefilm,
+    CNC cinemas and festivals files. Read it only."""
+    from cineatlas.demo import build_demo
+
+    real = {"telefilm": find_shared_data("telefilm/telefilm-contributions-2009-2018.csv"),
+            "cnc-cinemas": find_shared_data("cnc/etablissements-cinematographiques-2022.csv"),
+            "festivals": find_shared_data("festivals/festivals-global-festivals-_-pl.csv")}
+    db = tmp_path_factory.mktemp("demo-atlas") / "atlas.duckdb"
+    shutil.copy(territories_store, db)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CINEATLAS_OFFLINE", "1")
+        patch.setenv("CINEATLAS_CACHE", str(db.parent / "cache"))
+        build_demo(db, real_files=real)
+    return db

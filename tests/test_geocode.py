@@ -134,3 +134,72 @@ def test_map_unique_calls_once_per_distinct_value(geocoder: Geocoder) -> None:
     assert out.len() == 1_000_000 and out.dtype == pl.Utf8
     assert out.head(4).to_list() == ["FR-C75108", "FR-C01001", None, None]
     assert out.null_count() == 500_000
+
+
+# -- ambiguous abbreviations and codes ---------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # two letters in a province field are a province or state code
+    ("NE", "US-NE"), ("ne", "US-NE"), ("Neb.", "US-NE"), ("Nova Scotia", "CA-NS"),
+    ("N.S.", "CA-NS"), ("Nouvelle-Écosse", "CA-NS"), ("TN", "US-TN"), ("DE", "US-DE"),
+    ("NL", "CA-NL"), ("YT", "CA-YT"), ("Alb.", "CA-AB"), ("Ind.", "US-IN"), ("Ala.", "US-AL"),
+    # 'N.-É.' (Nouvelle-Écosse) and 'T.-N.' (Terre-Neuve) fold to 'N.E.' and 'T.N.', Nebraska's
+    # and Tennessee's codes spelt out: not aliases, so neither is guessed
+    ("N.-É.", None), ("N.E.", None), ("N-E", None), ("T.-N.", None), ("T.N.", None),
+    # a country's ISO code is not read in a province field: ordinary words stay unknown
+    ("AND", None), ("and", None), ("And", None), ("can", None), ("sur", None), ("per", None),
+    ("Andorra", "AD"), ("Canada", "CA"),
+])
+def test_province_fields_read_codes_only_where_unambiguous(geocoder: Geocoder, text: str,
+                                                           expected: str | None) -> None:
+    assert geocoder.province(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Canada", "CA"), ("CA", "CA"), ("CAN", "CA"), ("can", "CA"),
+    ("United States", "US"), ("USA", "US"), ("U.S.A.", "US"), ("US", "US"), ("U.S.", "US"),
+    ("États-Unis", "US"), ("Etats-Unis d'Amérique", "US"), ("United States of America", "US"),
+    ("DE", "DE"), ("DEU", "DE"), ("Germany", "DE"), ("Allemagne", "DE"), ("AND", "AD"),
+    ("Andorra", "AD"), ("FR", "FR"), ("FRA", "FR"), ("France", "FR"), ("NL", "NL"),
+    ("Georgia", "GE"),                     # the country; in a province field, the state
+    ("Québec", "CA"), ("California", "US"),  # a province or state named: its country
+    ("QC", None), ("Que.", None),          # abbreviations of provinces are not countries
+    ("Atlantis", None), ("", None), (None, None),
+])
+def test_country_fields(geocoder: Geocoder, text: str | None, expected: str | None) -> None:
+    assert geocoder.country(text) == expected
+
+
+def test_no_abbreviation_spells_another_places_code(territories_store: Path) -> None:
+    """A province or state alias, its letters run together ('n e' -> 'ne'), is no other
+    province's or state's alias or code: 'N.E.' must not be read as Nova Scotia when 'NE' is
+    Nebraska."""
+    with Store(territories_store, read_only=True) as store:
+        aliases = store.frame(
+            "SELECT DISTINCT replace(a.alias_key, ' ', '') AS compact, a.territory_id "
+            "FROM territory_aliases a JOIN territories t USING (territory_id) "
+            "WHERE t.level IN ('province', 'state')")
+    clashes = (aliases.group_by("compact").agg(pl.col("territory_id").unique().sort())
+               .filter(pl.col("territory_id").list.len() > 1).sort("compact"))
+    assert clashes.rows() == []
+
+
+def test_an_abbreviation_spelling_another_code_is_never_matched() -> None:
+    """Even where the reference data still has it (a store built before it was removed), an
+    abbreviation whose letters spell another province's or state's code is ignored."""
+    territories = pl.DataFrame({
+        "territory_id": ["CA", "CA-NS", "US", "US-NE"], "level": ["country", "province",
+                                                                  "country", "state"],
+        "code": ["CA", "NS", "US", "NE"], "parent_id": [None, "CA", None, "US"],
+        "region_id": [None, "CA-NS", None, "US-NE"], "metropolis_id": [None] * 4,
+        "country_code": ["CA", "CA", "US", "US"]}, schema_overrides={"metropolis_id": pl.Utf8})
+    aliases = pl.DataFrame({
+        "alias_key": ["nova scotia", "ns", "n s", "n e", "nebraska", "ne", "canada", "ca", "can"],
+        "kind": ["name", "abbreviation", "abbreviation", "abbreviation", "name", "abbreviation",
+                 "name", "abbreviation", "abbreviation"],
+        "territory_id": ["CA-NS", "CA-NS", "CA-NS", "CA-NS", "US-NE", "US-NE", "CA", "CA", "CA"]})
+    geocoder = Geocoder(territories, aliases)
+    assert [geocoder.province(t) for t in ("N.S.", "NS", "NE", "N.E.", "N.-É.", "CAN")] == [
+        "CA-NS", "CA-NS", "US-NE", None, None, None]
+    assert [geocoder.country(t) for t in ("CAN", "CA", "Canada", "Nova Scotia")] == [
+        "CA", "CA", "CA", "CA"]

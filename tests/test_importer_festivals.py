@@ -328,3 +328,40 @@ def test_a_code_contradicted_by_name_and_postal_code(store: Store, tmp_path: Pat
         (2, "territory-by-name"), (2, "position-of-code-commune"), (3, "code-name-mismatch")}
     got = store.frame("SELECT row_number, territory_id, latitude FROM festivals ORDER BY 1").rows()
     assert got == [(2, "FR-C01053", None), (3, "FR-C01054", lat), (4, "FR-C01053", lat)]
+
+
+# -- module structure --------------------------------------------------------------------------
+
+#: Importer modules that another still imports, and why. scdl.siret_parts (SIRET/SIREN checks)
+#: is used by the generic importer; it belongs in importers/french_places.py.
+KNOWN_IMPORTER_IMPORTS = {("generic", "scdl")}
+
+
+def test_no_importer_imports_another_importer() -> None:
+    """What several importers use lives in a shared module (french_places, privacy), so that
+    an importer can change without changing another."""
+    import ast
+    from importlib.metadata import entry_points
+
+    import cineatlas.importers as package
+
+    modules = {e.value.split(":")[0].rsplit(".", 1)[-1]
+               for e in entry_points(group="cineatlas.importers")
+               if e.value.startswith("cineatlas.importers.")}
+    assert {"festivals", "cnc_cinemas", "telefilm", "generic", "scdl"} <= modules
+    found = set()
+    for name in sorted(modules):
+        tree = ast.parse((Path(package.__file__).parent / f"{name}.py").read_text("utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            for target in targets:
+                parts = target.split(".")
+                if parts[:2] == ["cineatlas", "importers"] and len(parts) > 2 \
+                        and parts[2] in modules and parts[2] != name:
+                    found.add((name, parts[2]))
+    assert found == KNOWN_IMPORTER_IMPORTS

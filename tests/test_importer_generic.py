@@ -545,6 +545,35 @@ def test_rows_without_beneficiary_or_title(tmp_path) -> None:
         ).rows() == [(None, "Un film", 10000)]
 
 
+def test_an_edited_mapping_is_a_change(store, region_list, tmp_path) -> None:
+    """Re-importing the same list with an edited mapping file (same path) replaces the rows
+    with what the new mapping says; with the mapping unchanged, nothing is redone."""
+    csv_path, _ = region_list
+    mapping = tmp_path / "region.toml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    mapping.write_text(text, encoding="utf-8")
+    options = {"mapping": str(mapping)}
+    first = import_file("generic", csv_path, store=store, options=options)
+    assert first.status == "loaded"
+    stages = awards(store, "generic:aides-2023")["stage"].to_list()
+    assert stages == ["production", "development", "writing", None, "production"]
+    assert import_file("generic", csv_path, store=store, options=options).status == "unchanged"
+
+    edited = text.replace('"Aide au développement" = "development"',
+                          '"Aide au développement" = "writing"')
+    assert edited != text
+    mapping.write_text(edited, encoding="utf-8")
+    second = import_file("generic", csv_path, store=store, options=options)
+    assert second.status == "replaced"
+    assert awards(store, "generic:aides-2023")["stage"].to_list() == [
+        "production", "writing", "writing", None, "production"]
+    assert store.count("awards", "source_id = 'generic:aides-2023'") == 5  # replaced, not added
+    recorded = json.loads(store.source("generic:aides-2023")["options"])
+    assert recorded["mapping"] == str(mapping)
+    assert recorded["input_sha256"]["mapping"] == generic.load_mapping(mapping).sha256
+    assert import_file("generic", csv_path, store=store, options=options).status == "unchanged"
+
+
 def test_command_line_with_a_shipped_mapping(territories_store, region_list, tmp_path) -> None:
     csv_path, _ = region_list
     db = tmp_path / "cli.duckdb"

@@ -301,6 +301,31 @@ def test_provinces_in_any_spelling_are_one(store, tmp_path) -> None:
         "beneficiary_territory_id"].to_list() == ["CA-NL"]
 
 
+def test_places_are_read_by_the_geocoder(store, tmp_path) -> None:
+    """Province and Country go through the geocoder (one province table for the whole
+    project): the Province cell as a province or state field, the Country cell as a country
+    field, where two or three letters are an ISO country code."""
+    cells = [
+        {"Province": "", "Country": "DE", "City": "Berlin"},                     # 2: Germany
+        {"Province": "", "Country": "CAN", "City": "Ottawa"},                    # 3: Canada
+        {"Province": "NE", "Country": "United States", "City": "Omaha"},         # 4: Nebraska
+        {"Province": "N.-É.", "Country": "Canada", "City": "Halifax"},           # 5: not guessed
+        {"Province": "Nfld. & Labrador", "Country": "CA", "City": "Gander"},     # 6
+        {"Province": "Georgia", "Country": "États-Unis", "City": "Atlanta"},     # 7: the state
+        {"Province": "AND", "Country": "", "City": "x"},                         # 8: not Andorra
+    ]
+    report = import_file("telefilm", write_csv(tmp_path / "places.csv", *cells), store=store)
+    assert report.rows_loaded == len(cells)
+    got = {r: (a["beneficiary_territory_id"], a["beneficiary_country_code"])
+           for r in range(2, 2 + len(cells)) for a in [award(store, r)]}
+    assert got == {2: ("DE", "DE"), 3: ("CA", "CA"), 4: ("US-NE", "US"), 5: ("CA", "CA"),
+                   6: ("CA-NL", "CA"), 7: ("US-GA", "US"), 8: (None, None)}
+    found = problems(report)
+    assert (3, "Province", "province-not-given", "warning") in found
+    assert (5, "Province", "unknown-territory", "warning") in found
+    assert (8, "Province", "unknown-territory", "warning") in found
+
+
 def test_quebec_cities_resolve_to_municipalities(store, tmp_path) -> None:
     path = write_csv(tmp_path / "qc.csv",
                      {"City": "Montreal", "Province": "Quebec"},

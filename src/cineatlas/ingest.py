@@ -18,15 +18,15 @@ from typing import Any
 
 import polars as pl
 
-from cineatlas.version import __version__
 from cineatlas.errors import AtlasError
 from cineatlas.importers import ImportContext, Importer, get
-from cineatlas.privacy import scrub, scrub_frame
+from cineatlas.privacy import scrub, scrub_frame, scrub_problems, scrub_text
 from cineatlas.problems import ERROR, ImportReport, Problem, problems_frame
 from cineatlas.reading import LINE, ROW, RawBatch, RawTable
 from cineatlas.reading.csvfile import delimiter_name
 from cineatlas.store import SOURCE_TABLES, Store
 from cineatlas.text import slug
+from cineatlas.version import __version__
 
 #: Called with the number of rows processed so far (for progress bars).
 Progress = Callable[[int], None]
@@ -39,6 +39,16 @@ def default_source_id(importer: str, path: Path) -> str:
 
 def canonical_options(options: Mapping[str, Any]) -> str:
     return json.dumps(dict(options), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def recorded_options(importer: Importer, options: Mapping[str, Any]) -> str:
+    """The options as `sources.options` records them, and as a re-import compares them to
+    decide 'unchanged': the options given, plus under 'input_sha256' the digests of the other
+    files the importer reads (its optional `fingerprint()`: the generic importer's mapping
+    file). Editing a mapping file is thus a change even though its path is the same."""
+    fingerprint = getattr(importer, "fingerprint", None)
+    inputs = fingerprint() if callable(fingerprint) else {}
+    return canonical_options({**options, "input_sha256": inputs} if inputs else options)
 
 
 def import_file(
@@ -68,7 +78,7 @@ def import_file(
             not force
             and previous is not None
             and previous["sha256"] == table.sha256
-            and previous["options"] == canonical_options(options)
+            and previous["options"] == recorded_options(importer, options)
             and previous["cineatlas_version"] == __version__
         ):
             return _unchanged(previous, importer.name, path)
@@ -78,7 +88,7 @@ def import_file(
         report = ImportReport(source_id=source_id, importer=importer.name, file=str(path),
                               encoding=table.encoding, delimiter=delimiter_name(table.delimiter),
                               sha256=table.sha256)
-        report.add(problems_frame([*table.notes, *header_problems]))
+        report.add(scrub_problems(problems_frame([*table.notes, *header_problems])))
         with store.transaction():
             store.delete_source(source_id)
             importer.begin(ctx)
@@ -156,6 +166,8 @@ def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: Raw
     typed, problems = importer.parse(raw, ctx) if raw.height else (raw.select(ROW), problems_frame([]))
     malformed = problems_frame([p for p, _, _ in batch.malformed])
     problems = pl.concat([problems_frame(batch.notes), problems, malformed], how="vertical_relaxed")
+    # Problems quote cells: scrubbed before they reach the report and the quarantine's reasons.
+    problems = scrub_problems(problems)
     report.add(problems)
     bad_rows = problems.filter(pl.col("severity") == ERROR).get_column("row").unique()
     good = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
@@ -183,7 +195,8 @@ def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Ser
     cells = [c for c in raw.columns if c not in (ROW, LINE)]
     content = raw.filter(pl.col(ROW).is_in(bad_rows.implode())).select(
         pl.col(ROW).alias("row"), pl.col(LINE).alias("line_number"),
-        scrub(pl.struct(cells).struct.json_encode()).alias("content") if cells
+        pl.struct([scrub(pl.col(c)).alias(c) for c in cells]).struct.json_encode().alias("content")
+        if cells
         else pl.lit("{}").alias("content"),
     )
     malformed = pl.DataFrame(
@@ -243,7 +256,7 @@ def _source_record(importer: Importer, table: RawTable, path: Path, source_id: s
         "file_name": path.name,
         "sha256": table.sha256,
         "size_bytes": table.size,
-        "options": canonical_options(options),
+        "options": recorded_options(importer, options),
         "imported_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         "cineatlas_version": __version__,
         "encoding": table.encoding,
@@ -267,7 +280,9 @@ def _unchanged(previous: dict[str, Any], importer: str, path: Path) -> ImportRep
                           rows_quarantined=previous["rows_quarantined"],
                           encoding=previous["encoding"], delimiter=previous["delimiter"],
                           sha256=previous["sha256"], tables=stored.get("tables", {}))
-    for item in stored.get("problems", []):
+    for item in stored.get("problems", []):  # a store written before problems were scrubbed
+        item = {**item, "message": scrub_text(item.get("message")),
+                "value": scrub_text(item.get("value"))}
         report.problems.append(Problem(**item))
     for item in stored.get("problem_summary", []):
         report.problem_counts[(item["code"], item["field"], item["severity"])] = item["count"]

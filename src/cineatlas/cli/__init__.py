@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cineatlas.cli import atlas, data
+from cineatlas.cli import atlas, data, indicators
 from cineatlas.cli.output import errors
 from cineatlas.errors import AtlasError
 
@@ -25,6 +25,7 @@ app.command("importers")(data.importers_command)
 app.command("territories")(atlas.territories_command)
 app.command("demo")(atlas.demo_command)
 app.command("info")(atlas.info_command)
+app.add_typer(indicators.app, name="indicators")
 
 
 def main() -> None:

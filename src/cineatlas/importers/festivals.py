@@ -19,17 +19,17 @@ from typing import Any
 import polars as pl
 
 from cineatlas.importers.base import ImportContext, Importer
-from cineatlas.importers.cnc_cinemas import (
+from cineatlas.importers.french_places import (
     column,
     coordinates,
     duplicate_references,
     evaluate,
     insee_code,
     locate,
-    strip_contacts,
 )
 from cineatlas.parsing import RowParser, map_unique, values
 from cineatlas.parsing.values import NULL_TEXT, Parsed, blank
+from cineatlas.privacy import strip_contacts
 from cineatlas.problems import WARNING, Severity, problem_type
 from cineatlas.reading import ROW
 from cineatlas.text import fold, name_key

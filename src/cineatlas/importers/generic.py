@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -28,7 +29,7 @@ import polars as pl
 
 from cineatlas.errors import MappingError
 from cineatlas.importers.base import ImportContext, Importer
-from cineatlas.importers.cnc_cinemas import insee_code
+from cineatlas.importers.french_places import insee_code
 from cineatlas.importers.scdl import siret_parts
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
@@ -279,6 +280,9 @@ class MappingFile:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # field -> {name_key: value}
     options: dict[str, Any] = field(default_factory=dict)
     source: dict[str, str] = field(default_factory=dict)
+    #: sha256 of the file's bytes: part of an import's fingerprint, so that re-importing a
+    #: list with an edited mapping (same path) replaces its rows instead of skipping it.
+    sha256: str | None = None
 
     def has(self, name: str) -> bool:
         return name in self.columns or name in self.constants
@@ -310,9 +314,9 @@ def find_mapping(value: str | Path) -> Path:
 def load_mapping(value: str | Path) -> MappingFile:
     """Read and check a mapping file; raise MappingError listing every problem found."""
     path = find_mapping(value)
-    data = _read(path)
+    data, digest = _read(path)
     problems: list[str] = []
-    mapping = MappingFile(path)
+    mapping = MappingFile(path, sha256=digest)
     unknown = sorted(set(data) - set(SECTIONS))
     for key in unknown:
         problems.append(
@@ -337,13 +341,20 @@ def load_mapping(value: str | Path) -> MappingFile:
     return mapping
 
 
-def _read(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> tuple[dict[str, Any], str]:
+    """The mapping file's sections, and the sha256 of its bytes."""
     if not path.is_file():
         raise MappingError(
             f"{path}: no such mapping file. Give the path of a .toml or .yaml file "
             "(see src/cineatlas/importers/mappings/example-region.toml)."
         )
-    text = path.read_text(encoding="utf-8-sig")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise MappingError(
+            f"{path}: not UTF-8 text ({exc}). Save the mapping file as UTF-8."
+        ) from exc
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             import yaml
@@ -367,7 +378,7 @@ def _read(path: Path) -> dict[str, Any]:
             f"{path}: the file must hold sections (columns, constants…), not "
             f"a {type(data).__name__}."
         )
-    return data
+    return data, hashlib.sha256(raw).hexdigest()
 
 
 def _table(data: Mapping[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
@@ -627,6 +638,11 @@ class GenericImporter(Importer):
         self.mapping = load_mapping(options["mapping"])
         private = self.mapping.options.get("private_columns", [])
         self.private_columns = tuple(f"private:{label}" for label in private)
+
+    def fingerprint(self) -> dict[str, str]:
+        """Digests of the files other than the data file that decide the rows: the mapping.
+        The pipeline records them with the options and compares them on re-import."""
+        return {"mapping": self.mapping.sha256 or ""}
 
     def _option(self, name: str) -> Any:
         """An option given on the command line, else in the mapping file."""
@@ -1172,8 +1188,7 @@ def locate(
         if re.fullmatch(r"[A-Za-z]{2}", country_text):
             country = country_text.upper()
         else:
-            found = geocoder_of().province(country_text)
-            country = found.split("-")[0] if found else None
+            country = geocoder_of().country(country_text)
     where = country or default_country
     territory = None
     if insee and where == "FR":

@@ -520,6 +520,12 @@ def status_awarded(text: str | None) -> bool | None:
     return None
 
 
+#: A column is checked once per distinct value (`by_value`) when at most this share of the
+#: values of its first BY_VALUE_SAMPLE rows are distinct.
+BY_VALUE_SHARE = 0.5
+BY_VALUE_SAMPLE = 10_000
+
+
 def by_value(
     frame: pl.DataFrame, column: str, parsed: Parsed, extras: dict[str, pl.Expr]
 ) -> tuple[pl.DataFrame, Parsed, dict[str, pl.Expr]]:
@@ -566,6 +572,7 @@ class ScdlImporter(Importer):
 
     def begin(self, ctx: ImportContext) -> None:
         self._funders: set[str] = set()
+        self._name_keys: dict[str, str | None] = {}
 
     def source_metadata(self, path: Path) -> dict[str, Any]:
         """The publisher of an SCDL file is the body granting the subsidies (nomAttribuant)."""
@@ -605,11 +612,18 @@ class ScdlImporter(Importer):
         specs = self._specs(layout)
         frame = raw.select(ROW, *(pl.col(layout.columns[f.name]).alias(f.name) for f in specs))
         frame = frame.with_columns(self._lookups(frame))
+        # The checks' expressions, built once per file (building them is not free).
+        built = self.__dict__.setdefault("_built_checks", {})
         checks = []
         for spec in specs:
-            parsed, extras = self._check(spec)
-            if spec.type != "string" or spec.pattern or spec.enum or spec.name in _IDENTIFIERS:
-                # Values repeat (dates, identifiers, vocabularies): check each distinct value once.
+            if spec not in built:
+                built[spec] = self._check(spec)
+            parsed, extras = built[spec]
+            sample = frame[spec.name].head(BY_VALUE_SAMPLE)
+            if sample.n_unique() <= BY_VALUE_SHARE * sample.len():
+                # Values repeat (names, dates, identifiers, vocabularies): check each distinct
+                # value once. A column of mostly distinct values (amounts, references) is
+                # checked row by row: the join would cost more than it saves.
                 frame, parsed, extras = by_value(frame, spec.name, parsed, extras)
             checks.append((spec.name, parsed, extras))
         p = RowParser(frame)
@@ -694,10 +708,11 @@ class ScdlImporter(Importer):
             if name not in rows.columns
         )
         self._funders.update(rows["nomAttribuant"].drop_nulls().unique().head(10).to_list())
-        funder_key = map_unique(rows["nomAttribuant"], name_key, pl.Utf8)
-        beneficiary_key = map_unique(rows["nomBeneficiaire"], name_key, pl.Utf8)
+        keys = self.__dict__.setdefault("_name_keys", {})  # name -> name_key, across batches
+        funder_key = map_unique(rows["nomAttribuant"], name_key, pl.Utf8, keys)
+        beneficiary_key = map_unique(rows["nomBeneficiaire"], name_key, pl.Utf8, keys)
         scheme = rows.select(_scheme_name()).to_series()
-        scheme_name_key = map_unique(scheme, name_key, pl.Utf8)
+        scheme_name_key = map_unique(scheme, name_key, pl.Utf8, keys)
         scheme_key = pl.select(
             pl.when(scheme.is_not_null()).then(
                 pl.concat_str([funder_key, pl.lit("|"), scheme_name_key])

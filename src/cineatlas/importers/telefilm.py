@@ -57,33 +57,6 @@ problem_type("date-outside-period", "Date outside the fiscal period",
 NOT_GIVEN = frozenset({"", "0", "n a", "na", "none", "nil", "unknown", "inconnu", "s o",
                        "sans objet", "not applicable", "non applicable"})
 
-#: Canadian provinces and territories: ISO 3166-2 code -> names and abbreviations (any case,
-#: accents or punctuation). A truncated spelling ('Newfoundland/Labrad.', 'North W. Territories')
-#: is matched word by word (see `canadian_province`).
-PROVINCES: dict[str, tuple[str, ...]] = {
-    "CA-NL": ("Newfoundland and Labrador", "Newfoundland/Labrador", "Newfoundland", "Labrador",
-              "Terre-Neuve-et-Labrador", "Terre-Neuve", "NL", "NF", "Nfld", "Nfld. & Labrador"),
-    "CA-PE": ("Prince Edward Island", "Île-du-Prince-Édouard", "PEI", "PE", "P.E.I."),
-    "CA-NS": ("Nova Scotia", "Nouvelle-Écosse", "NS", "N.S."),
-    "CA-NB": ("New Brunswick", "Nouveau-Brunswick", "NB", "N.B."),
-    "CA-QC": ("Quebec", "Québec", "Province de Québec", "QC", "Que", "PQ", "P.Q."),
-    "CA-ON": ("Ontario", "ON", "Ont"),
-    "CA-MB": ("Manitoba", "MB", "Man"),
-    "CA-SK": ("Saskatchewan", "SK", "Sask"),
-    "CA-AB": ("Alberta", "AB", "Alta"),
-    "CA-BC": ("British Columbia", "Colombie-Britannique", "BC", "B.C.", "C.-B."),
-    "CA-YT": ("Yukon", "Yukon Territory", "Territoire du Yukon", "YT", "YK"),
-    "CA-NT": ("Northwest Territories", "North West Territories", "Territoires du Nord-Ouest",
-              "NT", "NWT", "N.W.T.", "T.N.-O."),
-    "CA-NU": ("Nunavut", "NU"),
-}
-
-COUNTRIES: dict[str, str] = {
-    "canada": "CA", "ca": "CA", "can": "CA",
-    "united states": "US", "united states of america": "US", "usa": "US", "us": "US",
-    "u s a": "US", "u s": "US", "etats unis": "US", "etats unis d amerique": "US",
-}
-
 #: Aid types: stems of the published words (folded) -> canonical aid type.
 AID_STEMS: tuple[tuple[str, str], ...] = (
     (r"\b(advanc|avanc|recoup|repay|rembours)", "repayable_advance"),
@@ -189,24 +162,6 @@ _TITLE_ARTICLE = re.compile(
 
 def is_given(text: str | None) -> bool:
     return text is not None and name_key(text) not in NOT_GIVEN
-
-
-_PROVINCE_KEYS: dict[str, str] = {name_key(n): code for code, names in PROVINCES.items() for n in names}
-
-
-@lru_cache(maxsize=4096)
-def canadian_province(text: str) -> str | None:
-    """'Québec', 'QC', 'Newfoundland/Labrad.', 'North W. Territories' -> 'CA-QC', 'CA-NL', 'CA-NT'."""
-    key = name_key(text)
-    if key in _PROVINCE_KEYS:
-        return _PROVINCE_KEYS[key]
-    words = key.split()
-    if len(key) < 4 or not words:
-        return None
-    found = {code for full, code in _PROVINCE_KEYS.items()
-             if len(full.split()) == len(words) and len(full) > 3
-             and all(f.startswith(w) for w, f in zip(words, full.split(), strict=True))}
-    return found.pop() if len(found) == 1 else None
 
 
 @lru_cache(maxsize=4096)
@@ -480,14 +435,14 @@ class TelefilmImporter(Importer):
 
     def _resolve_place(self, ctx: ImportContext, province: str, country: str,
                        city: str) -> tuple[str | None, str | None, str | None, str | None]:
-        """(territory id, country code, Province problem code, City problem code)."""
+        """(territory id, country code, Province problem code, City problem code).
+
+        The geocoder reads the Province cell as a province or state field (two letters are a
+        province or state code: 'NE' is Nebraska) and the Country cell as a country field (two
+        or three letters are an ISO country code: 'CA' is Canada there)."""
         geocoder = ctx.geocoder
-        country_code = None
-        if is_given(country):
-            country_code = COUNTRIES.get(name_key(country)) or _country_of(geocoder.province(country))
-        area = None
-        if is_given(province):
-            area = canadian_province(province) or geocoder.province(province)
+        country_code = geocoder.country(country) if is_given(country) else None
+        area = geocoder.province(province) if is_given(province) else None
         area_country = _country_of(area)
         province_code = None
         if is_given(province) and area is None:

@@ -148,3 +148,29 @@ class Query:
         """`grouped` (keys + numerator + denominator) with value = numerator / denominator."""
         value = ibis.ifelse(grouped.denominator != 0, grouped.numerator / grouped.denominator, ibis.null())
         return grouped.mutate(value=value.cast("float64"))
+
+    def rebase(self, rows: ir.Table) -> ir.Table:
+        """Make `rows` this query's `base` and return them: for an indicator that selects or
+        places the subject's rows its own way (the access indicators keep one year of venues
+        and count an arrondissement's cinemas in its city). `rows` must have `unit_id` and the
+        cut's keys; `covered` and the coverage columns of the result are then computed on them,
+        so that `n` counts the rows the value rests on."""
+        self.__dict__["base"] = rows
+        self.__dict__.pop("covered", None)
+        return rows
+
+    def cut_awards(self) -> ir.Table:
+        """The awards of the cut (years and filters applied, with `year` and `amount`) before
+        they are placed in a unit: for an indicator that places awards by another territory
+        than the beneficiary's, e.g. `self.rebase(self._funder_territory(self.cut_awards()))`
+        places them by their funder's territory (local initiative). Same rows as `_awards`
+        before its `place`."""
+        a = self.table("awards")
+        a = a.mutate(year=ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32")),
+                     amount=a.amount_minor)
+        a = self.years(a)
+        for column, values in (("funder_id", self.cut.funders), ("scheme_id", self.cut.schemes),
+                               ("stage", self.cut.stages), ("format", self.cut.formats),
+                               ("genre", self.cut.genres)):
+            a = self._filter(a, column, values)
+        return a

@@ -67,8 +67,9 @@ class RowParser:
         problem_frames = list(self._extra)
         for name, column, severities in self._checks:
             code_col, raw_col = f"__code__{name}", f"__raw__{name}"
-            found = evaluated.filter(pl.col(code_col).is_not_null()).select(
-                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"), pl.col(raw_col).alias("value"))
+            found = evaluated.select(  # select first: filter three columns, not all of them
+                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"), pl.col(raw_col).alias("value")
+            ).filter(pl.col("code").is_not_null())
             if found.is_empty():
                 continue
             problem_frames.append(problem_rows(found, column, severities))
@@ -98,13 +99,30 @@ def problem_rows(found: pl.DataFrame, field: str, severities: dict[str, Severity
     )
 
 
-def map_unique(series: pl.Series, fn: Callable[[Any], Any], return_dtype: pl.DataType) -> pl.Series:
+#: The most results a `map_unique` cache keeps (it is emptied when full).
+CACHE_LIMIT = 200_000
+
+
+def map_unique(series: pl.Series, fn: Callable[[Any], Any], return_dtype: pl.DataType,
+               cache: dict[Hashable, Any] | None = None) -> pl.Series:
     """Apply a Python function once per distinct value of a series (null included).
 
     For lookups and normalisations whose inputs repeat a lot (cities, labels, programmes).
+    `cache` (a dict the caller keeps, e.g. across the batches of an import) remembers the
+    results of a pure `fn`, so that a value seen in an earlier batch is not computed again.
     """
     uniques = [u for u in series.unique().to_list() if u is not None]
-    mapping: dict[Hashable, Any] = {u: fn(u) for u in uniques}
+    if cache is None:
+        mapping: dict[Hashable, Any] = {u: fn(u) for u in uniques}
+    else:
+        if len(cache) + len(uniques) > CACHE_LIMIT:
+            cache.clear()
+        mapping = {}
+        for u in uniques:
+            try:
+                mapping[u] = cache[u]
+            except KeyError:
+                mapping[u] = cache[u] = fn(u)
     out = series.replace_strict(mapping, default=None, return_dtype=return_dtype) if mapping else (
         pl.Series(series.name, [None] * len(series), dtype=return_dtype))
     if series.null_count():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -9,10 +10,21 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import polars as pl
+
 from cineatlas.errors import FileError
 from cineatlas.problems import ERROR, Problem
 from cineatlas.reading.encoding import FileFacts, inspect_file
-from cineatlas.reading.table import MAX_CELL, BatchBuilder, RawBatch, RawTable, unique_columns
+from cineatlas.reading.table import (
+    LINE,
+    MAX_CELL,
+    ROW,
+    BatchBuilder,
+    RawBatch,
+    RawTable,
+    unique_columns,
+)
 
 DELIMITERS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -97,8 +109,12 @@ def open_csv(
     if delimiter is None:
         # None: one column (or no delimiter found); an importer needing more columns says so.
         delimiter = sniff_delimiter(sample) or ","
-    handle = path.open(encoding=encoding, errors="strict", newline="")
-    reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
+    if codecs.lookup(encoding).name in _UTF8:  # read as bytes, split by Polars (see _Lines)
+        handle: io.IOBase = path.open("rb")
+    else:
+        handle = path.open(encoding=encoding, errors="strict", newline="")
+    lines = _Lines(handle, encoding)
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
     try:
         header_cells = _first_record(reader)
     except (csv.Error, UnicodeDecodeError) as exc:
@@ -111,7 +127,7 @@ def open_csv(
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=encoding, delimiter=delimiter,
         labels=labels, columns=columns, notes=notes,
-        _batches=_iter_batches(handle, reader, columns, batch_size, header_line=reader.line_num,
+        _batches=_iter_batches(handle, lines, reader, columns, batch_size,
                                path=path, encoding=encoding, delimiter=delimiter),
     )
 
@@ -123,35 +139,214 @@ def _first_record(reader: csv.reader) -> list[str]:  # type: ignore[valid-type]
     return []
 
 
+#: Characters (or bytes) read at a time, about: lines are classified and parsed a block at a time.
+BLOCK = 1 << 21
+_UTF8 = ("utf-8", "utf-8-sig")
+
+
+class _Lines:
+    """The lines of a text file, terminators kept, as the csv module reads them (a line ends
+    at \\n, \\r\\n or \\r), read a block at a time: the current block holds `size` lines, of
+    which `pos` are consumed; `consumed` counts the lines consumed since the start of the file
+    (= the number of the last one, the header being line 1); `blocks` counts blocks read.
+
+    A text handle is read with readlines(). A binary handle (UTF-8 files) is read in chunks
+    cut after a \\n and split into lines by Polars, without a Python string per line, unless
+    the chunk has a \\r outside a \\r\\n (then Python splits it as a text handle would).
+    The block is available as a Series (`series()`, for vectorised work) and as a list of
+    strings (built only when the csv module reads lines from the block)."""
+
+    def __init__(self, handle: io.IOBase, encoding: str, block: int | None = None) -> None:
+        self.handle = handle
+        self.block = block or BLOCK
+        self.binary = not isinstance(handle, io.TextIOBase)
+        self.skip_bom = codecs.lookup(encoding).name == "utf-8-sig"
+        self.size = self.pos = self.consumed = self.blocks = 0
+        self._list: list[str] | None = []
+        self._series: pl.Series | None = None
+        self._carry = b""
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self.pos >= self.size and not self.refill():
+            raise StopIteration
+        if self._list is None:
+            self._list = self.series().to_list()
+        line = self._list[self.pos]
+        self.pos += 1
+        self.consumed += 1
+        return line
+
+    def series(self) -> pl.Series:
+        """The lines of the current block."""
+        if self._series is None:
+            self._series = pl.Series("line", self._list, dtype=pl.Utf8)
+        return self._series
+
+    def refill(self) -> bool:
+        """Read the next block of lines (once the current one is consumed); False at the end."""
+        self.blocks += 1
+        self.pos = 0
+        if self.binary:
+            self._list, self._series = self._split(self._read_chunk())
+        else:
+            self._list, self._series = self.handle.readlines(self.block), None  # type: ignore[attr-defined]
+        self.size = len(self._list) if self._list is not None else self._series.len()  # type: ignore[union-attr]
+        return self.size > 0
+
+    def _read_chunk(self) -> bytes:
+        """The next bytes up to and including a \\n (or the end of the file)."""
+        data = self._carry
+        while True:
+            more = self.handle.read(self.block)
+            data = data + more if data else more
+            cut = data.rfind(b"\n") + 1
+            if not cut and more:  # lines ending with a lone \r: cut after one (not the last byte,
+                cut = data.rfind(b"\r", 0, len(data) - 1) + 1  # which may start a \r\n)
+            if cut or not more:
+                break
+        if not more and not cut:
+            cut = len(data)
+        chunk, self._carry = data[:cut], data[cut:]
+        if self.skip_bom:
+            self.skip_bom = False
+            chunk = chunk.removeprefix(codecs.BOM_UTF8)
+        return chunk
+
+    @staticmethod
+    def _split(chunk: bytes) -> tuple[list[str] | None, pl.Series | None]:
+        """(list, None) or (None, Series) of the chunk's lines."""
+        if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):  # a lone \r ends a line
+            return io.StringIO(chunk.decode("utf-8"), newline="").readlines(), None
+        try:
+            text = pl.Series("line", [chunk], dtype=pl.Binary).cast(pl.Utf8)
+        except pl.exceptions.ComputeError:
+            chunk.decode("utf-8")  # raises the UnicodeDecodeError
+            raise
+        return None, text.str.split("\n", inclusive=True).explode().drop_nulls()
+
+
+class _FastRecords:
+    """Vectorised reading of the common case: records that are one line each, well formed
+    (every field unquoted without any quote, or quoted with doubled inner quotes), with as many
+    fields as the header and not blank. For such a line the csv module and Polars' CSV parser
+    give the same cells, so they are parsed by Polars, all those of a block at once. Any other
+    line (a quoted cell spanning lines, a stray quote, a wrong number of fields, a blank row, a
+    NUL or a byte-order mark) is left to the csv module, which reads it exactly as before."""
+
+    def __init__(self, columns: list[str], delimiter: str) -> None:
+        self.columns = columns
+        d = f"\\x{{{ord(delimiter):x}}}"  # the delimiter in a regex
+        field = f'(?:"(?:[^"]|"")*"|[^"{d}]*)'
+        # A well-formed line of exactly as many fields as the header.
+        self.record = f"^{field}(?:{d}{field}){{{len(columns) - 1}}}$"
+        self.content = rf'[^\s\x1c-\x1f"{d}]'  # a character that str.strip() keeps
+        self.delimiter = delimiter
+        self.schema = {name: pl.Utf8 for name in columns}
+
+    def classify(self, lines: pl.Series) -> tuple[pl.Series, np.ndarray]:
+        """(the lines without their terminator, whether each can be read by Polars)."""
+        text = lines.str.strip_chars_end("\r\n")
+        fast = (
+            text.str.contains(self.record)
+            & text.str.contains(self.content)
+            & ~text.str.contains("\x00", literal=True)
+            & ~text.str.contains("\ufeff", literal=True)
+        )
+        return text, fast.fill_null(False).to_numpy()
+
+    def parse(self, text: pl.Series, rows: np.ndarray) -> pl.DataFrame:
+        """The cells of lines classified fast, with their row numbers."""
+        if not len(rows):
+            return pl.DataFrame(schema={ROW: pl.Int64, LINE: pl.Int64, **self.schema})
+        data = text.str.join("\n").cast(pl.Binary).item()
+        frame = pl.read_csv(
+            data, has_header=False, separator=self.delimiter, quote_char='"', schema=self.schema,
+            empty_string_is_null=False, infer_schema=False, raise_if_empty=False,
+            comment_prefix=None, null_values=None, eol_char="\n", truncate_ragged_lines=False,
+        )
+        if frame.height != text.len():  # cannot happen for lines classified fast
+            raise AssertionError(f"read {frame.height} records from {text.len()} lines")
+        numbers = pl.Series(ROW, rows, dtype=pl.Int64)
+        return frame.select(numbers.alias(ROW), numbers.alias(LINE), *self.columns)
+
+
+def _polars_can_split(delimiter: str) -> bool:
+    return len(delimiter) == 1 and delimiter.isascii() and delimiter not in '"\r\n\x00'
+
+
 def _iter_batches(
-    handle: io.TextIOBase, reader: csv.reader, columns: list[str], size: int, *, header_line: int,  # type: ignore[valid-type]
+    handle: io.IOBase, lines: _Lines, reader: csv.reader, columns: list[str], size: int, *,  # type: ignore[valid-type]
     path: Path, encoding: str, delimiter: str,
 ) -> Iterator[RawBatch]:
-    """Yield batches. The last record is held back: if it opens a quote that never closes, the
-    lines it swallowed are read again as rows of their own (a lost row is never acceptable)."""
+    """Yield batches of `size` records (rows and malformed records) in file order.
+
+    The lines of a block that are simple one-line records are parsed by Polars
+    (`_FastRecords`), all at once; the other records are read by the csv module, from the line
+    they start on (a record spanning lines may take lines classified simple: they are then
+    part of it, as the csv module reads them). A multi-line record is held back until the next
+    record: if it is the last and opens a quote that never closes, the lines it swallowed are
+    read again as rows of their own (a lost row is never acceptable)."""
     builder = BatchBuilder(columns, size)
-    previous_end = header_line  # a row is numbered by the line it starts on (header: line 1)
-    pending: tuple[int, int, list[str]] | None = None
+    fast = _FastRecords(columns, delimiter) if columns and _polars_can_split(delimiter) else None
+    pending: tuple[int, int, list[str]] | None = None  # a multi-line record, held back
     try:
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:  # e.g. a NUL byte inside a cell
-                cells = [f"<unreadable record: {exc}>"]
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not cells:  # an empty line: not a row
-                continue
-            if pending is not None:
-                builder.add(*pending)
-                if len(builder) >= size:
-                    yield builder.flush()
-            pending = (start, reader.line_num, cells)
+        while lines.pos < lines.size or lines.refill():
+            block, offset, size_of_block = lines.blocks, lines.pos, lines.size
+            first_row = lines.consumed + 1 - offset  # the row number of the block's line 0
+            if fast is not None:
+                text, simple = fast.classify(lines.series().slice(offset))
+                quick = np.flatnonzero(simple) + offset  # lines read by Polars
+                slow = np.flatnonzero(~simple) + offset  # lines where the csv module starts
+                parsed = fast.parse(text.filter(pl.Series(simple)), quick + first_row)
+            else:
+                quick, slow = np.arange(0), np.arange(offset, size_of_block)
+            while lines.blocks == block and lines.pos < size_of_block:
+                pos = lines.pos
+                following = int(np.searchsorted(slow, pos))
+                stop = int(slow[following]) if following < len(slow) else size_of_block
+                if stop > pos:  # lines pos..stop-1 are simple records, parsed above
+                    if pending is not None:
+                        builder.add(*pending)
+                        pending = None
+                        if len(builder) >= size:
+                            yield builder.flush()
+                    first = int(np.searchsorted(quick, pos))
+                    frame = parsed.slice(first, stop - pos)
+                    lines.pos, lines.consumed = stop, lines.consumed + (stop - pos)
+                    while frame.height:
+                        room = size - len(builder)
+                        builder.add_frame(frame.slice(0, room))
+                        frame = frame.slice(room)
+                        if len(builder) >= size:
+                            yield builder.flush()
+                    continue
+                start = lines.consumed + 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:  # e.g. a NUL byte inside a cell
+                    cells = [f"<unreadable record: {exc}>"]
+                end = lines.consumed
+                if not cells:  # an empty line: not a row
+                    continue
+                if pending is not None:
+                    builder.add(*pending)
+                    pending = None
+                    if len(builder) >= size:
+                        yield builder.flush()
+                if end > start:
+                    pending = (start, end, cells)
+                else:
+                    builder.add(start, end, cells)
+                    if len(builder) >= size:
+                        yield builder.flush()
         if pending is not None:
             start, end, cells = pending
-            if end > start and _opens_unclosed_quote(path, encoding, start, end):
+            if _opens_unclosed_quote(path, encoding, start, end):
                 _add_swallowed_lines(builder, path, encoding, delimiter, start, end)
             else:
                 builder.add(*pending)

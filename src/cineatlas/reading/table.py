@@ -75,7 +75,8 @@ def unique_columns(labels: list[str]) -> tuple[list[str], list[Problem]]:
 
 
 class BatchBuilder:
-    """Accumulates rows of cells into RawBatch objects of a given size."""
+    """Accumulates rows into RawBatch objects of a given size: rows of cells one by one
+    (`add`), or whole frames of rows already split into cells (`add_frame`), kept in order."""
 
     def __init__(self, columns: list[str], size: int) -> None:
         self.columns = columns
@@ -87,9 +88,11 @@ class BatchBuilder:
         self.rows: list[int] = []
         self.lines: list[int | None] = []
         self.malformed: list[tuple[Problem, int | None, str]] = []
+        self.pieces: list[pl.DataFrame] = []
+        self._piece_rows = 0
 
     def __len__(self) -> int:
-        return len(self.rows) + len(self.malformed)
+        return len(self.rows) + len(self.malformed) + self._piece_rows
 
     def add(self, row: int, line: int | None, cells: list[str]) -> None:
         if len(cells) == len(self.columns) and "".join(cells).strip():
@@ -109,6 +112,14 @@ class BatchBuilder:
         content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
         self.malformed.append((problem, line, content))
 
+    def add_frame(self, frame: pl.DataFrame) -> None:
+        """Add well-formed rows already split into cells: a frame of _row, _line (Int64) and
+        the columns (Utf8), in this order. Rows are numbered in file order, and a batch holds
+        its rows in that order whichever way they were added."""
+        if frame.height:
+            self.pieces.append(frame)
+            self._piece_rows += frame.height
+
     def flush(self) -> RawBatch:
         columns = list(zip(*self.records, strict=True)) if self.records else [() for _ in self.columns]
         data = {ROW: pl.Series(ROW, self.rows, dtype=pl.Int64),
@@ -116,6 +127,12 @@ class BatchBuilder:
         for name, values in zip(self.columns, columns, strict=True):
             data[name] = pl.Series(name, values, dtype=pl.Utf8)
         frame = pl.DataFrame(data)
+        if self.pieces:  # rows added as frames, in file order: merge the others in by number
+            added = pl.concat(self.pieces, how="vertical", rechunk=len(self.pieces) > 1)
+            # One chunk per column: Polars 2.1 panics in pl.format on a string column whose
+            # chunks include an empty one, as filtering a merged frame can leave
+            # (tests/test_robustness.py, test_polars_format_on_a_filtered_merged_batch).
+            frame = (added.merge_sorted(frame, ROW) if frame.height else added).rechunk()
         notes = _rows_in_cells(frame, self.columns) + _cut_long_cells(frame, self.columns)
         if notes:
             frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))

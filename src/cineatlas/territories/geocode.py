@@ -29,6 +29,11 @@ _QUALIFIER = re.compile(r"\s*(\(.*\)|,.*)$")
 #: Priority of each level when a text may name several kinds of place (lower wins).
 _PLACE_PRIORITY = {"province": 0, "state": 1, "country": 2}
 _CITY_LEVELS = ("commune", "municipality")
+#: A country's ISO 3166-1 code (alpha-2 'de', alpha-3 'and', 'can'): matched only where the text
+#: is known to name a country (`Geocoder.country`), for such codes are also province and state
+#: codes ('CA' California, 'DE' Delaware, 'NL' Newfoundland and Labrador) and ordinary words
+#: ('and', 'can', 'sur', 'per').
+_COUNTRY_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 class Row(NamedTuple):
@@ -61,9 +66,14 @@ class Geocoder:
         self._keys: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> (id, kind)
         self._names_of: dict[str, set[str]] = defaultdict(set)            # city id -> keys
         self._province_names: list[tuple[str, str, str]] = []             # (key, id, level)
+        self._country_codes: dict[str, set[str]] = defaultdict(set)      # 'de', 'deu' -> DE
+        subdivision_codes = {row.code.lower(): tid for tid, row in self.rows.items()
+                             if row.level in ("province", "state")}
         for tid, row in self.rows.items():
             if row.level == "commune" and row.country_code == "FR":
                 self._insee[row.code.upper()] = tid
+            elif row.level == "country":
+                self._country_codes[row.code.lower()].add(tid)
         for key, kind, tid in aliases.select("alias_key", "kind", "territory_id").iter_rows():
             if tid not in self.rows:
                 continue
@@ -72,8 +82,14 @@ class Geocoder:
             elif kind == "former_code":
                 self._insee.setdefault(key.upper(), tid)
             elif kind != "city_of":
-                self._keys[key].append((tid, kind))
                 level = self.rows[tid].level
+                if level == "country" and kind != "name" and _COUNTRY_CODE.match(key):
+                    self._country_codes[key].add(tid)
+                    continue
+                if (level in ("province", "state") and " " in key
+                        and subdivision_codes.get(key.replace(" ", ""), tid) != tid):
+                    continue  # 'n e' (N.-É., Nova Scotia) spells 'ne' (Nebraska): never matched
+                self._keys[key].append((tid, kind))
                 if level in _CITY_LEVELS:
                     self._names_of[tid].add(key)
                 elif kind == "name" and level in ("province", "state"):
@@ -134,9 +150,11 @@ class Geocoder:
 
     def province(self, text: str | None) -> str | None:
         """Canadian province or territory, US state or country named or abbreviated by
-        `text`: 'Québec', 'Que.', 'QC', 'Newfoundland/Labrad.', 'North W. Territories',
-        'California' -> 'US-CA', 'France' -> 'FR'. Provinces win over states over countries
-        ('CA' is California, not Canada)."""
+        `text`, the text of a province (or state) field: 'Québec', 'Que.', 'QC',
+        'Newfoundland/Labrad.', 'North W. Territories', 'California' -> 'US-CA', 'France' ->
+        'FR'. Provinces win over states over countries ('CA' is California, not Canada), and
+        a country's ISO code is not read here ('AND' is not Andorra, 'DE' is Delaware): ask
+        `country` for a country field."""
         key = place_key(text)
         if not key:
             return None
@@ -144,6 +162,22 @@ class Geocoder:
         if found is not _NOTHING:
             return found
         return self._abbreviated(key)
+
+    def country(self, text: str | None) -> str | None:
+        """The country a country field names: by name, abbreviation or ISO 3166-1 code
+        (alpha-2 or alpha-3), in English or French: 'Canada', 'CA', 'CAN' -> 'CA';
+        'United States', 'U.S.A.', 'USA', 'États-Unis' -> 'US'; 'DE' -> 'DE' (Germany);
+        'Georgia' -> 'GE'. A text that names (not abbreviates) one province or state only
+        gives its country ('Québec' -> 'CA'). None when unknown or ambiguous."""
+        key = place_key(text)
+        if not key:
+            return None
+        ids = {tid for tid, _kind in self._keys.get(key, ())
+               if self.rows[tid].level == "country"} | self._country_codes.get(key, set())
+        if not ids:
+            ids = {self.rows[tid].country_code for tid, kind in self._keys.get(key, ())
+                   if kind == "name" and self.rows[tid].level in ("province", "state")}
+        return ids.pop() if len(ids) == 1 else None
 
     def region(self, text: str | None, *, country: str = "FR") -> str | None:
         """French region by name, CNC spelling, code or pre-2016 name ('ILE-DE-FRANCE',

@@ -10,7 +10,7 @@ CREATE TABLE sources (
     file_name          VARCHAR,
     sha256             VARCHAR,
     size_bytes         BIGINT,
-    options            JSON,                  -- importer options, canonical JSON
+    options            JSON,                  -- importer options, canonical JSON; 'input_sha256': digests of the other files read (the generic importer's mapping)
     imported_at        TIMESTAMP NOT NULL,
     cineatlas_version  VARCHAR,
     encoding           VARCHAR,
@@ -22,7 +22,7 @@ CREATE TABLE sources (
     licence            VARCHAR,
     url                VARCHAR,
     fictitious         BOOLEAN NOT NULL DEFAULT FALSE,
-    report             JSON                   -- the import report (counts, problem summary)
+    report             JSON                   -- the import report (counts, problem summary); problem values and messages scrubbed of e-mails and phones
 );
 
 CREATE TABLE quarantine (
@@ -30,7 +30,7 @@ CREATE TABLE quarantine (
     row_number   BIGINT NOT NULL,   -- data row as a spreadsheet shows it: the header is row 1
     line_number  BIGINT,            -- physical line where the record starts
     content      JSON,              -- original cells, {column: text}; e-mails and phones redacted
-    reasons      JSON NOT NULL,     -- list of {field, code, message, severity, value}
+    reasons      JSON NOT NULL,     -- list of {field, code, message, severity, value}; e-mails and phones redacted
     PRIMARY KEY (source_id, row_number)
 );
 
@@ -58,8 +58,8 @@ CREATE TABLE territories (
 );
 
 CREATE TABLE territory_aliases (
-    alias_key     VARCHAR NOT NULL,   -- normalised alternative name, postal code or abbreviation
-    kind          VARCHAR NOT NULL,   -- name | postal_code | abbreviation | former_name
+    alias_key     VARCHAR NOT NULL,   -- normalised alternative name, code, postal code or abbreviation (city_of: a territory id)
+    kind          VARCHAR NOT NULL,   -- name | former_name | abbreviation | code | former_code | postal_code | city_of (docs/territories.md)
     territory_id  VARCHAR NOT NULL,
     source_id     VARCHAR NOT NULL,
     PRIMARY KEY (alias_key, kind, territory_id)

@@ -1,0 +1,71 @@
+"""Reading results over time and across territories: change, rankings, national median.
+
+These work on any result frame of `compute` (so on any indicator of the catalogue).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+#: Columns identifying one series of a result: a territory's values for one category.
+SERIES = ("indicator", "level", "territory_id", "category", "currency")
+
+
+def change_over_time(frame: pl.DataFrame) -> pl.DataFrame:
+    """Year-on-year change of a by-year result: adds previous_year, previous_value,
+    change (value − previous) and change_pct (change ÷ |previous|).
+
+    The previous year is the calendar year before, not the previous row: a year missing from
+    the data gives NULL, never a change over two years presented as one.
+    """
+    _need_years(frame)
+    previous = frame.select(*SERIES, (pl.col("year") + 1).alias("year"),
+                            pl.col("year").alias("previous_year"),
+                            pl.col("value").alias("previous_value"))
+    out = frame.join(previous, on=[*SERIES, "year"], how="left", nulls_equal=True)
+    return _with_change(out).sort(*SERIES, "year", nulls_last=True)
+
+
+def period_change(frame: pl.DataFrame, first: int | None = None, last: int | None = None) -> pl.DataFrame:
+    """Change between two years of a by-year result (the first and last years by default):
+    one row per series with value_first, value_last, change, change_pct and annual_rate
+    (compound annual growth rate, when both values are positive)."""
+    _need_years(frame)
+    first = first if first is not None else frame["year"].min()
+    last = last if last is not None else frame["year"].max()
+    start = frame.filter(pl.col("year") == first).select(*SERIES, pl.col("value").alias("previous_value"))
+    end = frame.filter(pl.col("year") == last).select(*SERIES, "territory_name", "unit", "value")
+    out = end.join(start, on=list(SERIES), how="full", coalesce=True, nulls_equal=True)
+    years = last - first
+    rate = pl.when((pl.col("previous_value") > 0) & (pl.col("value") > 0) & (years > 0)).then(
+        (pl.col("value") / pl.col("previous_value")) ** (1 / max(years, 1)) - 1)
+    out = _with_change(out).with_columns(first_year=pl.lit(first), last_year=pl.lit(last), annual_rate=rate)
+    return out.rename({"previous_value": "value_first", "value": "value_last"}).sort(*SERIES, nulls_last=True)
+
+
+def rank(frame: pl.DataFrame, *, descending: bool = True) -> pl.DataFrame:
+    """Rank territories within each indicator, year, category and currency, and compare each
+    to the median of its country's territories at that level: adds rank, of, median and
+    vs_median (value ÷ median − 1). Results flagged low_coverage are ranked like the others
+    but keep their flag; NULL values are not ranked."""
+    countries = frame.with_columns(country=pl.col("territory_id").str.extract(r"^([A-Z]{2})", 1))
+    group = ["indicator", "country", "year", "category", "currency"]
+    ranked = countries.with_columns(
+        rank=pl.col("value").rank("min", descending=descending).over(group, order_by=None).cast(pl.Int32),
+        of=pl.col("value").count().over(group).cast(pl.Int32),
+        median=pl.col("value").median().over(group),
+    )
+    vs = pl.when(pl.col("median") != 0).then(pl.col("value") / pl.col("median") - 1)
+    return ranked.with_columns(vs_median=vs).drop("country").sort(
+        "indicator", "year", "category", "currency", "rank", nulls_last=True)
+
+
+def _need_years(frame: pl.DataFrame) -> None:
+    if frame["year"].null_count() == frame.height and frame.height:
+        raise ValueError("Change over time needs a result computed by year (Cut(by_year=True)).")
+
+
+def _with_change(frame: pl.DataFrame) -> pl.DataFrame:
+    change = pl.col("value") - pl.col("previous_value")
+    pct = pl.when(pl.col("previous_value") != 0).then(change / pl.col("previous_value").abs())
+    return frame.with_columns(change=change, change_pct=pct)

@@ -1,0 +1,135 @@
+"""The published methodology: docs/indicators/ pages generated from the declarations.
+
+`cineatlas indicators docs` rewrites the pages; a test checks the committed pages equal what
+the declarations generate, so the method cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cineatlas.indicators.cut import DEFAULT_MIN_COVERAGE, LEVELS
+from cineatlas.indicators.registry import THEMES, UNITS, Indicator, catalogue
+
+FILTER_LABELS = {
+    "territory": "territoire (niveau et codes) / territory (level and codes)",
+    "year": "année ou période / year or period",
+    "funder": "financeur / funder",
+    "scheme": "dispositif / scheme",
+    "stage": "étape (écriture, développement, production…) / stage",
+    "format": "format (long métrage, court métrage, série…) / format",
+    "genre": "genre (fiction, documentaire, animation…) / genre",
+    "axis": "axe de la convention / convention axis",
+    "basis": "engagé ou réalisé / committed or actual",
+}
+
+
+def pages() -> dict[str, str]:
+    """{file name: markdown} for the index and one page per indicator."""
+    items = catalogue()
+    out = {"README.md": _index(items)}
+    for item in items:
+        out[f"{item.id}.md"] = _page(item)
+    return out
+
+
+def write(directory: Path) -> list[Path]:
+    """Write the pages into `directory` (stale indicator pages are removed)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    wanted = pages()
+    for old in directory.glob("*.md"):
+        if old.name not in wanted:
+            old.unlink()
+    written = []
+    for name, text in wanted.items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def _index(items: list[Indicator]) -> str:
+    lines = [
+        "# Indicateurs partagés — méthode / Shared indicators — method",
+        "",
+        "_Generated from the declarations in `src/cineatlas/indicators/definitions/` by "
+        "`cineatlas indicators docs`: do not edit by hand._",
+        "",
+        "Chaque indicateur a une définition, une formule et des limites publiées ; chacun se "
+        "recalcule avec `cineatlas indicators compute ID`. Every indicator has a published "
+        "definition, formula and caveats, and can be recomputed by anyone.",
+        "",
+        "## Règles communes / Common rules",
+        "",
+        "- **Territoire / territory**: results are given for every territory of one level "
+        f"({', '.join(f'`{level}`' for level in LEVELS)}). An award belongs to the territory "
+        "where its beneficiary is based (its registered office), and to every territory above it.",
+        "- **Inconnu n'est pas zéro / unknown is not zero**: a row whose needed fields are unknown "
+        "is left out of the computation, and counted in the coverage.",
+        "- **Couverture / coverage**: each result gives `n` (rows in the cut), `covered` (rows "
+        "whose needed fields are known), `coverage` (covered ÷ n) and, for money, "
+        "`money_coverage` (the share of the money those rows hold). A result is flagged "
+        f"`low_coverage` when either share is below {DEFAULT_MIN_COVERAGE:.0%} (changeable per "
+        "computation): it should not be used to conclude.",
+        "- **Monnaie / money**: amounts are summed exactly in cents and never added across "
+        "currencies: a territory with awards in euros and in Canadian dollars gets one row per "
+        "currency.",
+        "- **Évolution / change over time**: every indicator computed by year can be read as a "
+        "year-on-year change (`--change`) or over a period (`--period-change`); a missing year "
+        "gives no change rather than a change over two years.",
+        "- **Comparaison / comparison**: `--rank` ranks territories and compares each to the "
+        "median of the territories of its country at the same level.",
+        "",
+    ]
+    for theme, (fr, en) in THEMES.items():
+        members = [item for item in items if item.theme == theme]
+        if not members:
+            continue
+        lines += [f"## {fr} / {en}", "", "| id | indicateur | indicator | unit |", "|---|---|---|---|"]
+        lines += [f"| [`{i.id}`]({i.id}.md) | {i.title_fr} | {i.title_en} | {UNITS[i.unit][1]} |"
+                  for i in members]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _page(item: Indicator) -> str:
+    fr_unit, en_unit = UNITS[item.unit]
+    lines = [
+        f"# {item.title_fr}",
+        "",
+        f"_{item.title_en}_ — `{item.id}`",
+        "",
+        "_Generated from the declaration: do not edit by hand._",
+        "",
+        "## Définition",
+        "",
+        item.definition_fr,
+        "",
+        "## Definition",
+        "",
+        item.definition_en,
+        "",
+        "## Formule / Formula",
+        "",
+        f"    {item.formula}",
+        "",
+        f"- Unité / unit: {fr_unit} / {en_unit} (`{item.unit}`)",
+        f"- Données / data: `{item.subject}`"
+        + (f"; champs nécessaires / needed fields: {', '.join(f'`{n}`' for n in item.needs)}"
+           if item.needs else ""),
+        f"- Filtres / filters: {'; '.join(FILTER_LABELS[f] for f in item.filters)}",
+    ]
+    if item.over_subterritories:
+        lines.append("- Calculé sur les sous-territoires (enfants directs) de chaque territoire / "
+                     "computed over the sub-territories (direct children) of each territory")
+    if item.category:
+        lines.append(f"- Colonne `category` : {item.category[0]} / {item.category[1]}")
+    if item.extras:
+        lines += ["", "## Colonnes supplémentaires / Extra columns", ""]
+        lines += [f"- `{name}`: {fr} / {en}" for name, (fr, en) in item.extras.items()]
+    if item.caveats_fr or item.caveats_en:
+        lines += ["", "## Limites", ""] + [f"- {c}" for c in item.caveats_fr]
+        lines += ["", "## Caveats", ""] + [f"- {c}" for c in item.caveats_en]
+    lines += ["", "## Recalculer / Recompute", "", "```",
+              f"cineatlas indicators compute {item.id} --level region --format csv", "```", ""]
+    return "\n".join(lines)
