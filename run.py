@@ -5,7 +5,8 @@
     python3 run.py test  [ARGS...]   run the test suite
 
 Each sets up a virtual environment in .venv (once; again when pyproject.toml changes),
-installs cineatlas into it, then runs. ARGS go to `cineatlas demo` or to pytest.
+installs cineatlas into it, then runs. ARGS go to `cineatlas demo` or to pytest (the tests
+run on every core: pass `-n 0` to run them in one process).
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ def main(argv: list[str]) -> int:
         setup("")
         return subprocess.call([str(BIN / "cineatlas"), "demo", *args])
     setup("[test]")
-    return subprocess.call([str(_python()), "-m", "pytest", *args], cwd=ROOT)
+    # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
+    parallel = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) else ["-n", "auto"]
+    return subprocess.call([str(_python()), "-m", "pytest", *parallel, *args], cwd=ROOT)
 
 
 if __name__ == "__main__":

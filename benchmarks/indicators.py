@@ -9,7 +9,8 @@ peak memory is its own):
 - catalogue: every indicator of the catalogue, for every territory of each level (region,
   department, province, Québec region, country) and every year;
 - ibis subset / hand SQL: the awards indicators that have a hand-written DuckDB query below,
-  same cuts; the benchmark checks both give the same values before printing the times.
+  same cuts, each with the coverage counts the catalogue gives; the benchmark checks both give
+  the same values and coverage before printing the times.
 
 Prints seconds, peak resident memory and the ratio Ibis / hand-written SQL.
 """
@@ -27,50 +28,62 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 LEVELS = ("region", "department", "province", "qc_region", "country")
 
-# One query per indicator: {level} is the territory level; results are
-# (territory_id, year, currency, value). Awards are placed by the beneficiary's territory.
-PLACED = """
+# The territory hierarchy is flattened once (as the Ibis engine does), in a temporary table.
+CLOSURE = """
+    CREATE TEMP TABLE up AS
     WITH RECURSIVE up(territory_id, ancestor_id) AS (
         SELECT territory_id, territory_id FROM territories
         UNION ALL
         SELECT up.territory_id, t.parent_id FROM up JOIN territories t ON t.territory_id = up.ancestor_id
-        WHERE t.parent_id IS NOT NULL),
-    placed AS (
+        WHERE t.parent_id IS NOT NULL)
+    SELECT * FROM up
+"""
+# One query per indicator, on `covered` (placed awards whose needed fields are known), giving
+# (unit_id, year, currency, value); each is joined to the coverage counts the catalogue gives
+# with every result (rows in the cut, rows covered), so both sides compute the same figures.
+# Awards are placed by the beneficiary's territory; beneficiaries are recognised across sources
+# by their organisation's name key, as the catalogue does.
+PLACED = """
+    WITH placed AS (
         SELECT a.*, u.ancestor_id AS unit_id, coalesce(a.fiscal_year, year(a.decision_date)) AS year
         FROM awards a JOIN up u ON u.territory_id = a.beneficiary_territory_id
-        JOIN territories l ON l.territory_id = u.ancestor_id AND l.level = '{level}')
+        JOIN territories l ON l.territory_id = u.ancestor_id AND l.level = '{level}'),
+    covered AS (SELECT * FROM placed WHERE {needs}),
+    coverage AS (SELECT unit_id, year, currency, count(*) AS n,
+                        count(*) FILTER (WHERE {needs}) AS covered
+                 FROM placed GROUP BY ALL),
+    result AS ({query})
+    SELECT r.unit_id, r.year, r.currency, r.value, c.n, c.covered
+    FROM result r JOIN coverage c USING (unit_id, year, currency)
 """
+PER_BENEFICIARY = """
+    SELECT unit_id, year, currency, coalesce(o.name_key, beneficiary_id) AS b, sum(amount_minor) AS s
+    FROM covered LEFT JOIN organisations o ON o.organisation_id = beneficiary_id GROUP BY ALL"""
+KNOWN_AMOUNT = "amount_minor IS NOT NULL"
 HAND_SQL = {
-    "total_support": """
-        SELECT unit_id, year, currency, sum(amount_minor) / 100 AS value
-        FROM placed WHERE amount_minor IS NOT NULL GROUP BY ALL""",
-    "support_per_inhabitant": """
+    "total_support": (KNOWN_AMOUNT, """
+        SELECT unit_id, year, currency, sum(amount_minor) / 100 AS value FROM covered GROUP BY ALL"""),
+    "support_per_inhabitant": (KNOWN_AMOUNT, """
         SELECT unit_id, year, currency, sum(amount_minor) / 100 / any_value(t.population) AS value
-        FROM placed JOIN territories t ON t.territory_id = unit_id
-        WHERE amount_minor IS NOT NULL GROUP BY ALL""",
-    "upstream_share": """
+        FROM covered JOIN territories t ON t.territory_id = unit_id GROUP BY ALL"""),
+    "upstream_share": (KNOWN_AMOUNT + " AND stage IS NOT NULL", """
         SELECT unit_id, year, currency,
                coalesce(sum(amount_minor) FILTER (WHERE stage IN ('writing', 'development')), 0)
                / sum(amount_minor) AS value
-        FROM placed WHERE amount_minor IS NOT NULL AND stage IS NOT NULL GROUP BY ALL""",
-    "beneficiary_hhi": """
-        SELECT unit_id, year, currency, 10000 * sum(s * s) / (sum(s) * sum(s)) AS value
-        FROM (SELECT unit_id, year, currency, beneficiary_id, sum(amount_minor)::DOUBLE AS s
-              FROM placed WHERE amount_minor IS NOT NULL AND beneficiary_id IS NOT NULL GROUP BY ALL)
-        GROUP BY ALL""",
-    "beneficiary_top5_share": """
+        FROM covered GROUP BY ALL"""),
+    "beneficiary_hhi": (KNOWN_AMOUNT + " AND beneficiary_id IS NOT NULL", f"""
+        SELECT unit_id, year, currency, 10000 * sum(s::DOUBLE * s) / (sum(s)::DOUBLE * sum(s)) AS value
+        FROM ({PER_BENEFICIARY}) GROUP BY ALL"""),
+    "beneficiary_top5_share": (KNOWN_AMOUNT + " AND beneficiary_id IS NOT NULL", f"""
         SELECT unit_id, year, currency, sum(s) FILTER (WHERE r <= 5) / sum(s) AS value
-        FROM (SELECT *, row_number() OVER (PARTITION BY unit_id, year, currency
-                                           ORDER BY s DESC, beneficiary_id) AS r
-              FROM (SELECT unit_id, year, currency, beneficiary_id, sum(amount_minor) AS s
-                    FROM placed WHERE amount_minor IS NOT NULL AND beneficiary_id IS NOT NULL
-                    GROUP BY ALL))
-        GROUP BY ALL""",
-    "women_directors_money_share": """
+        FROM (SELECT *, row_number() OVER (PARTITION BY unit_id, year, currency ORDER BY s DESC, b) AS r
+              FROM ({PER_BENEFICIARY}))
+        GROUP BY ALL"""),
+    "women_directors_money_share": (KNOWN_AMOUNT + " AND director_gender IS NOT NULL", """
         SELECT unit_id, year, currency,
                coalesce(sum(amount_minor) FILTER (WHERE director_gender = 'female'), 0)
                / sum(amount_minor) AS value
-        FROM placed WHERE amount_minor IS NOT NULL AND director_gender IS NOT NULL GROUP BY ALL""",
+        FROM covered GROUP BY ALL"""),
 }
 
 CATALOGUE = """
@@ -87,8 +100,9 @@ with Store(sys.argv[1], read_only=True) as store:
         for i in ids:
             frame = compute(engine, i, Cut(level=level, by_year=True))
             rows += frame.height
-            for t, y, c, v in frame.select("territory_id", "year", "currency", "value").iter_rows():
-                values[f"{{i}}|{{t}}|{{y}}|{{c}}"] = v
+            for t, y, c, v, n, k in frame.select("territory_id", "year", "currency", "value", "n",
+                                                 "covered").iter_rows():
+                values[f"{{i}}|{{t}}|{{y}}|{{c}}"] = [v, n, k]
     seconds = time.perf_counter() - start
 json.dump({{"seconds": seconds, "rows": rows, "values": values}}, open(sys.argv[3], "w"))
 """
@@ -96,16 +110,18 @@ json.dump({{"seconds": seconds, "rows": rows, "values": values}}, open(sys.argv[
 HAND = """
 import json, sys, time
 import duckdb
-PLACED, HAND_SQL, LEVELS = json.loads(sys.argv[2])
+CLOSURE, PLACED, HAND_SQL, LEVELS = json.loads(sys.argv[2])
 con = duckdb.connect(sys.argv[1], read_only=True)
 con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
+con.execute(CLOSURE)
 rows, values = 0, {}
 for level in LEVELS:
-    for i, sql in HAND_SQL.items():
-        for t, y, c, v in con.execute(PLACED.format(level=level) + sql).fetchall():
+    for i, (needs, query) in HAND_SQL.items():
+        sql = PLACED.format(level=level, needs=needs, query=query)
+        for t, y, c, v, n, k in con.execute(sql).fetchall():
             rows += 1
-            values[f"{i}|{t}|{y}|{c}"] = v
+            values[f"{i}|{t}|{y}|{c}"] = [v, n, k]
 seconds = time.perf_counter() - start
 json.dump({"seconds": seconds, "rows": rows, "values": values}, open(sys.argv[3], "w"))
 """
@@ -135,8 +151,10 @@ def compare(ibis_values: dict, hand_values: dict) -> int:
     missing = hand_values.keys() - ibis_values.keys()
     if missing:
         raise SystemExit(f"{len(missing)} hand-written results have no Ibis counterpart, e.g. {sorted(missing)[:3]}")
-    for key, expected in hand_values.items():
-        found = ibis_values[key]
+    for key, (expected, n, covered) in hand_values.items():
+        found, found_n, found_covered = ibis_values[key]
+        if (n, covered) != (found_n, found_covered):
+            raise SystemExit(f"{key}: coverage Ibis {found_n}/{found_covered} vs SQL {n}/{covered}")
         if expected is None or found is None:
             if expected != found:
                 raise SystemExit(f"{key}: Ibis {found} vs SQL {expected}")
@@ -154,12 +172,12 @@ def main() -> None:
 
     db = build(Path(tempfile.gettempdir()) / "cineatlas-bench" / f"awards-{args.rows}.duckdb", args.rows)
     subset = json.dumps(sorted(HAND_SQL))
-    hand = run(HAND, str(db), json.dumps([PLACED, HAND_SQL, LEVELS]))
+    hand = run(HAND, str(db), json.dumps([CLOSURE, PLACED, HAND_SQL, LEVELS]))
     ibis_subset = run(CATALOGUE.format(levels=LEVELS), str(db), subset)
     checked = compare(ibis_subset["values"], hand["values"])
     whole = run(CATALOGUE.format(levels=LEVELS), str(db), "[]")
     print(f"\n{args.rows:,} awards; levels {', '.join(LEVELS)}; every year. "
-          f"{checked:,} hand-written results checked equal to Ibis'.\n")
+          f"{checked:,} hand-written results (values and coverage) checked equal to Ibis'.\n")
     print(f"{'contender':<42}{'seconds':>9}{'result rows':>13}{'peak MiB':>10}{'ratio':>8}")
     base = hand["seconds"]
     lines = [(f"hand-written DuckDB SQL ({len(HAND_SQL)} indicators)", hand, 1.0),

@@ -328,3 +328,14 @@ def test_the_printed_json_report_holds_no_contact_data(territories_store: Path,
     report = json.loads(done.stdout)
     assert report["rows_quarantined"] == 3 and report["problems"]
     assert leaks(done.stdout) == [] and leaks(done.stderr) == []
+
+
+def test_malformed_rows_are_scrubbed_inside_their_json() -> None:
+    """A malformed row is kept as JSON; scrubbing its text must not break the JSON escapes."""
+    import json
+
+    from cineatlas.privacy import scrub_json
+
+    raw = json.dumps({"cells": ["Films\tA", "contact@films.fr", "01 23 45 67 89", '"quoted"']})
+    assert json.loads(scrub_json(raw)) == {
+        "cells": ["Films\tA", "[e-mail removed]", "[phone removed]", '"quoted"']}

@@ -20,7 +20,7 @@ import polars as pl
 
 from cineatlas.errors import AtlasError
 from cineatlas.importers import ImportContext, Importer, get
-from cineatlas.privacy import scrub, scrub_frame, scrub_problems, scrub_text
+from cineatlas.privacy import scrub, scrub_frame, scrub_json, scrub_problems, scrub_text
 from cineatlas.problems import ERROR, ImportReport, Problem, problems_frame
 from cineatlas.reading import LINE, ROW, RawBatch, RawTable
 from cineatlas.reading.csvfile import delimiter_name
@@ -202,9 +202,9 @@ def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Ser
     malformed = pl.DataFrame(
         {"row": [p.row for p, _, _ in batch.malformed],
          "line_number": [line for _, line, _ in batch.malformed],
-         "content": [c for _, _, c in batch.malformed]},
+         "content": [scrub_json(c) for _, _, c in batch.malformed]},
         schema={"row": pl.Int64, "line_number": pl.Int64, "content": pl.Utf8},
-    ).with_columns(scrub(pl.col("content")))
+    )
     rows = pl.concat([content, malformed])
     return rows.join(reasons, on="row", how="left").select(
         pl.lit(source_id).alias("source_id"), pl.col("row").alias("row_number"),

@@ -17,8 +17,10 @@ keeps one separator throughout, which a date does not; a North American number i
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import polars as pl
 
@@ -74,6 +76,22 @@ def scrub_text(text: str | None) -> str | None:
     if not text:
         return text
     return _PHONE_RE.sub(PHONE_MARK, _EMAIL_RE.sub(EMAIL_MARK, text))
+
+
+def scrub_json(text: str) -> str:
+    """`scrub_text` applied to every string inside a JSON document (never to the JSON text
+    itself, whose escapes a pattern could break)."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub_text(value)
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        return value
+
+    return json.dumps(walk(json.loads(text)), ensure_ascii=False)
 
 
 def scrub_frame(frame: pl.DataFrame) -> pl.DataFrame:
