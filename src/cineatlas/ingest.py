@@ -252,7 +252,8 @@ def _source_record(importer: Importer, table: RawTable, path: Path, source_id: s
     return {
         "source_id": source_id,
         "importer": importer.name,
-        "title": meta.get("title"),
+        # titles and publishers come from the file's cells (an SCDL publisher is its funders)
+        "title": scrub_text(meta.get("title")),
         "file_name": path.name,
         "sha256": table.sha256,
         "size_bytes": table.size,
@@ -264,7 +265,7 @@ def _source_record(importer: Importer, table: RawTable, path: Path, source_id: s
         "rows_read": report.rows_read,
         "rows_loaded": report.rows_loaded,
         "rows_quarantined": report.rows_quarantined,
-        "publisher": meta.get("publisher"),
+        "publisher": scrub_text(meta.get("publisher")),
         "licence": meta.get("licence"),
         "url": meta.get("url"),
         "fictitious": fictitious,
