@@ -4,10 +4,10 @@
     frame = compute(Engine.duckdb(store), "support_per_inhabitant", Cut(level="region"))
 """
 
-from cineatlas.indicators.registry import Indicator, catalogue, get, indicator
 from cineatlas.indicators.compute import COLUMNS, compute, compute_all
 from cineatlas.indicators.cut import Cut, CutError
 from cineatlas.indicators.engine import Engine
+from cineatlas.indicators.registry import Indicator, catalogue, get, indicator
 
 __all__ = ["COLUMNS", "Cut", "CutError", "Engine", "Indicator", "catalogue", "compute",
            "compute_all", "get", "indicator"]

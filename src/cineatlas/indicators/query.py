@@ -13,9 +13,9 @@ from functools import cached_property
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.registry import Indicator
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
+from cineatlas.indicators.registry import Indicator
 
 #: Award columns indicators may read (fewer columns: smaller expressions, faster compilation).
 AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary_id", "work_id",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.registry import indicator
 from cineatlas.indicators.query import Query
+from cineatlas.indicators.registry import indicator
 
 #: Stages counted as upstream ("l'amont"): writing and development.
 UPSTREAM = ("writing", "development")
@@ -30,7 +31,7 @@ UPSTREAM = ("writing", "development")
 def total_support(q: Query) -> ir.Table:
     rows = q.covered
     grouped = rows.group_by(q.keys).aggregate(numerator=rows.amount.sum() / 100)
-    return grouped.mutate(value=grouped.numerator, denominator=ibis_null())
+    return grouped.mutate(value=grouped.numerator, denominator=ibis.null().cast("float64"))
 
 
 @indicator(
@@ -84,9 +85,3 @@ def upstream_share(q: Query) -> ir.Table:
         denominator=rows.amount.sum() / 100,
     )
     return q.share(grouped)
-
-
-def ibis_null():
-    import ibis
-
-    return ibis.null().cast("float64")
