@@ -139,3 +139,15 @@ def test_a_corrupt_spreadsheet_is_a_file_error(tmp_path: Path) -> None:
     with pytest.raises(FileError, match="cannot be read as a spreadsheet") as caught:
         open_table(path)
     assert caught.value.code == "bad-spreadsheet"
+
+
+def test_a_utf8_file_with_one_windows_1252_line_keeps_both_right(tmp_path) -> None:
+    from cineatlas.reading.encoding import MIXED, inspect_file
+
+    path = tmp_path / "mixed.csv"
+    path.write_bytes("titre;montant\nSociété;1\n".encode() + "Été « 2 »;2\n".encode("cp1252"))
+    assert inspect_file(path).encoding == MIXED
+    assert path.read_text(encoding=MIXED).splitlines() == ["titre;montant", "Société;1", "Été « 2 »;2"]
+    # a file with no UTF-8 sequence at all is plain Windows-1252, as before
+    path.write_bytes("titre\nÉté\n".encode("cp1252"))
+    assert inspect_file(path).encoding == "cp1252"

@@ -15,7 +15,7 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.problems import ERROR, Problem
-from cineatlas.reading.encoding import FileFacts, inspect_file
+from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file
 from cineatlas.reading.table import (
     LINE,
     MAX_CELL,
@@ -93,9 +93,14 @@ def open_csv(
     if encoding is None:
         encoding = facts.encoding
         if not facts.is_utf8:
-            label = "Windows-1252" if encoding == "cp1252" else "Latin-1 (ISO 8859-1)"
-            notes.append(Problem(None, None, "decoded-as", "warning",
-                                 f"The file is not valid UTF-8; it was decoded as {label}.", encoding))
+            if encoding == MIXED:
+                message = ("The file is UTF-8 with some Windows-1252 text (edited by two tools?): "
+                           "each piece that is not UTF-8 was decoded as Windows-1252. Check the "
+                           "accents, and save the file again as UTF-8.")
+            else:
+                label = "Windows-1252" if encoding == "cp1252" else "Latin-1 (ISO 8859-1)"
+                message = f"The file is not valid UTF-8; it was decoded as {label}."
+            notes.append(Problem(None, None, "decoded-as", "warning", message, encoding))
     else:
         try:
             with path.open(encoding=encoding, newline="") as handle:
