@@ -332,14 +332,9 @@ def test_a_code_contradicted_by_name_and_postal_code(store: Store, tmp_path: Pat
 
 # -- module structure --------------------------------------------------------------------------
 
-#: Importer modules that another still imports, and why. scdl.siret_parts (SIRET/SIREN checks)
-#: is used by the generic importer; it belongs in importers/french_places.py.
-KNOWN_IMPORTER_IMPORTS = {("generic", "scdl")}
-
-
 def test_no_importer_imports_another_importer() -> None:
-    """What several importers use lives in a shared module (french_places, privacy), so that
-    an importer can change without changing another."""
+    """What several importers use lives in a shared module (french_places, privacy,
+    parsing.identifiers), so that an importer can change without changing another."""
     import ast
     from importlib.metadata import entry_points
 
@@ -364,4 +359,4 @@ def test_no_importer_imports_another_importer() -> None:
                 if parts[:2] == ["cineatlas", "importers"] and len(parts) > 2 \
                         and parts[2] in modules and parts[2] != name:
                     found.add((name, parts[2]))
-    assert found == KNOWN_IMPORTER_IMPORTS
+    assert found == set()

@@ -30,8 +30,8 @@ import polars as pl
 from cineatlas.errors import MappingError
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.french_places import insee_code
-from cineatlas.importers.scdl import siret_parts
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
+from cineatlas.parsing.identifiers import siret_parts
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
 from cineatlas.reading import ROW, RawTable, open_table
