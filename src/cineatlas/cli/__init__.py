@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cineatlas.cli import atlas, data, indicators
+from cineatlas.cli import atlas, data, indicators, web
 from cineatlas.cli.output import errors
 from cineatlas.errors import AtlasError
 
@@ -26,6 +26,7 @@ app.command("territories")(atlas.territories_command)
 app.command("demo")(atlas.demo_command)
 app.command("info")(atlas.info_command)
 app.add_typer(indicators.app, name="indicators")
+app.command("serve")(web.serve_command)
 
 
 def main() -> None:

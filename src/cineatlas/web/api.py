@@ -1,0 +1,176 @@
+"""The JSON API: territories, indicators and awards, paginated the same way everywhere.
+
+Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is validated.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from enum import Enum
+from typing import Annotated, Any
+
+import polars as pl
+from fastapi import APIRouter, HTTPException, Path, Query, Request
+
+from cineatlas.indicators import Cut, Engine, compute, registry
+from cineatlas.indicators.cut import LEVELS
+from cineatlas.store import Store
+
+router = APIRouter(prefix="/api/v1")
+
+Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
+PerPage = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 500).")]
+Text = Annotated[str | None, Query(max_length=200)]
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+#: Territory levels, as a validated enumeration.
+Level = Enum("Level", {level: level for level in LEVELS}, type=str)
+
+
+class Atlas:
+    """The store the API reads (read-only), and an indicator engine on it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.engine = Engine.duckdb(store)
+        self.lock = threading.Lock()  # one DuckDB connection: one query at a time
+
+    def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        with self.lock:
+            return self.store.frame(sql, params)
+
+
+def atlas(request: Request) -> Atlas:
+    return request.app.state.atlas
+
+
+def page_of(frame: pl.DataFrame, total: int, page: int, per_page: int) -> dict[str, Any]:
+    rows = [{k: _json(v) for k, v in row.items()} for row in frame.to_dicts()]
+    return {"data": rows, "page": page, "per_page": per_page, "total": total,
+            "pages": math.ceil(total / per_page) if total else 0}
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@router.get("/territories", summary="Territories, filtered and paginated")
+def territories(request: Request, level: Level | None = None,
+                country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+                q: Text = None, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
+    where, params = ["TRUE"], []
+    if level:
+        where.append("level = ?"); params.append(level.value)  # noqa: E702
+    if country:
+        where.append("country_code = ?"); params.append(country)  # noqa: E702
+    if q:
+        where.append("strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'"); params.append(q)  # noqa: E702,E501
+    sql_where = " AND ".join(where)
+    a = atlas(request)
+    total = a.frame(f"SELECT count(*) AS n FROM territories WHERE {sql_where}", params)["n"][0]
+    frame = a.frame(
+        "SELECT territory_id, level, code, name, country_code, parent_id, population, population_year, "
+        f"density_class, overseas FROM territories WHERE {sql_where} ORDER BY territory_id "
+        "LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page])
+    return page_of(frame, total, page, per_page)
+
+
+@router.get("/territories/{territory_id}", summary="One territory")
+def territory(request: Request, territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
+    frame = atlas(request).frame("SELECT * EXCLUDE (source_id) FROM territories WHERE territory_id = ?",
+                                 [territory_id])
+    if frame.is_empty():
+        raise HTTPException(404, f"No territory {territory_id!r}.")
+    return {"data": {k: _json(v) for k, v in frame.row(0, named=True).items()}}
+
+
+@router.get("/indicators", summary="The indicator catalogue")
+def indicators() -> dict[str, Any]:
+    return {"data": [_declaration(item) for item in registry.catalogue()]}
+
+
+@router.get("/indicators/{indicator_id}", summary="One indicator's published method")
+def indicator(indicator_id: str) -> dict[str, Any]:
+    return {"data": _declaration(_get(indicator_id))}
+
+
+@router.get("/indicators/{indicator_id}/values", summary="An indicator for every territory of a level")
+def indicator_values(request: Request, indicator_id: str,
+                     level: Level = Level.region,
+                     territory: Annotated[list[str] | None, Query(max_length=50)] = None,
+                     year_from: Year = None, year_to: Year = None, by_year: bool = False,
+                     page: Page = 1, per_page: PerPage = 500) -> dict[str, Any]:
+    _get(indicator_id)
+    years = None
+    if year_from is not None or year_to is not None:
+        years = (year_from or year_to, year_to or year_from)
+    cut = Cut(level=level.value, territories=tuple(territory or ()), years=years, by_year=by_year)
+    a = atlas(request)
+    with a.lock:
+        frame = compute(a.engine, indicator_id, cut)
+    total = frame.height
+    return page_of(frame.slice((page - 1) * per_page, per_page), total, page, per_page)
+
+
+#: Award facets: parameter → column.
+FACETS = {"funder": "a.funder_id", "scheme": "a.scheme_id", "stage": "a.stage", "format": "a.format",
+          "genre": "a.genre", "beneficiary": "a.beneficiary_id", "currency": "a.currency"}
+
+
+@router.get("/awards", summary="Awards: full-text search and facets, paginated")
+def awards(request: Request, q: Text = None, funder: Text = None, scheme: Text = None,
+           stage: Text = None, format: Text = None, genre: Text = None,  # noqa: A002
+           beneficiary: Text = None, currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
+           year: Year = None, territory: Annotated[str | None, Query(max_length=40)] = None,
+           page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
+    where, params = ["TRUE"], []
+    given = {"funder": funder, "scheme": scheme, "stage": stage, "format": format, "genre": genre,
+             "beneficiary": beneficiary, "currency": currency}
+    for name, value in given.items():
+        if value is not None:
+            where.append(f"{FACETS[name]} = ?"); params.append(value)  # noqa: E702
+    if year is not None:
+        where.append("coalesce(a.fiscal_year, year(a.decision_date)) = ?"); params.append(year)  # noqa: E702
+    if territory:
+        # the beneficiary's territory or any territory above it
+        where.append("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
+                     "WHERE ancestor_id = ?)")
+        params.append(territory)
+    if q:
+        where.append("strip_accents(lower(concat_ws(' ', a.project_title, b.name, f.name, s.name))) "
+                     "LIKE '%' || strip_accents(lower(?)) || '%'")
+        params.append(q)
+    sql_where = " AND ".join(where)
+    joins = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+             "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+             "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
+    a = atlas(request)
+    a.engine.closure_table  # registers territory_closure on the connection
+    total = a.frame(f"SELECT count(*) AS n {joins} WHERE {sql_where}", params)["n"][0]
+    frame = a.frame(
+        "SELECT a.award_id, a.project_title, f.name AS funder, s.name AS scheme, b.name AS beneficiary, "
+        "a.beneficiary_territory_id, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
+        "a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious "
+        f"{joins} WHERE {sql_where} ORDER BY a.award_id LIMIT ? OFFSET ?",
+        [*params, per_page, (page - 1) * per_page])
+    return page_of(frame, total, page, per_page)
+
+
+def _get(indicator_id: str) -> registry.Indicator:
+    try:
+        return registry.get(indicator_id)
+    except registry.UnknownIndicator as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+def _declaration(item: registry.Indicator) -> dict[str, Any]:
+    return {"id": item.id, "theme": item.theme, "title_fr": item.title_fr, "title_en": item.title_en,
+            "definition_fr": item.definition_fr, "definition_en": item.definition_en,
+            "formula": item.formula, "unit": item.unit, "subject": item.subject,
+            "needs": list(item.needs), "caveats_fr": list(item.caveats_fr),
+            "caveats_en": list(item.caveats_en), "filters": list(item.filters),
+            "extras": {k: {"fr": fr, "en": en} for k, (fr, en) in item.extras.items()}}
