@@ -10,6 +10,7 @@ from indicator_data import award, tiny_store
 from cineatlas.web import create_app
 
 TITLE = "<script>alert(1)</script> =HYPERLINK(\"http://x\")"
+FORMULA = '=HYPERLINK("http://x","clic")'
 
 
 @pytest.fixture()
@@ -19,6 +20,7 @@ def client(tmp_path):
                     fiscal_year=2020 + i % 2)
               for i in range(12)]
     awards.append(award("xss", 5_00, "X-CA2a", stage="writing", project_title=TITLE))
+    awards.append(award("zz-formula", 1_00, "X-CB1b", stage="production", project_title=FORMULA))
     tiny_store(tmp_path, awards=awards).close()
     with TestClient(create_app(tmp_path / "tiny.duckdb"), raise_server_exceptions=False) as test_client:
         yield test_client
@@ -93,3 +95,20 @@ def test_safe_headers_and_every_documented_path(client) -> None:
         assert response.status_code == 200, (url, response.text)
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_csv_download_matches_the_view_and_neutralises_formulas(client) -> None:
+    import csv
+    import io
+
+    params = {"stage": "writing", "territory": "X-RA"}
+    view = client.get("/api/v1/awards", params=params).json()["data"]
+    response = client.get("/api/v1/awards.csv", params=params)
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["award_id"] for r in rows] == [a["award_id"] for a in view]
+    assert next(r["project_title"] for r in rows if r["award_id"] == "xss") == TITLE  # no formula
+    formula = client.get("/api/v1/awards.csv", params={"q": "hyperlink"}).text
+    rows = {r["award_id"]: r["project_title"] for r in csv.DictReader(io.StringIO(formula))}
+    # the apostrophe makes a spreadsheet show the cell as text instead of running it
+    assert rows == {"xss": TITLE, "zz-formula": "'" + FORMULA}

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
 import polars as pl
-from fastapi import APIRouter, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
 from cineatlas.indicators import Cut, Engine, compute, registry
 from cineatlas.indicators.cut import LEVELS
@@ -121,43 +122,87 @@ FACETS = {"funder": "a.funder_id", "scheme": "a.scheme_id", "stage": "a.stage", 
           "genre": "a.genre", "beneficiary": "a.beneficiary_id", "currency": "a.currency"}
 
 
-@router.get("/awards", summary="Awards: full-text search and facets, paginated")
-def awards(request: Request, q: Text = None, funder: Text = None, scheme: Text = None,
-           stage: Text = None, format: Text = None, genre: Text = None,  # noqa: A002
-           beneficiary: Text = None, currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None,
-           year: Year = None, territory: Annotated[str | None, Query(max_length=40)] = None,
-           page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
-    where, params = ["TRUE"], []
-    given = {"funder": funder, "scheme": scheme, "stage": stage, "format": format, "genre": genre,
-             "beneficiary": beneficiary, "currency": currency}
-    for name, value in given.items():
-        if value is not None:
-            where.append(f"{FACETS[name]} = ?"); params.append(value)  # noqa: E702
-    if year is not None:
-        where.append("coalesce(a.fiscal_year, year(a.decision_date)) = ?"); params.append(year)  # noqa: E702
-    if territory:
-        # the beneficiary's territory or any territory above it
-        where.append("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
-                     "WHERE ancestor_id = ?)")
-        params.append(territory)
-    if q:
-        where.append("strip_accents(lower(concat_ws(' ', a.project_title, b.name, f.name, s.name))) "
-                     "LIKE '%' || strip_accents(lower(?)) || '%'")
-        params.append(q)
-    sql_where = " AND ".join(where)
-    joins = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-             "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-             "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
-    a = atlas(request)
+@dataclass(frozen=True)
+class AwardFilters:
+    """The awards explorer's search and facets (every one validated)."""
+
+    q: Text = None
+    funder: Text = None
+    scheme: Text = None
+    stage: Text = None
+    format: Text = None
+    genre: Text = None
+    beneficiary: Text = None
+    currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
+    year: Year = None
+    territory: Annotated[str | None, Query(max_length=40)] = None
+
+    def where(self) -> tuple[str, list[Any]]:
+        where, params = ["TRUE"], []
+        for name, column in FACETS.items():
+            value = getattr(self, name)
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        if self.year is not None:
+            where.append("coalesce(a.fiscal_year, year(a.decision_date)) = ?")
+            params.append(self.year)
+        if self.territory:  # the beneficiary's territory or any territory above it
+            where.append("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
+                         "WHERE ancestor_id = ?)")
+            params.append(self.territory)
+        if self.q:
+            where.append("strip_accents(lower(concat_ws(' ', a.project_title, b.name, f.name, s.name))) "
+                         "LIKE '%' || strip_accents(lower(?)) || '%'")
+            params.append(self.q)
+        return " AND ".join(where), params
+
+
+AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+               "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+               "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
+AWARDS_SELECT = (
+    "SELECT a.award_id, a.project_title, f.name AS funder, s.name AS scheme, b.name AS beneficiary, "
+    "a.beneficiary_territory_id, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
+    "a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious ")
+
+
+def _awards(a: Atlas, filters: AwardFilters, limit: int | None, offset: int = 0) -> tuple[pl.DataFrame, int]:
     a.engine.closure_table  # registers territory_closure on the connection
-    total = a.frame(f"SELECT count(*) AS n {joins} WHERE {sql_where}", params)["n"][0]
-    frame = a.frame(
-        "SELECT a.award_id, a.project_title, f.name AS funder, s.name AS scheme, b.name AS beneficiary, "
-        "a.beneficiary_territory_id, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
-        "a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious "
-        f"{joins} WHERE {sql_where} ORDER BY a.award_id LIMIT ? OFFSET ?",
-        [*params, per_page, (page - 1) * per_page])
+    where, params = filters.where()
+    total = a.frame(f"SELECT count(*) AS n {AWARDS_FROM} WHERE {where}", params)["n"][0]
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    frame = a.frame(f"{AWARDS_SELECT}{AWARDS_FROM} WHERE {where} ORDER BY a.award_id{page}", params)
+    return frame, total
+
+
+@router.get("/awards", summary="Awards: full-text search and facets, paginated")
+def awards(request: Request, filters: Annotated[AwardFilters, Depends()], page: Page = 1,
+           per_page: PerPage = 50) -> dict[str, Any]:
+    frame, total = _awards(atlas(request), filters, per_page, (page - 1) * per_page)
     return page_of(frame, total, page, per_page)
+
+
+@router.get("/awards.csv", summary="Awards: the same search, every row, as CSV",
+            response_class=Response, responses={200: {"content": {"text/csv": {}}}})
+def awards_csv(request: Request, filters: Annotated[AwardFilters, Depends()]) -> Response:
+    frame, _ = _awards(atlas(request), filters, MAX_DOWNLOAD)
+    return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="cineatlas-awards.csv"'})
+
+
+#: Rows in one download at most (a whole store fits; a runaway query does not).
+MAX_DOWNLOAD = 1_000_000
+
+
+def safe_csv(frame: pl.DataFrame) -> str:
+    """CSV whose text cells cannot run as spreadsheet formulas: a cell starting with =, +, -, @,
+    a tab or a carriage return gets a leading apostrophe (OWASP's advice)."""
+    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    risky = pl.col(text).str.contains(r"^[=+\-@\t\r]")
+    return frame.with_columns(
+        pl.when(risky).then(pl.lit("'") + pl.col(text)).otherwise(pl.col(text)).name.keep()
+    ).write_csv()
 
 
 def _get(indicator_id: str) -> registry.Indicator:
