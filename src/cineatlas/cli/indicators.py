@@ -12,7 +12,7 @@ import typer
 from cineatlas.cli.options import DbOption
 from cineatlas.cli.output import Format, console, print_frame
 from cineatlas.errors import AtlasError
-from cineatlas.indicators import Cut, Engine, compare, compute, methodology, registry
+from cineatlas.indicators import Cut, Engine, compare, compute_all, methodology, registry
 from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.store import Store
 
@@ -81,9 +81,7 @@ def compute_command(
               stages=tuple(stage), formats=tuple(work_format), genres=tuple(genre), axes=tuple(axis),
               basis=basis, min_coverage=min_coverage)
     with Store(db, read_only=True) as store:
-        engine = Engine.duckdb(store)
-        frames = [compute(engine, item, cut) for item in ids]
-    frame = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+        frame = compute_all(Engine.duckdb(store), cut, ids)
     if change:
         frame = compare.change_over_time(frame)
     if period_change:

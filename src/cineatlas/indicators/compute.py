@@ -35,10 +35,10 @@ def compute(engine: Engine, indicator_id: str, cut: Cut | None = None) -> pl.Dat
 
 
 def compute_all(engine: Engine, cut: Cut | None = None, ids: list[str] | None = None) -> pl.DataFrame:
-    """Several indicators (the whole catalogue by default) stacked in one long frame."""
+    """Several indicators (the whole catalogue by default) stacked in one long frame: COLUMNS,
+    then each indicator's extras (NULL for the others)."""
     ids = ids or [item.id for item in registry.catalogue()]
-    frames = [compute(engine, i, cut) for i in ids]
-    return pl.concat([f.select(COLUMNS) for f in frames], how="vertical_relaxed")
+    return pl.concat([compute(engine, i, cut) for i in ids], how="diagonal_relaxed")
 
 
 def _coverage(query: Query) -> ibis.Table:

@@ -114,17 +114,19 @@ class Query:
         rows = rows.left_join(o, rows.funder_id == o.organisation_id).drop("organisation_id")
         return self.place(rows, "funder_territory_id")
 
-    def _commissions(self) -> ir.Table:
-        c = self.table("commissions").drop("source_id", "fictitious")
-        m = self.table("commission_members").drop("source_id", "fictitious")
-        rows = m.inner_join(c, "commission_id")
+    def _by_funder(self, rows: ir.Table) -> ir.Table:
+        """Rows of a funder's scheme (commissions, application counts), filtered by the cut's
+        funders, schemes and years, placed by their funder's territory."""
         rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id", self.cut.schemes)
         return self._funder_territory(self.years(rows))
 
+    def _commissions(self) -> ir.Table:
+        c = self.table("commissions").drop("source_id", "fictitious")
+        m = self.table("commission_members").drop("source_id", "fictitious")
+        return self._by_funder(m.inner_join(c, "commission_id"))
+
     def _applications(self) -> ir.Table:
-        rows = self.table("application_stats")
-        rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id", self.cut.schemes)
-        return self._funder_territory(self.years(rows))
+        return self._by_funder(self.table("application_stats"))
 
     def _venues(self) -> ir.Table:
         return self.place(self.table("venues"), "territory_id")
