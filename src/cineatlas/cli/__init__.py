@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from cineatlas.cli import atlas, data, indicators, web
+from cineatlas.cli import atlas, data, indicators, simulate, web
 from cineatlas.cli.output import errors
 from cineatlas.errors import AtlasError
 
@@ -27,6 +27,7 @@ app.command("demo")(atlas.demo_command)
 app.command("info")(atlas.info_command)
 app.add_typer(indicators.app, name="indicators")
 app.command("serve")(web.serve_command)
+app.command("simulate")(simulate.simulate_command)
 
 
 def main() -> None:
