@@ -85,3 +85,29 @@ def demo_atlas(territories_store: Path, tmp_path_factory: pytest.TempPathFactory
         patch.setenv("CINEATLAS_CACHE", str(db.parent / "cache"))
         build_demo(db, real_files=real)
     return db
+
+
+#: A hostile award title: markup and a spreadsheet formula. Pages must show it as text and
+#: CSV downloads must neutralise it.
+HOSTILE_TITLE = '<script>alert(1)</script> =HYPERLINK("http://x","clic")'
+FORMULA_TITLE = '=HYPERLINK("http://x","clic")'
+
+
+@pytest.fixture(scope="session")
+def web_atlas(demo_atlas: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo atlas plus two awards with hostile titles (HOSTILE_TITLE, FORMULA_TITLE) to a
+    real beneficiary in Lyon, for the web tests. Read it only."""
+    db = tmp_path_factory.mktemp("web-atlas") / "atlas.duckdb"
+    shutil.copy(demo_atlas, db)
+    with Store(db) as store:
+        for award_id, title in [("hostile", HOSTILE_TITLE), ("hostile-formula", FORMULA_TITLE)]:
+            store.con.execute(
+                "INSERT INTO awards (award_id, source_id, funder_id, scheme_id, beneficiary_id, "
+                "project_title, fiscal_year, amount_minor, currency, stage, "
+                "beneficiary_territory_id, beneficiary_country_code, fictitious) "
+                "SELECT ?, source_id, funder_id, scheme_id, beneficiary_id, ?, 2021, 123400, "
+                "'EUR', 'writing', beneficiary_territory_id, 'FR', TRUE FROM awards WHERE "
+                "fictitious AND beneficiary_territory_id = 'FR-C69123' ORDER BY award_id LIMIT 1",
+                [award_id, title])
+        assert store.count("awards", "award_id LIKE 'hostile%'") == 2
+    return db

@@ -17,8 +17,9 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from cineatlas.indicators import Cut, Engine, compute, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.store import Store
+from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=INVALID)
 
 Page = Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1.")]
 PerPage = Annotated[int, Query(ge=1, le=500, description="Rows per page (at most 500).")]
@@ -34,7 +35,21 @@ class Atlas:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.engine = Engine.duckdb(store)
+        # registered now, not by a first request racing the others on the shared connection
+        self.engine.closure_table  # noqa: B018 (territory_closure, for the territory filters)
         self.lock = threading.Lock()  # one DuckDB connection: one query at a time
+        self._index_search()
+
+    def _index_search(self) -> None:
+        """Register `award_search` (award_id, text): each award's title, beneficiary, funder
+        and scheme, folded once (lower case, no accents) so a search is a plain substring
+        test instead of folding the joined table at every request."""
+        texts = self.store.frame(
+            "SELECT a.award_id, concat_ws(' ', a.project_title, b.name, f.name, s.name) AS text "
+            f"{AWARDS_FROM}")
+        index = texts.with_columns(fold(pl.col("text"))).to_arrow()
+        self.store.con.register("award_search", index)
+        self._search_index = index  # the registration is a view: keep the data alive
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         with self.lock:
@@ -80,7 +95,7 @@ def territories(request: Request, level: Level | None = None,
     return page_of(frame, total, page, per_page)
 
 
-@router.get("/territories/{territory_id}", summary="One territory")
+@router.get("/territories/{territory_id}", summary="One territory", responses=NOT_FOUND)
 def territory(request: Request, territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
     frame = atlas(request).frame("SELECT * EXCLUDE (source_id) FROM territories WHERE territory_id = ?",
                                  [territory_id])
@@ -89,17 +104,43 @@ def territory(request: Request, territory_id: Annotated[str, Path(max_length=40)
     return {"data": {k: _json(v) for k, v in frame.row(0, named=True).items()}}
 
 
+@router.get("/territories/{territory_id}/profile", responses=NOT_FOUND,
+            summary="What a territory's profile page shows")
+def territory_profile(request: Request,
+                      territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
+    """Key figures against the national median, support by year, breakdowns by stage, format,
+    genre and funder, top beneficiaries, cinemas, cinema festivals, the territories above
+    and within."""
+    profile = request.app.state.views.profile(territory_id)
+    if profile is None:
+        raise HTTPException(404, f"No territory {territory_id!r}.")
+    profile["territory"] = {k: v for k, v in profile["territory"].items()
+                            if k not in ("geojson", "source_id")}
+    return {"data": _plain(profile)}
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copy of nested dicts and lists (dates as ISO text, NaN as null)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return _json(value)
+
+
 @router.get("/indicators", summary="The indicator catalogue")
 def indicators() -> dict[str, Any]:
     return {"data": [_declaration(item) for item in registry.catalogue()]}
 
 
-@router.get("/indicators/{indicator_id}", summary="One indicator's published method")
+@router.get("/indicators/{indicator_id}", summary="One indicator's published method",
+            responses=NOT_FOUND)
 def indicator(indicator_id: str) -> dict[str, Any]:
     return {"data": _declaration(_get(indicator_id))}
 
 
-@router.get("/indicators/{indicator_id}/values", summary="An indicator for every territory of a level")
+@router.get("/indicators/{indicator_id}/values", responses={**NOT_FOUND, **BAD_REQUEST},
+            summary="An indicator for every territory of a level")
 def indicator_values(request: Request, indicator_id: str,
                      level: Level = Level.region,
                      territory: Annotated[list[str] | None, Query(max_length=50)] = None,
@@ -151,24 +192,27 @@ class AwardFilters:
             where.append("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
                          "WHERE ancestor_id = ?)")
             params.append(self.territory)
-        if self.q:
-            where.append("strip_accents(lower(concat_ws(' ', a.project_title, b.name, f.name, s.name))) "
-                         "LIKE '%' || strip_accents(lower(?)) || '%'")
-            params.append(self.q)
+        if self.q:  # accent- and case-insensitive, in title, beneficiary, funder or scheme
+            where.append("a.award_id IN (SELECT award_id FROM award_search WHERE contains(text, ?))")
+            params.append(pl.select(fold(pl.lit(self.q))).item())
         return " AND ".join(where), params
+
+
+def fold(text: pl.Expr) -> pl.Expr:
+    """Text folded for search: decomposed, accents dropped, lower case ('Été' → 'ete')."""
+    return text.str.normalize("NFKD").str.replace_all(r"\p{M}+", "").str.to_lowercase()
 
 
 AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
                "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
                "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
 AWARDS_SELECT = (
-    "SELECT a.award_id, a.project_title, f.name AS funder, s.name AS scheme, b.name AS beneficiary, "
-    "a.beneficiary_territory_id, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
-    "a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious ")
+    "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
+    "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
+    "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious ")
 
 
 def _awards(a: Atlas, filters: AwardFilters, limit: int | None, offset: int = 0) -> tuple[pl.DataFrame, int]:
-    a.engine.closure_table  # registers territory_closure on the connection
     where, params = filters.where()
     total = a.frame(f"SELECT count(*) AS n {AWARDS_FROM} WHERE {where}", params)["n"][0]
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"

@@ -6,11 +6,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 
 from cineatlas.store import Store
 from cineatlas.version import __version__
-from cineatlas.web import api, errors
+from cineatlas.web import api, errors, pages, places, simulation, views
 
+STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -26,6 +28,7 @@ def create_app(db: str | Path) -> FastAPI:
     async def lifespan(app: FastAPI):
         store = Store(db, read_only=True)
         app.state.atlas = api.Atlas(store)
+        app.state.views = views.Views(app.state.atlas)
         try:
             yield
         finally:
@@ -36,8 +39,12 @@ def create_app(db: str | Path) -> FastAPI:
     app = FastAPI(title="cineatlas", version=__version__, lifespan=lifespan, docs_url=None,
                   redoc_url=None,
                   description="An open atlas of cinema and audiovisual support across territories.")
-    errors.install(app)
+    errors.install(app, page=pages.error_page)
     app.include_router(api.router)
+    app.include_router(places.router)
+    app.include_router(simulation.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")
     async def headers(request: Request, call_next) -> Response:

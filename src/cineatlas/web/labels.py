@@ -1,0 +1,56 @@
+"""Readable names for the store's codes (stages, formats, levels...), marked for translation:
+`N_` marks a string for extraction; templates translate it with `_()` at render time."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
+    return message
+
+
+LEVELS = {
+    "country": N_("Country"), "region": N_("Region"), "department": N_("Department"),
+    "commune": N_("Commune"), "metropolis": N_("Metropolitan area"),
+    "province": N_("Province or territory"), "qc_region": N_("Québec administrative region"),
+    "municipality": N_("Municipality"), "state": N_("State"),
+}
+STAGES = {
+    "writing": N_("Writing"), "development": N_("Development"), "production": N_("Production"),
+    "post_production": N_("Post-production"), "distribution": N_("Distribution"),
+    "promotion": N_("Promotion"), "operation": N_("Operation (structures)"),
+}
+FORMATS = {
+    "feature": N_("Feature film"), "short": N_("Short film"), "series": N_("Series"),
+    "tv_film": N_("TV film"), "web": N_("Web creation"), "game": N_("Video game"), "other": N_("Other"),
+}
+GENRES = {
+    "fiction": N_("Fiction"), "documentary": N_("Documentary"), "animation": N_("Animation"),
+    "experimental": N_("Experimental"), "other": N_("Other"),
+}
+AE_LABELS = {
+    "RD": N_("Research and discovery"), "JP": N_("Young audiences"),
+    "PR": N_("Heritage and repertoire"),
+}
+DENSITY = {
+    "dense": N_("Dense"), "intermediate": N_("Intermediate density"), "rural": N_("Rural"),
+    "remote_rural": N_("Remote rural"),
+}
+#: Labels of each award facet's values (facets without an entry show the stored name).
+VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES}
+#: Award facets of the explorer, with their titles.
+FACETS = {
+    "funder": N_("Funder"), "scheme": N_("Scheme"), "year": N_("Year"), "stage": N_("Stage"),
+    "format": N_("Format"), "genre": N_("Genre"), "territory": N_("Territory"),
+    "beneficiary": N_("Beneficiary"),
+}
+BREAKDOWNS = {"stage": N_("By stage"), "format": N_("By format"), "genre": N_("By genre"),
+              "funder": N_("By funder")}
+
+
+def value_label(facet: str, value: object, _) -> str:
+    """A facet value as the reader sees it, translated by `_` when it is one of our codes
+    (stored names, such as a funder's, are shown as they are); 'Unknown' for NULL."""
+    if value is None:
+        return _("Unknown")
+    known = VALUES.get(facet, {}).get(str(value))
+    return _(known) if known else str(value)

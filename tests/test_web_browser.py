@@ -1,0 +1,216 @@
+"""The web atlas in a real browser: Debian's chromium driven by Playwright, against a server
+started here on the demo store plus the real files (and two hostile awards).
+
+Screenshots of each page type are saved under test-artifacts/screenshots/ (or
+$CINEATLAS_ARTIFACTS). Without chromium the tests fail in CI and are skipped elsewhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import uvicorn
+from conftest import HOSTILE_TITLE
+
+from cineatlas import Store
+from cineatlas.web import create_app
+
+pytestmark = pytest.mark.slow
+ARTIFACTS = Path(os.environ.get("CINEATLAS_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
+#: Chromium as root in a container, with no network: no sandbox, no background requests.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Debian's chromium is not installed (apt-get install chromium; .ci/run does it)."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(web_atlas):
+    """Base URL of the atlas served by uvicorn in a thread of this process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(web_atlas), host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not running.started:
+        assert time.monotonic() < deadline, "the atlas server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser):
+    """A fresh page (French, no cookie) that records console errors and dialogs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    opened.problems = []
+    opened.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
+    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
+    opened.on("dialog", lambda d: (opened.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def sql(web_atlas):
+    store = Store(web_atlas, read_only=True)
+    yield lambda query, params=None: store.con.execute(query, params or []).fetchall()
+    store.close()
+
+
+def shot(page, name: str) -> None:
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def table_values(page, territory_id: str) -> str:
+    return page.locator(f'#map-table tr[data-territory="{territory_id}"] td').first.inner_text()
+
+
+def test_each_page_type_loads(server, page, sql) -> None:
+    beneficiary, work = sql("SELECT beneficiary_id, work_id FROM awards WHERE work_id IS NOT NULL "
+                            "AND beneficiary_id IS NOT NULL AND fictitious ORDER BY award_id LIMIT 1")[0]
+    pages = {"home": "/", "territory": "/territory/FR-R84", "territory-quebec": "/territory/CA-QC",
+             "compare": "/compare", "awards": "/awards?stage=writing",
+             "beneficiary": f"/beneficiary/{beneficiary}", "work": f"/work/{work}",
+             "indicators": "/indicators", "indicator": "/indicators/cofinancing_ratio",
+             "sources": "/sources"}
+    for name, path in pages.items():
+        response = page.goto(server + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
+        assert page.locator("h1").count() == 1, path
+        if name.startswith("territory"):
+            charts = page.locator("div.vega")
+            if charts.count():  # Vega-Lite rendered every chart to SVG (no CSP violation)
+                page.wait_for_selector("div.vega[data-rendered=true]")
+                assert page.locator("div.vega[data-rendered=true] svg").count() == charts.count()
+        shot(page, name)
+        assert page.problems == [], (path, page.problems)
+
+
+def test_home_map_follows_indicator_and_year(server, page, sql) -> None:
+    page.goto(server + "/")
+    regions = sql("SELECT count(*) FROM territories WHERE level = 'region' AND country_code = 'FR'")[0][0]
+    assert page.locator("svg.choropleth path[data-territory]").count() == regions
+    assert page.locator("#map-table tbody tr").count() == regions
+    page.select_option("#indicator", "total_support")  # the form applies itself
+    page.wait_for_url(re.compile(r"indicator=total_support"))
+    all_years = table_values(page, "FR-R84")
+    fill_all = page.locator('path[data-territory="FR-R84"]').get_attribute("fill")
+    page.select_option("#year", "2020")
+    page.wait_for_url(re.compile(r"year=2020"))
+    (cents,) = sql("WITH RECURSIVE inside(id) AS (SELECT 'FR-R84' UNION SELECT t.territory_id "
+                   "FROM territories t JOIN inside ON t.parent_id = inside.id) SELECT sum(amount_minor) "
+                   "FROM awards WHERE currency = 'EUR' AND coalesce(fiscal_year, year(decision_date)) "
+                   "= 2020 AND beneficiary_territory_id IN (SELECT id FROM inside)")[0]
+    in_2020 = table_values(page, "FR-R84")
+    assert in_2020 != all_years
+    assert int(re.sub(r"\D", "", in_2020)) == round(cents / 100)
+    # the map shows the same figure as the table (its title), in a class of the scale
+    title = page.locator('path[data-territory="FR-R84"] title').text_content()
+    assert in_2020 in title
+    assert page.locator('path[data-territory="FR-R84"]').get_attribute("fill").startswith("#")
+    assert fill_all.startswith("#")
+    shot(page, "home-total-2020")
+    # keyboard: the first Tab reaches the skip link, which leads to the content
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    assert page.problems == []
+
+
+def test_search_with_two_facets(server, page, sql) -> None:
+    page.goto(server + "/awards")
+    page.locator('a[data-facet="stage"]', has_text="Production").first.click()
+    page.wait_for_url(re.compile(r"stage=production"))
+    first_funder = page.locator('a[data-facet="funder"]').first
+    first_funder.click()
+    page.wait_for_url(re.compile(r"funder="))
+    funder = re.search(r"funder=([^&]+)", page.url).group(1)
+    from urllib.parse import unquote
+
+    (expected,) = sql("SELECT count(*) FROM awards WHERE stage = 'production' AND funder_id = ?",
+                      [unquote(funder)])[0]
+    assert int(page.locator("#result-count").get_attribute("data-total")) == expected
+    assert page.locator(".active-filters li").count() == 2
+    shot(page, "awards-two-facets")
+
+
+def test_csv_download_matches_the_view(server, page) -> None:
+    page.goto(server + "/awards?q=HYPERLINK")
+    titles = page.locator("table.awards tbody tr td:first-child").all_inner_texts()
+    # the hostile titles are shown as text, and nothing ran
+    assert any(HOSTILE_TITLE in t for t in titles)
+    assert page.problems == []
+    with page.expect_download() as download:
+        page.click("#download-csv")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    shown = [t.replace("fictif", "").strip() for t in titles]
+    assert [r["project_title"].removeprefix("'") for r in rows] == shown
+    assert all(not r["project_title"].startswith(("=", "+", "-", "@")) for r in rows)
+
+
+def test_english_switch(server, page) -> None:
+    page.goto(server + "/territory/FR-R84")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("#key-h").inner_text() == "Chiffres clés"
+    page.click("#lang-switch")
+    page.wait_for_url(re.compile(r"lang=en"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("#key-h").inner_text() == "Key figures"
+    page.click("text=Compare")  # the choice holds on the next page
+    assert page.locator("h1").inner_text() == "Compare territories"
+    shot(page, "compare-english")
+
+
+def test_simulator_form_updates_tables_map_and_chart(server, page) -> None:
+    page.goto(server + "/simulator")
+    cell = '#simulator-table tr[data-territory="FR-R84"] td:nth-of-type(2)'
+    before = page.locator(cell).inner_text()
+    fill_before = page.locator('svg.choropleth path[data-territory="FR-R84"]').get_attribute("fill")
+    page.fill("#envelope", "240")
+    page.check('input[name="partnership"][value="FR-R84"]')
+    page.click("#simulator-form button[type=submit]")
+    page.wait_for_url(re.compile(r"envelope=240"))
+    assert page.locator("#edited-national_envelope_cents").inner_text().replace("\u202f", " ") \
+        == "240 000 000 €"
+    assert page.locator(cell).inner_text() != before
+    assert page.locator('svg.choropleth path[data-territory]').count() == 18
+    assert fill_before.startswith("#")
+    page.wait_for_selector("#simulator-chart[data-rendered=true] svg")
+    shot(page, "simulator")
+    assert page.problems == []
