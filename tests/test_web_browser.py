@@ -25,7 +25,8 @@ from cineatlas import Store
 from cineatlas.web import create_app
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = Path(os.environ.get("CINEATLAS_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
+ARTIFACTS = Path(os.environ.get("CINEATLAS_ARTIFACTS",
+                                Path(__file__).parents[1] / "test-artifacts"))
 #: Chromium as root in a container, with no network: no sandbox, no background requests.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -102,8 +103,9 @@ def table_values(page, territory_id: str) -> str:
 
 
 def test_each_page_type_loads(server, page, sql) -> None:
-    beneficiary, work = sql("SELECT beneficiary_id, work_id FROM awards WHERE work_id IS NOT NULL "
-                            "AND beneficiary_id IS NOT NULL AND fictitious ORDER BY award_id LIMIT 1")[0]
+    beneficiary, work = sql("SELECT beneficiary_id, work_id FROM awards WHERE work_id IS NOT "
+                            "NULL AND beneficiary_id IS NOT NULL AND fictitious "
+                            "ORDER BY award_id LIMIT 1")[0]
     pages = {"home": "/", "territory": "/territory/FR-R84", "territory-quebec": "/territory/CA-QC",
              "compare": "/compare", "awards": "/awards?stage=writing",
              "beneficiary": f"/beneficiary/{beneficiary}", "work": f"/work/{work}",
@@ -125,7 +127,8 @@ def test_each_page_type_loads(server, page, sql) -> None:
 
 def test_home_map_follows_indicator_and_year(server, page, sql) -> None:
     page.goto(server + "/")
-    regions = sql("SELECT count(*) FROM territories WHERE level = 'region' AND country_code = 'FR'")[0][0]
+    (regions,) = sql("SELECT count(*) FROM territories WHERE level = 'region' "
+                     "AND country_code = 'FR'")[0]
     assert page.locator("svg.choropleth path[data-territory]").count() == regions
     assert page.locator("#map-table tbody tr").count() == regions
     page.select_option("#indicator", "total_support")  # the form applies itself
@@ -135,8 +138,9 @@ def test_home_map_follows_indicator_and_year(server, page, sql) -> None:
     page.select_option("#year", "2020")
     page.wait_for_url(re.compile(r"year=2020"))
     (cents,) = sql("WITH RECURSIVE inside(id) AS (SELECT 'FR-R84' UNION SELECT t.territory_id "
-                   "FROM territories t JOIN inside ON t.parent_id = inside.id) SELECT sum(amount_minor) "
-                   "FROM awards WHERE currency = 'EUR' AND coalesce(fiscal_year, year(decision_date)) "
+                   "FROM territories t JOIN inside ON t.parent_id = inside.id) "
+                   "SELECT sum(amount_minor) FROM awards WHERE currency = 'EUR' AND "
+                   "coalesce(fiscal_year, year(decision_date)) "
                    "= 2020 AND beneficiary_territory_id IN (SELECT id FROM inside)")[0]
     in_2020 = table_values(page, "FR-R84")
     assert in_2020 != all_years

@@ -15,8 +15,8 @@ Method: docs/simulator.md.
 from __future__ import annotations
 
 from cineatlas.simulator.compare import Comparison, Sweep, compare, sweep
+from cineatlas.simulator.files import load_scenario, shipped_scenarios
 from cineatlas.simulator.population import RegionFacts, facts_from_store, official_facts
-from cineatlas.simulator.reading import load_scenario, shipped_scenarios
 from cineatlas.simulator.result import Result, simulate
 from cineatlas.simulator.scenario import (
     AXES,

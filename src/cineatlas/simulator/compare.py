@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ import polars as pl
 
 from cineatlas.simulator import equity
 from cineatlas.simulator.engine import Plan, compile_plan, run
-from cineatlas.simulator.money import MAX_CENTS, MAX_DENOMINATOR, parse_share
+from cineatlas.simulator.money import MAX_CENTS, parse_ratio, parse_share
 from cineatlas.simulator.population import Population, RegionFacts, as_facts
 from cineatlas.simulator.result import Result, simulate
 from cineatlas.simulator.scenario import Scenario, ScenarioError
@@ -95,10 +95,14 @@ def _patcher(plan: Plan, parameter: str):
     """A function value → plan for `parameter` (see scenario.PARAMETERS)."""
     if parameter == "national_envelope":
         def envelope(value: object) -> Plan:
-            cents = int(value)  # type: ignore[call-overload]
-            if not 0 <= cents <= MAX_CENTS:
-                raise ValueError(f"{value!r} is not an envelope in cents from 0 to {MAX_CENTS}")
-            return plan.with_envelope(cents)
+            try:
+                cents = Fraction(Decimal(str(value)))
+            except (InvalidOperation, ValueError):
+                cents = Fraction(-1)
+            if cents.denominator != 1 or not 0 <= cents <= MAX_CENTS:
+                raise ValueError(f"{value!r} is not an envelope in whole cents from 0 to "
+                                 f"{MAX_CENTS:,}")
+            return plan.with_envelope(int(cents))
         return envelope
     if parameter == "solidarity_share":
         return lambda value: plan.with_solidarity_share(parse_share(value))
@@ -110,10 +114,7 @@ def _patcher(plan: Plan, parameter: str):
                                                       f"scenario (it has {', '.join(matching)}).")])
 
         def ratio(value: object) -> Plan:
-            region = Fraction(Decimal(str(value)))
-            if region <= 0:
-                raise ValueError(f"{value!r}: the Region side of the ratio must be above 0")
-            return plan.with_ratio(axis, (1 / region).limit_denominator(MAX_DENOMINATOR))
+            return plan.with_ratio(axis, parse_ratio(f"1:{value}"))
         return ratio
     raise ScenarioError(plan.scenario.path, [(parameter, "cannot be swept: choose "
                                               "national_envelope, solidarity_share or "

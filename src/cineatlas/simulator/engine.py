@@ -18,6 +18,7 @@ from fractions import Fraction
 import numpy as np
 
 from cineatlas.simulator import rules
+from cineatlas.simulator.checks import scenario_problems
 from cineatlas.simulator.population import RegionFacts
 from cineatlas.simulator.scenario import Scenario, ScenarioError
 
@@ -82,13 +83,17 @@ class Plan:
 
 
 def compile_plan(scenario: Scenario, facts: Mapping[str, RegionFacts]) -> Plan:
-    """Arrays for `scenario`; every Region must be known to `facts` (population may be None)."""
+    """Arrays for `scenario`; every Region must be known to `facts` (population may be None).
+    Raises ScenarioError when the scenario breaks what the rules rely on (checks.py)."""
+    problems = scenario_problems(scenario)
     unknown = [r for r in scenario.region_ids if r not in facts]
     if unknown:
         known = ", ".join(sorted(facts)[:20])
-        raise ScenarioError(scenario.path, [
-            (f"regions.{r}", f"no such Region in the population data (known: {known}). Use the "
-             "ids of `cineatlas territories --level region`.") for r in unknown])
+        problems += [(f"regions.{r}", f"no such Region in the population data (known: "
+                      f"{known}). Use the ids of `cineatlas territories --level region`.")
+                     for r in unknown]
+    if problems:
+        raise ScenarioError(scenario.path, problems)
     axes = scenario.axes
     shape = (len(scenario.regions), len(axes))
     arrays = {name: np.zeros(shape, dtype=np.int64)

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
-#: Amounts above this (one thousand billion euros) are refused: they are typing errors, and
-#: keeping below it lets cents × ratio numerators stay within 64-bit integers.
+#: Amounts above this (one thousand billion euros) are refused as typing errors.
 MAX_CENTS = 10**14
 #: Largest denominator kept for ratios and shares (1:2.3456 is kept; finer is rounded).
 MAX_DENOMINATOR = 10_000
+#: Ratios above this (100 € from the CNC per Region euro) are refused as typing errors. With
+#: MAX_CENTS, a line's claim stays below 10**16 cents, so the engine's int64 sums are exact.
+MAX_RATIO = 100
 
 
 def euros_to_cents(value: object) -> int:
@@ -54,7 +56,8 @@ def cents_to_euros_text(cents: int | None) -> str:
 def parse_ratio(value: object) -> Fraction:
     """CNC euros per Region euro from "1:2" (→ 1/2), "1:1.5" (→ 2/3) or a Fraction.
 
-    Raises ValueError for anything else, for a zero Region side and for negative sides."""
+    Raises ValueError for anything else, for a zero Region side, for negative sides and for
+    ratios above MAX_RATIO."""
     if isinstance(value, Fraction):
         ratio = value
     elif isinstance(value, str) and value.count(":") == 1:
@@ -70,6 +73,8 @@ def parse_ratio(value: object) -> Fraction:
         raise ValueError(f"{value!r} is not a ratio like \"1:2\" (CNC euros : Region euros)")
     if ratio < 0:
         raise ValueError(f"{value!r} is negative")
+    if ratio > MAX_RATIO:
+        raise ValueError(f"{value!r} gives more than {MAX_RATIO} CNC euros per Region euro")
     return ratio.limit_denominator(MAX_DENOMINATOR)
 
 

@@ -1,4 +1,5 @@
-"""Reading and writing scenario files (TOML or YAML), with every problem reported at once.
+"""Reading a scenario from a mapping in the file format (docs/simulator.md), with every
+problem reported at once.
 
 Each problem names the field by its path in the file (`regions.FR-R84.diffusion.commitment`)
 and says what to write instead; `ScenarioError` carries them all with the file's name.
@@ -6,18 +7,12 @@ and says what to write instead; `ScenarioError` carries them all with the file's
 
 from __future__ import annotations
 
-import dataclasses
-import difflib
-import tomllib
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from cineatlas.simulator import money
+from cineatlas.simulator.checks import freeze_problems, shown, suggest
 from cineatlas.simulator.scenario import (
     AXES,
     DENSITY_CLASSES,
@@ -35,45 +30,10 @@ from cineatlas.simulator.scenario import (
     Solidarity,
 )
 
-SCENARIOS = files("cineatlas.simulator") / "scenarios"
 AMOUNT_FIX = "write an amount in euros, e.g. 1200000 or 1200000.50"
-
-
-def shipped_scenarios() -> dict[str, str]:
-    """Scenarios shipped with cineatlas: name → path."""
-    return {Path(p.name).stem: str(p) for p in SCENARIOS.iterdir()
-            if p.name.endswith((".toml", ".yaml", ".yml"))}
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (.toml, .yaml or .yml), or a shipped scenario by its
-    name ('conventions-2026-2028'). Raises ScenarioError naming the file and each bad field."""
-    path = Path(path)
-    if not path.is_file():
-        shipped = shipped_scenarios()
-        if str(path) in shipped:
-            path = Path(shipped[str(path)])
-        else:
-            raise ScenarioError(path, [("(file)", "no such file. Give a scenario file (.toml or "
-                                        f".yaml) or a shipped scenario: {', '.join(shipped)}.")])
-    text = path.read_bytes()
-    try:
-        if path.suffix == ".toml":
-            data = tomllib.loads(text.decode("utf-8"))
-        elif path.suffix in (".yaml", ".yml"):
-            data = yaml.safe_load(text.decode("utf-8"))
-        else:
-            raise ScenarioError(path, [("(file)", f"unknown file type {path.suffix!r}: name it "
-                                        "*.toml or *.yaml.")])
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(path, [("(file)", f"not UTF-8 text ({exc.reason} at byte "
-                                    f"{exc.start}). Save it as UTF-8.")]) from None
-    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
-        raise ScenarioError(path, [("(syntax)", f"{exc}. Fix the syntax at that place.")]) from None
-    return scenario_from_dict(data, file=path)
-
-
-# -- reading a mapping ------------------------------------------------------------------
+PROVENANCE_KEYS = ("source", "illustrative")
+AXIS_KEYS = ("kind", "ratio", "amount", "cap", "priority", *PROVENANCE_KEYS)
+LINE_KEYS = ("commitment", "actual", "previous", "amount", "cap")
 
 
 class _Reader:
@@ -90,12 +50,12 @@ class _Reader:
         if raw is None:
             raw = {}
         if not isinstance(raw, Mapping):
-            self.problem(path, f"expected a table of keys, got {_shown(raw)}.")
+            self.problem(path, f"expected a table of keys, got {shown(raw)}.")
             return {}
         allowed = tuple(allowed)
         for key in raw:
             if not open_keys and key not in allowed:
-                self.problem(f"{path}.{key}", f"unknown key{_suggest(str(key), allowed)} "
+                self.problem(f"{path}.{key}", f"unknown key{suggest(str(key), allowed)} "
                              f"(allowed: {', '.join(allowed)}).")
         for key in required:
             if key not in raw:
@@ -115,22 +75,22 @@ class _Reader:
                default: str) -> str:
         value = raw.get(key, default)
         if value not in options:
-            self.problem(f"{path}.{key}", f"{_shown(value)} is not one of {', '.join(options)}"
-                         f"{_suggest(str(value), options)}.")
+            self.problem(f"{path}.{key}", f"{shown(value)} is not one of {', '.join(options)}"
+                         f"{suggest(str(value), options)}.")
             return default
         return str(value)
 
     def boolean(self, raw: Mapping[str, Any], path: str, key: str, default: bool) -> bool:
         value = raw.get(key, default)
         if not isinstance(value, bool):
-            self.problem(f"{path}.{key}", f"expected true or false, got {_shown(value)}.")
+            self.problem(f"{path}.{key}", f"expected true or false, got {shown(value)}.")
             return default
         return value
 
     def text(self, raw: Mapping[str, Any], path: str, key: str, default: str | None) -> str | None:
         value = raw.get(key, default)
         if value is not None and not isinstance(value, str):
-            self.problem(f"{path}.{key}", f"expected text in quotes, got {_shown(value)}.")
+            self.problem(f"{path}.{key}", f"expected text in quotes, got {shown(value)}.")
             return default
         return value
 
@@ -159,8 +119,6 @@ class _Reader:
             illustrative = True
         return Provenance(path, source, illustrative)
 
-
-PROVENANCE_KEYS = ("source", "illustrative")
 
 
 def scenario_from_dict(data: object, *, file: object = None) -> Scenario:
@@ -213,24 +171,13 @@ def scenario_from_dict(data: object, *, file: object = None) -> Scenario:
     return scenario
 
 
-def freeze_problems(scenario: Scenario) -> list[tuple[str, str]]:
-    """Lines lacking the previous level the freeze needs."""
-    if not scenario.freeze:
-        return []
-    return [(f"regions.{region.region_id}.{axis}.previous",
-             "missing: the freeze is on, so every line needs the CNC's previous contribution "
-             "(previous = …), or set rules.freeze = false.")
-            for region in scenario.regions for axis, line in region.lines
-            if line.previous is None]
-
-
 def _period(r: _Reader, raw: object) -> tuple[int, int]:
     ok = (isinstance(raw, list | tuple) and len(raw) == 2
           and all(isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 2100
                   for y in raw) and raw[0] <= raw[1])
     if not ok:
         r.problem("scenario.period", f"expected [first year, last year] such as [2026, 2028], "
-                  f"got {_shown(raw)}.")
+                  f"got {shown(raw)}.")
         return (2026, 2028)
     return int(raw[0]), int(raw[1])
 
@@ -242,8 +189,6 @@ def _overrides(r: _Reader, raw: object) -> tuple[tuple[str, str], ...]:
         return ()
     return tuple((str(a), str(b)) for a, b in raw)
 
-
-AXIS_KEYS = ("kind", "ratio", "amount", "cap", "priority", *PROVENANCE_KEYS)
 
 
 def _axes(r: _Reader, raw: object) -> tuple[tuple[AxisRule, ...], list[Provenance]]:
@@ -266,7 +211,7 @@ def _axes(r: _Reader, raw: object) -> tuple[tuple[AxisRule, ...], list[Provenanc
         priority = spec.get("priority", position)
         if isinstance(priority, bool) or not isinstance(priority, int) or priority < 1:
             r.problem(f"{path}.priority", f"expected a whole number from 1 (served first), got "
-                      f"{_shown(priority)}.")
+                      f"{shown(priority)}.")
             priority = position
         rules.append(AxisRule(axis, kind, ratio if kind == "matching" else None, amount,
                               r.amount(spec, path, "cap"), priority))
@@ -276,8 +221,6 @@ def _axes(r: _Reader, raw: object) -> tuple[tuple[AxisRule, ...], list[Provenanc
             provenance.append(r.provenance(spec, path))
     return tuple(rules), provenance
 
-
-LINE_KEYS = ("commitment", "actual", "previous", "amount", "cap")
 
 
 def _regions(r: _Reader, raw: object, axes: tuple[AxisRule, ...]
@@ -333,7 +276,7 @@ def _partnership(r: _Reader, raw: object, axes: tuple[AxisRule, ...],
     for region in regions:
         if region not in region_ids:
             r.problem("partnership.regions", f"{region!r} is not a Region of the scenario"
-                      f"{_suggest(region, region_ids)}.")
+                      f"{suggest(region, region_ids)}.")
     ratios = _partnership_ratios(r, spec.get("ratio", {}), {a.axis: a for a in axes})
     return Partnership(tuple(regions), ratios), [r.provenance(spec, "partnership")]
 
@@ -364,7 +307,7 @@ def _solidarity(r: _Reader, raw: object) -> tuple[Solidarity, list[Provenance]]:
     classes = spec.get("classes", ["rural", "remote_rural"])
     if not isinstance(classes, list) or not all(c in DENSITY_CLASSES for c in classes):
         r.problem(f"{path}.classes", f"expected a list of density classes among "
-                  f"{', '.join(DENSITY_CLASSES)}, got {_shown(classes)}.")
+                  f"{', '.join(DENSITY_CLASSES)}, got {shown(classes)}.")
         classes = ["rural", "remote_rural"]
     default = Solidarity()
     solidarity = Solidarity(
@@ -376,162 +319,3 @@ def _solidarity(r: _Reader, raw: object) -> tuple[Solidarity, list[Provenance]]:
         catch_up=r.boolean(spec, path, "catch_up", default.catch_up),
     )
     return solidarity, [r.provenance(spec, path)]
-
-
-# -- writing a mapping ------------------------------------------------------------------
-
-
-def _euros(cents: int) -> int | float:
-    whole, part = divmod(cents, 100)
-    return whole if part == 0 else float(f"{whole}.{part:02d}")
-
-
-def _share(share: Fraction) -> float | int:
-    return int(share) if share.denominator == 1 else float(share)
-
-
-def scenario_to_dict(s: Scenario) -> dict[str, Any]:
-    """The scenario in the file format; `scenario_from_dict` reads it back unchanged."""
-    prov = {p.table: p for p in s.provenance}
-
-    def with_prov(table: str, body: dict[str, Any]) -> dict[str, Any]:
-        p = prov.get(table)
-        if p is not None:
-            if p.source is not None:
-                body["source"] = p.source
-            body["illustrative"] = p.illustrative
-        return body
-
-    head: dict[str, Any] = {"id": s.id, "title": s.title, "period": list(s.period),
-                            "currency": s.currency}
-    if s.description:
-        head["description"] = s.description
-    if s.overrides:
-        head["overrides"] = [list(pair) for pair in s.overrides]
-    axes = {}
-    for rule in s.axes:
-        body: dict[str, Any] = {"kind": rule.kind, "priority": rule.priority}
-        if rule.ratio is not None:
-            body["ratio"] = money.ratio_text(rule.ratio)
-        for key in ("amount", "cap"):
-            if getattr(rule, key) is not None:
-                body[key] = _euros(getattr(rule, key))
-        axes[rule.axis] = with_prov(f"axes.{rule.axis}", body)
-    regions = {}
-    for region in s.regions:
-        body = {"name": region.name} if region.name is not None else {}
-        for axis, line in region.lines:
-            body[axis] = {key: _euros(getattr(line, key)) for key in LINE_KEYS
-                          if getattr(line, key) is not None}
-        regions[region.region_id] = with_prov(f"regions.{region.region_id}", body)
-    out: dict[str, Any] = {
-        "scenario": head,
-        "envelope": with_prov("envelope", {"national": _euros(s.national_envelope)}),
-        "rules": {"effort": s.effort, "freeze": s.freeze, "overflow": s.overflow,
-                  "reference_ratio": money.ratio_text(s.reference_ratio)},
-        "axes": axes,
-        "regions": regions,
-    }
-    if "partnership" in prov or s.partnership.regions or s.partnership.ratios:
-        out["partnership"] = with_prov("partnership", {
-            "regions": list(s.partnership.regions),
-            "ratio": {a: money.ratio_text(x) for a, x in s.partnership.ratios}})
-    if "solidarity" in prov or s.solidarity.share:
-        sol = s.solidarity
-        out["solidarity"] = with_prov("solidarity", {
-            "share": _share(sol.share), "overseas": sol.overseas, "classes": list(sol.classes),
-            "min_share": _share(sol.min_share), "key": sol.key, "catch_up": sol.catch_up})
-    return out
-
-
-# -- overriding the main parameters -----------------------------------------------------
-
-
-def apply_overrides(s: Scenario, *, national_envelope: int | None = None,
-                    ratios: Mapping[str, object] | None = None, solidarity_share: object = None,
-                    freeze: bool | None = None, overflow: str | None = None,
-                    partnership_regions: Iterable[str] | None = None) -> Scenario:
-    """See `Scenario.with_overrides`."""
-    problems: list[tuple[str, str]] = []
-    changes: dict[str, Any] = {}
-    touched: list[tuple[str, str, str]] = []  # (parameter, value text, provenance table)
-    if national_envelope is not None:
-        if (isinstance(national_envelope, bool) or not isinstance(national_envelope, int)
-                or not 0 <= national_envelope <= money.MAX_CENTS):
-            problems.append(("national_envelope", "expected whole cents between 0 and "
-                             f"{money.MAX_CENTS:,}, got {_shown(national_envelope)}."))
-        else:
-            changes["national_envelope"] = national_envelope
-            touched.append(("national_envelope", money.cents_to_euros_text(national_envelope),
-                            "envelope"))
-    if ratios:
-        axes = list(s.axes)
-        for axis, value in ratios.items():
-            index = next((i for i, a in enumerate(axes) if a.axis == axis), None)
-            if index is None or axes[index].kind != "matching":
-                matching = ", ".join(a.axis for a in axes if a.kind == "matching")
-                problems.append((f"ratio.{axis}", "not a matching axis of the scenario (its "
-                                 f"matching axes: {matching})."))
-                continue
-            try:
-                ratio = money.parse_ratio(value)
-            except ValueError as exc:
-                problems.append((f"ratio.{axis}", f"{exc}; give \"1:2\" or a Fraction."))
-                continue
-            axes[index] = dataclasses.replace(axes[index], ratio=ratio)
-            touched.append((f"ratio.{axis}", money.ratio_text(ratio), f"axes.{axis}"))
-        changes["axes"] = tuple(axes)
-    if solidarity_share is not None:
-        try:
-            share = money.parse_share(solidarity_share)
-            changes["solidarity"] = dataclasses.replace(s.solidarity, share=share)
-            touched.append(("solidarity_share", str(float(share)), "solidarity"))
-        except ValueError as exc:
-            problems.append(("solidarity_share", f"{exc}; give a share such as 0.05."))
-    if freeze is not None:
-        changes["freeze"] = bool(freeze)
-        touched.append(("freeze", str(bool(freeze)).lower(), "rules"))
-    if overflow is not None:
-        if overflow not in OVERFLOW_RULES:
-            problems.append(("overflow", f"{overflow!r} is not one of "
-                             f"{', '.join(OVERFLOW_RULES)}."))
-        else:
-            changes["overflow"] = overflow
-            touched.append(("overflow", overflow, "rules"))
-    if partnership_regions is not None:
-        chosen = tuple(partnership_regions)
-        for region in chosen:
-            if region not in s.region_ids:
-                problems.append(("partnership_regions", f"{region!r} is not a Region of the "
-                                 f"scenario{_suggest(region, s.region_ids)}."))
-        changes["partnership"] = dataclasses.replace(s.partnership, regions=chosen)
-        touched.append(("partnership_regions", ",".join(chosen) or "none", "partnership"))
-    if problems:
-        raise ScenarioError(s.path, problems)
-    provenance = list(s.provenance)
-    for _, _, table in touched:
-        if table == "rules":
-            continue
-        provenance = [p for p in provenance if p.table != table]
-        provenance.append(Provenance(table, "set by the user", True))
-    kept = [(k, v) for k, v in s.overrides if k not in {t[0] for t in touched}]
-    changed = dataclasses.replace(s, **changes, provenance=tuple(provenance),
-                                  overrides=tuple(kept + [(k, v) for k, v, _ in touched]))
-    freeze_missing = freeze_problems(changed)
-    if freeze_missing:
-        raise ScenarioError(s.path, [("freeze", f"cannot freeze: {len(freeze_missing)} lines "
-                                      f"have no previous level, e.g. {freeze_missing[0][0]}.")])
-    return changed
-
-
-# -- helpers ----------------------------------------------------------------------------
-
-
-def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -207,6 +207,12 @@ def _notes(r: Run) -> tuple[str, ...]:
     if unknown and s.solidarity.share:
         notes.append(f"solidarity eligibility unknown for {', '.join(unknown)} (no overseas "
                      "flag or density classes): treated as not eligible")
+    weightless = [x for x, e, p in zip(s.region_ids, plan.eligible, plan.population,
+                                       strict=True) if e is True and p is None]
+    if weightless and r.reserve and s.solidarity.key != "equal":
+        notes.append(f"population unknown for eligible {', '.join(weightless)}: no weight in "
+                     "the solidarity key, so nothing by the key (equal parts when no eligible "
+                     "Region has a weight)")
     if s.solidarity.share and r.reserve == 0:
         notes.append("no Region is eligible for solidarity: the reserve stays in the convention "
                      "envelope")

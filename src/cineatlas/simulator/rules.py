@@ -6,6 +6,7 @@ step of the explanation. The order and the arithmetic are documented in docs/sim
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -16,9 +17,11 @@ from cineatlas.simulator.scenario import Solidarity
 
 
 def times(cents: np.ndarray, num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """cents × num ÷ den rounded down, element-wise (int64; amounts are bounded so that the
-    product fits, see money.MAX_CENTS)."""
-    return cents * num // den
+    """cents × num ÷ den rounded down, element-wise, exactly in int64: with cents = q × den + r,
+    it is q × num + (r × num) ÷ den, whose terms stay below cents × ratio and den × num (see
+    money.MAX_CENTS and MAX_RATIO), where cents × num itself could overflow."""
+    q, r = np.divmod(cents, den)
+    return q * num + r * num // den
 
 
 def effort_basis(rule: str, commitment: np.ndarray, actual: np.ndarray,
@@ -108,7 +111,7 @@ def catch_up_needs(cnc: list[int], population: list[int | None], chosen: list[bo
         return None, [0] * len(cnc)
     needs = []
     for c, p, ok in zip(cnc, population, chosen, strict=True):
-        gap = (target * p).__floor__() - c if ok and p else 0
+        gap = math.floor(target * p) - c if ok and p else 0
         needs.append(max(0, gap))
     return target, needs
 
@@ -129,7 +132,7 @@ def split_reserve(reserve: int, needs: list[int], weights: list[int], chosen: li
     index = [i for i in range(n) if chosen[i]]
     key = [0] * n
     if rest and index:
-        for i, part in zip(index, largest_remainder(rest, [weights[i] for i in index]),
+        for i, part in zip(index, largest_remainder(rest, [(weights if catch_up else needs)[i] for i in index]),
                            strict=True):
             key[i] = part
     return catch, key

@@ -3,8 +3,8 @@
 A scenario holds the period, the national envelope, the rules (matching ratio or fixed amount
 per axis, caps, freeze, adjustment to real effort, enhanced partnership, solidarity reserve,
 what happens when claims exceed the envelope) and each Region's figures per axis. Amounts are
-integer cents over the whole period. Files are read by `cineatlas.simulator.reading`; the
-format is documented in docs/simulator.md and by the shipped example
+integer cents over the whole period. Files are read by `files.py` and `reading.py`, written by
+`writing.py`; the format is documented in docs/simulator.md and by the shipped example
 `scenarios/conventions-2026-2028.toml`.
 """
 
@@ -168,7 +168,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """The scenario in the file format (euros, "1:2" ratios): `from_dict` reads it back."""
-        from cineatlas.simulator.reading import scenario_to_dict
+        from cineatlas.simulator.writing import scenario_to_dict
         return scenario_to_dict(self)
 
     # -- facts about it -----------------------------------------------------------------
@@ -212,7 +212,7 @@ class Scenario:
         `overflow` 'pro_rata' or 'priority'; `partnership_regions` the opt-in Regions. The
         changed figures are marked illustrative (set by the user, no source). Raises
         ScenarioError naming the parameter when a value is invalid."""
-        from cineatlas.simulator.reading import apply_overrides
+        from cineatlas.simulator.overrides import apply_overrides
         return apply_overrides(self, national_envelope=national_envelope, ratios=ratios,
                                solidarity_share=solidarity_share, freeze=freeze,
                                overflow=overflow, partnership_regions=partnership_regions)

@@ -89,15 +89,18 @@ def territories(request: Request, level: Level | None = None,
     a = atlas(request)
     total = a.frame(f"SELECT count(*) AS n FROM territories WHERE {sql_where}", params)["n"][0]
     frame = a.frame(
-        "SELECT territory_id, level, code, name, country_code, parent_id, population, population_year, "
+        "SELECT territory_id, level, code, name, country_code, parent_id, population, "
+        "population_year, "
         f"density_class, overseas FROM territories WHERE {sql_where} ORDER BY territory_id "
         "LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page])
     return page_of(frame, total, page, per_page)
 
 
 @router.get("/territories/{territory_id}", summary="One territory", responses=NOT_FOUND)
-def territory(request: Request, territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
-    frame = atlas(request).frame("SELECT * EXCLUDE (source_id) FROM territories WHERE territory_id = ?",
+def territory(request: Request,
+              territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
+    frame = atlas(request).frame("SELECT * EXCLUDE (source_id) FROM territories "
+                                 "WHERE territory_id = ?",
                                  [territory_id])
     if frame.is_empty():
         raise HTTPException(404, f"No territory {territory_id!r}.")
@@ -114,9 +117,8 @@ def territory_profile(request: Request,
     profile = request.app.state.views.profile(territory_id)
     if profile is None:
         raise HTTPException(404, f"No territory {territory_id!r}.")
-    profile["territory"] = {k: v for k, v in profile["territory"].items()
-                            if k not in ("geojson", "source_id")}
-    return {"data": _plain(profile)}
+    place = {k: v for k, v in profile["territory"].items() if k not in ("geojson", "source_id")}
+    return {"data": _plain(profile | {"territory": place})}  # the profile itself is shared
 
 
 def _plain(value: Any) -> Any:
@@ -159,7 +161,8 @@ def indicator_values(request: Request, indicator_id: str,
 
 
 #: Award facets: parameter → column.
-FACETS = {"funder": "a.funder_id", "scheme": "a.scheme_id", "stage": "a.stage", "format": "a.format",
+FACETS = {"funder": "a.funder_id", "scheme": "a.scheme_id", "stage": "a.stage",
+          "format": "a.format",
           "genre": "a.genre", "beneficiary": "a.beneficiary_id", "currency": "a.currency"}
 
 
@@ -189,11 +192,13 @@ class AwardFilters:
             where.append("coalesce(a.fiscal_year, year(a.decision_date)) = ?")
             params.append(self.year)
         if self.territory:  # the beneficiary's territory or any territory above it
-            where.append("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
+            where.append("a.beneficiary_territory_id IN "
+                         "(SELECT territory_id FROM territory_closure "
                          "WHERE ancestor_id = ?)")
             params.append(self.territory)
         if self.q:  # accent- and case-insensitive, in title, beneficiary, funder or scheme
-            where.append("a.award_id IN (SELECT award_id FROM award_search WHERE contains(text, ?))")
+            where.append("a.award_id IN "
+                         "(SELECT award_id FROM award_search WHERE contains(text, ?))")
             params.append(pl.select(fold(pl.lit(self.q))).item())
         return " AND ".join(where), params
 
@@ -209,14 +214,21 @@ AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a
 AWARDS_SELECT = (
     "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
     "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
-    "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, a.currency, a.stage, a.format, a.genre, a.fictitious ")
+    "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, "
+    "a.currency, a.stage, a.format, a.genre, a.fictitious ")
 
 
-def _awards(a: Atlas, filters: AwardFilters, limit: int | None, offset: int = 0) -> tuple[pl.DataFrame, int]:
+def _awards(a: Atlas, filters: AwardFilters, limit: int | None,
+            offset: int = 0) -> tuple[pl.DataFrame, int]:
+    """(one page of the awards matching `filters`, ordered by id; how many match). The filter
+    reads the awards table alone; names are joined for the page's rows only."""
     where, params = filters.where()
-    total = a.frame(f"SELECT count(*) AS n {AWARDS_FROM} WHERE {where}", params)["n"][0]
+    total = a.frame(f"SELECT count(*) AS n FROM awards a WHERE {where}", params)["n"][0]
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    frame = a.frame(f"{AWARDS_SELECT}{AWARDS_FROM} WHERE {where} ORDER BY a.award_id{page}", params)
+    frame = a.frame(
+        f"WITH page AS (SELECT a.award_id FROM awards a WHERE {where} ORDER BY a.award_id{page}) "
+        f"{AWARDS_SELECT}{AWARDS_FROM} WHERE a.award_id IN (SELECT award_id FROM page) "
+        "ORDER BY a.award_id", params)
     return frame, total
 
 
@@ -257,7 +269,8 @@ def _get(indicator_id: str) -> registry.Indicator:
 
 
 def _declaration(item: registry.Indicator) -> dict[str, Any]:
-    return {"id": item.id, "theme": item.theme, "title_fr": item.title_fr, "title_en": item.title_en,
+    return {"id": item.id, "theme": item.theme, "title_fr": item.title_fr,
+            "title_en": item.title_en,
             "definition_fr": item.definition_fr, "definition_en": item.definition_en,
             "formula": item.formula, "unit": item.unit, "subject": item.subject,
             "needs": list(item.needs), "caveats_fr": list(item.caveats_fr),

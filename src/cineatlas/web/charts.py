@@ -13,7 +13,8 @@ COLOUR = "#21918c"
 def _base(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": title,
             "data": {"values": rows}, "width": "container", "height": 220,
-            "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
+            "config": {"view": {"stroke": None},
+                       "axis": {"labelFontSize": 12, "titleFontSize": 12}}}
 
 
 def bars_by_year(title: str, rows: list[dict[str, Any]], y_title: str) -> dict[str, Any]:

@@ -152,4 +152,4 @@ def update(lang: str = "fr") -> tuple[int, int]:
 
 if __name__ == "__main__":
     total, missing = update()
-    print(f"{catalogue_path('fr')}: {total} strings, {missing} to translate")
+    print(f"{catalogue_path('fr')}: {total} strings, {missing} to translate")  # noqa: T201

@@ -21,7 +21,8 @@ STAGES = {
 }
 FORMATS = {
     "feature": N_("Feature film"), "short": N_("Short film"), "series": N_("Series"),
-    "tv_film": N_("TV film"), "web": N_("Web creation"), "game": N_("Video game"), "other": N_("Other"),
+    "tv_film": N_("TV film"), "web": N_("Web creation"), "game": N_("Video game"),
+    "other": N_("Other"),
 }
 GENRES = {
     "fiction": N_("Fiction"), "documentary": N_("Documentary"), "animation": N_("Animation"),

@@ -128,8 +128,7 @@ def path(geom) -> str:
     return "".join(parts)
 
 
-def choropleth(rows: Sequence[dict], *, overseas: set[str] = frozenset(),
-               grid: str | None = None) -> Map:
+def choropleth(rows: Sequence[dict], *, grid: str | None = None) -> Map:
     """A map of `rows` (territory_id, name, geojson, overseas): outlines when every row has
     one, else a tile grid (`grid` names a country's layout; otherwise squares by name).
     Overseas territories are drawn in insets under the mainland."""
@@ -147,8 +146,8 @@ def _outline_map(rows: Sequence[dict]) -> Map:
     probe = Projection(bounds, (0, 0, WIDTH, 10_000))
     main_height = min(probe.height, WIDTH * 1.2)
     projection = Projection(bounds, (0, 0, WIDTH, main_height))
-    shapes = [Shape(r["territory_id"], r["name"], path(projection.geometry(geoms[r["territory_id"]])))
-              for r in main]
+    shapes = [Shape(r["territory_id"], r["name"],
+                    path(projection.geometry(geoms[r["territory_id"]]))) for r in main]
     frames = []
     if main and insets:
         slot = WIDTH / max(len(insets), 5)
@@ -183,7 +182,8 @@ def _tile_map(rows: Sequence[dict], grid: str | None) -> Map:
 def places(outline: str | None, points: Sequence[dict]) -> Map:
     """A territory's outline with points (latitude, longitude, kind, label) on it."""
     geom = geometry(outline)
-    located = [p for p in points if p.get("latitude") is not None and p.get("longitude") is not None]
+    located = [p for p in points
+               if p.get("latitude") is not None and p.get("longitude") is not None]
     if geom is not None:
         bounds = shapely.bounds(geom)
     elif located:
@@ -195,7 +195,8 @@ def places(outline: str | None, points: Sequence[dict]) -> Map:
     probe = Projection(bounds, (10, 10, WIDTH - 20, 10_000))
     projection = Projection(bounds, (10, 10, WIDTH - 20, min(probe.height, WIDTH)))
     height = min(probe.height, WIDTH) + 20
-    shapes = [] if geom is None else [Shape("", "", path(projection.geometry(geom)), fill="#f2f2f2")]
+    shapes = [] if geom is None else [
+        Shape("", "", path(projection.geometry(geom)), fill="#f2f2f2")]
     xy = projection.xy(np.array([[p["longitude"], p["latitude"]] for p in located])) \
         if located else np.empty((0, 2))
     out = [Point(round(float(x), 1), round(float(y), 1), p["kind"], p["label"])

@@ -19,11 +19,10 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cineatlas.indicators import registry
-from cineatlas.indicators.cut import LEVELS
 from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, simulation
-from cineatlas.web.api import MAX_DOWNLOAD, AwardFilters, Page, _awards, atlas, safe_csv
+from cineatlas.web.api import AwardFilters, Page, _awards, atlas, safe_csv
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
 
@@ -32,7 +31,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 Id = Annotated[str, FastPath(max_length=120)]
 #: A year from a form: empty means all years.
-FormYear = Annotated[str | None, Query(pattern=r"^(19|20)\d\d$|^$", description="Year (empty: all)")]
+FormYear = Annotated[str | None, Query(pattern=r"^(19|20)\d\d$|^$")]
+LevelName = Annotated[str, Query(max_length=20)]
+Territories = Annotated[list[str] | None, Query(max_length=60)]
 
 
 def _year(value: str | None) -> int | None:
@@ -42,8 +43,9 @@ def _year(value: str | None) -> int | None:
 @cache
 def environment(lang: str) -> Environment:
     """The template environment of one language (its gettext installed)."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True),
-                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"],
+                      autoescape=select_autoescape(default=True), trim_blocks=True,
+                      lstrip_blocks=True)
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     return env
 
@@ -105,65 +107,53 @@ def _indicator(indicator_id: str) -> registry.Indicator:
         raise HTTPException(404, f"No indicator {indicator_id!r}.") from None
 
 
-def _pick_category(frame: pl.DataFrame, category: str | None) -> tuple[pl.DataFrame, list[str]]:
-    """Rows of one category: the one asked, else the whole ('all' or none), else the first."""
-    categories = sorted(c for c in frame["category"].unique().to_list() if c is not None)
-    if category not in categories:
-        category = None if frame["category"].null_count() else ("all" if "all" in categories
-                                                                 else (categories or [None])[0])
-    rows = frame.filter(pl.col("category").is_null() if category is None
-                        else pl.col("category") == category)
-    return rows, categories
+def _paint(ctx: Context, shapes: maps.Map, values: dict[str, dict], unit: str) -> list:
+    """Colour a map's shapes by `values` (territory id → {value, currency, low_coverage}),
+    link them to their profile, and return the legend."""
+    scale = maps.Scale.of([v["value"] for v in values.values()])
+    currency = next((v["currency"] for v in values.values() if v.get("currency")), None)
+    for shape in shapes.shapes:
+        shape.href = ctx.url(f"/territory/{shape.territory_id}")
+        if found := values.get(shape.territory_id):
+            shape.fill = scale.colour(found["value"])
+            shape.label = ctx.fmt.value(found["value"], unit, found.get("currency"))
+            shape.low_coverage = bool(found.get("low_coverage"))
+    return scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
+
+
+def _csv(frame: pl.DataFrame, name: str) -> Response:
+    return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="cineatlas-{name}.csv"'})
 
 
 # -- home: the map ---------------------------------------------------------------------
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, indicator: Annotated[str, Query(max_length=60)] = "support_per_inhabitant",
-         level: Annotated[str, Query(max_length=20)] = "region", year: FormYear = None,
+def home(request: Request,
+         indicator: Annotated[str, Query(max_length=60)] = "support_per_inhabitant",
+         level: LevelName = "region", year: FormYear = None,
          category: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     v = views(request)
     item = _indicator(indicator)
-    year = _year(year)
-    levels = v.levels
-    if not levels:
+    if not v.levels:
         return render(request, "home.html", empty=True, levels=[], item=item)
-    level_country = next(((lv, c) for lv, c in levels if lv == level), levels[0])
-    level, country = level_country
-    if year is not None and year not in v.years:
-        year = None
-    results = v.results(level, year)
-    rows = results.filter((pl.col("indicator") == indicator)
-                          & pl.col("territory_id").str.starts_with(country))
-    if rows.height and rows["currency"].n_unique() > 1:  # several currencies: the country's own
-        rows = rows.filter(pl.col("currency").is_null()
-                           | (pl.col("currency") == {"FR": "EUR", "CA": "CAD"}[country]))
-    rows, categories = _pick_category(rows, category) if rows.height else (rows, [])
-    chosen = rows["category"][0] if rows.height else None
+    level, country = v.map_level(level)
+    year = _year(year) if _year(year) in v.years else None
+    rows, categories = v.indicator_rows(indicator, level, country, year, category)
     by_id = {r["territory_id"]: r for r in rows.to_dicts()}
     shapes = v.level_shapes(level, country)
     the_map = maps.choropleth(shapes, grid=country if level in ("region", "province") else None)
-    scale = maps.Scale.of([r["value"] for r in by_id.values()])
-    ctx = Context(request)
-    for shape in the_map.shapes:
-        result = by_id.get(shape.territory_id)
-        shape.href = ctx.url(f"/territory/{shape.territory_id}")
-        if result:
-            shape.fill = scale.colour(result["value"])
-            shape.label = ctx.fmt.value(result["value"], item.unit, result["currency"])
-            shape.low_coverage = bool(result["low_coverage"])
+    legend = _paint(Context(request), the_map, by_id, item.unit)
     blank = dict.fromkeys(("value", "rank", "of", "vs_median", "coverage", "low_coverage",
                            "currency", *rows.columns))
-    table = sorted(
-        (blank | (by_id.get(s["territory_id"]) or {}) | {"territory_id": s["territory_id"],
-                                                         "name": s["name"]} for s in shapes),
-        key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
-    legend = scale.legend(lambda x: ctx.fmt.value(x, item.unit, rows["currency"][0] if rows.height else None))
+    table = sorted((blank | by_id.get(s["territory_id"], {})
+                    | {"territory_id": s["territory_id"], "name": s["name"]} for s in shapes),
+                   key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
-                  levels=levels, level=level, country=country, year=year, years=v.years,
-                  map=the_map, legend=legend, table=table, categories=categories, category=chosen,
-                  empty=False)
+                  levels=v.levels, level=level, country=country, year=year, years=v.years,
+                  map=the_map, legend=legend, table=table, categories=categories,
+                  category=rows["category"][0] if rows.height else None, empty=False)
 
 
 # -- territory profile -----------------------------------------------------------------
@@ -201,60 +191,51 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
 # -- compare ---------------------------------------------------------------------------
 
 
-def _compare_frame(v: Views, level: str, country: str | None, ids: list[str],
-                   year: int | None) -> tuple[pl.DataFrame, list[registry.Indicator]]:
-    results = v.results(level, year)
-    if country:
-        results = results.filter(pl.col("territory_id").str.starts_with(country))
-    if ids:
-        results = results.filter(pl.col("territory_id").is_in(ids))
-    whole = results.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
-    items = [i for i in registry.catalogue() if i.id in set(whole["indicator"].to_list())]
-    return whole, items
-
-
 @router.get("/compare", response_class=HTMLResponse)
-def compare(request: Request, level: Annotated[str, Query(max_length=20)] = "region",
-            territory: Annotated[list[str] | None, Query(max_length=60)] = None,
-            year: FormYear = None, theme: Annotated[str | None, Query(max_length=20)] = None,
-            ) -> HTMLResponse:
+def compare(request: Request, level: LevelName = "region", territory: Territories = None,
+            year: FormYear = None,
+            theme: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
     v = views(request)
+    if not v.levels:
+        raise HTTPException(404, "This store holds no territories to compare.")
+    level, country = v.map_level(level)
     year = _year(year)
-    levels = v.levels
-    level, country = next(((lv, c) for lv, c in levels if lv == level), levels[0] if levels else ("region", None))
-    frame, items = _compare_frame(v, level, country, territory or [], year)
-    if theme in THEMES:
-        items = [i for i in items if i.theme == theme]
-    names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True)) if frame.height else {}
-    cells: dict[tuple[str, str], dict] = {(r["territory_id"], r["indicator"]): r for r in frame.to_dicts()}
-    all_territories = v.level_shapes(level, country) if country else []
-    return render(request, "compare.html", levels=levels, level=level, year=year, years=v.years,
-                  items=items, names=dict(sorted(names.items(), key=lambda kv: kv[1] or "")),
-                  cells=cells, themes=THEMES, theme=theme if theme in THEMES else None,
-                  chosen=territory or [], all_territories=all_territories)
+    frame = v.compare_frame(level, country, territory or [], year)
+    present = set(frame["indicator"].to_list())
+    theme = theme if theme in THEMES else None
+    items = [i for i in registry.catalogue()
+             if i.id in present and (theme is None or i.theme == theme)]
+    names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True))
+    cells = {(r["territory_id"], r["indicator"]): r for r in frame.to_dicts()}
+    return render(request, "compare.html", levels=v.levels, level=level, year=year,
+                  years=v.years, items=items, cells=cells, themes=THEMES, theme=theme,
+                  names=dict(sorted(names.items(), key=lambda kv: kv[1] or "")),
+                  chosen=territory or [], all_territories=v.level_shapes(level, country))
+
+
+#: Columns of the comparison download.
+COMPARE_COLUMNS = ("indicator", "level", "territory_id", "territory_name", "period", "year",
+                   "category", "value", "unit", "currency", "rank", "of", "median", "vs_median",
+                   "n", "covered", "coverage", "low_coverage")
 
 
 @router.get("/compare.csv")
-def compare_csv(request: Request, level: Annotated[str, Query(max_length=20)] = "region",
-                territory: Annotated[list[str] | None, Query(max_length=60)] = None,
+def compare_csv(request: Request, level: LevelName = "region", territory: Territories = None,
                 year: FormYear = None) -> Response:
     v = views(request)
-    year = _year(year)
-    levels = v.levels
-    level, country = next(((lv, c) for lv, c in levels if lv == level), levels[0] if levels else ("region", None))
-    frame, _ = _compare_frame(v, level, country, territory or [], year)
-    columns = [c for c in ("indicator", "level", "territory_id", "territory_name", "period", "year",
-                           "category", "value", "unit", "currency", "rank", "of", "median", "vs_median",
-                           "n", "covered", "coverage", "low_coverage") if c in frame.columns]
-    return Response(safe_csv(frame.select(columns)), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="cineatlas-compare.csv"'})
+    if not v.levels:
+        raise HTTPException(404, "This store holds no territories to compare.")
+    level, country = v.map_level(level)
+    frame = v.compare_frame(level, country, territory or [], _year(year))
+    return _csv(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]), "compare")
 
 
 # -- awards explorer -------------------------------------------------------------------
 
 
 @router.get("/awards", response_class=HTMLResponse)
-def awards(request: Request, filters: Annotated[AwardFilters, Depends()], page: Page = 1) -> HTMLResponse:
+def awards(request: Request, filters: Annotated[AwardFilters, Depends()],
+           page: Page = 1) -> HTMLResponse:
     v = views(request)
     per_page = 50
     frame, total = _awards(atlas(request), filters, per_page, (page - 1) * per_page)
@@ -271,46 +252,30 @@ def awards(request: Request, filters: Annotated[AwardFilters, Depends()], page: 
         names["territory"] = place["name"] if place else filters.territory
     return render(request, "awards.html", rows=frame.to_dicts(), total=total, page=page,
                   pages=math.ceil(total / per_page) if total else 0, per_page=per_page,
-                  facets=facets, active=active, names=names, totals=v.totals(where, params).to_dicts(),
-                  max_download=MAX_DOWNLOAD)
+                  facets=facets, active=active, names=names,
+                  totals=v.totals(where, params).to_dicts())
 
 
 # -- beneficiary and work --------------------------------------------------------------
 
 
-def _entity_awards(v: Views, request: Request, column: str, value: str):
-    where, params = f"a.{column} = ?", [value]
-    frame = v.atlas.frame(
-        "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
-        "b.name AS beneficiary, a.beneficiary_id, t.name AS territory, a.beneficiary_territory_id, "
-        "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.amount_minor, a.currency, a.stage, "
-        "a.format, a.genre, a.fictitious FROM awards a "
-        "LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-        "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-        "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
-        "LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
-        f"WHERE {where} ORDER BY year DESC NULLS LAST, a.award_id LIMIT 1000", params)
-    return frame.to_dicts(), v.totals(where, params).to_dicts(), v.award_territories(where, params).to_dicts()
-
-
 @router.get("/beneficiary/{organisation_id:path}", response_class=HTMLResponse)
 def beneficiary(request: Request, organisation_id: Annotated[str, Id]) -> HTMLResponse:
     v = views(request)
-    org = v.organisation(organisation_id[:80])
+    org = v.organisation(organisation_id)
     if org is None:
         raise HTTPException(404, f"No beneficiary {organisation_id!r}.")
-    rows, totals, places = _entity_awards(v, request, "beneficiary_id", organisation_id)
-    return render(request, "beneficiary.html", org=org, rows=rows, totals=totals, places=places)
+    return render(request, "beneficiary.html", org=org,
+                  **v.entity_awards("beneficiary_id", organisation_id))
 
 
 @router.get("/work/{work_id:path}", response_class=HTMLResponse)
 def work(request: Request, work_id: Annotated[str, Id]) -> HTMLResponse:
     v = views(request)
-    item = v.work(work_id[:80])
+    item = v.work(work_id)
     if item is None:
         raise HTTPException(404, f"No work {work_id!r}.")
-    rows, totals, places = _entity_awards(v, request, "work_id", work_id)
-    return render(request, "work.html", work=item, rows=rows, totals=totals, places=places)
+    return render(request, "work.html", work=item, **v.entity_awards("work_id", work_id))
 
 
 # -- indicators and sources ------------------------------------------------------------
@@ -339,40 +304,34 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
     comparison = simulation.run(request, form)
     base, edited = comparison.results
     ctx = Context(request)
-    regions = comparison.regions.filter(pl.col("scenario") == "edited").sort("region_name").to_dicts()
-    starting = {r["region_id"]: r for r in base.regions.to_dicts()}
-    shapes = views(request).level_shapes("region", "FR")
-    the_map = maps.choropleth(shapes, grid="FR")
-    values = {r["region_id"]: r["cnc_per_inhabitant"] for r in regions}
-    scale = maps.Scale.of(list(values.values()))
-    for shape in the_map.shapes:
-        shape.href = ctx.url(f"/territory/{shape.territory_id}")
-        if shape.territory_id in values:
-            shape.fill = scale.colour(values[shape.territory_id])
-            shape.label = ctx.fmt.value(values[shape.territory_id], "money_per_inhabitant", "EUR")
-    bars = [{"label": r["region_name"], "value": r[column] / 100, "series": name}
-            for name, column, rows in ((ctx._("Starting scenario"), "cnc_cents", starting.values()),
-                                       (ctx._("Your parameters"), "cnc_cents", regions))
-            for r in rows if r[column] is not None]
+    regions = (comparison.regions.filter(pl.col("scenario") == "edited")
+               .sort("region_name").to_dicts())
+    the_map = maps.choropleth(views(request).level_shapes("region", "FR"), grid="FR")
+    values = {r["region_id"]: {"value": r["cnc_per_inhabitant"], "currency": r["currency"]}
+              for r in regions}
+    legend = _paint(ctx, the_map, values, "money_per_inhabitant")
+    bars = [{"label": r["region_name"], "value": r["cnc_cents"] / 100, "series": series}
+            for series, rows in ((ctx._("Starting scenario"), base.regions.to_dicts()),
+                                 (ctx._("Your parameters"), regions))
+            for r in rows if r["cnc_cents"] is not None]
     chart = charts.grouped_bars(ctx._("CNC contribution by Region"), bars, ctx._("Amount"))
-    return render(request, "simulator.html", form=form, base=base, edited=edited, regions=regions,
-                  starting=starting, map=the_map, chart_spec=chart,
-                  legend=scale.legend(lambda x: ctx.fmt.value(x, "money_per_inhabitant", "EUR")),
+    return render(request, "simulator.html", form=form, base=base, edited=edited,
+                  regions=regions, map=the_map, legend=legend, chart_spec=chart,
                   equity=_equity_rows(base, edited), scenario=base.scenario,
                   query=str(request.url.query))
 
 
 def _equity_rows(base, edited) -> list[dict[str, Any]]:
-    edited_values = {(r["measure"], r["of"], r["category"]): r["value"] for r in edited.equity.to_dicts()}
-    return [r | {"edited": edited_values.get((r["measure"], r["of"], r["category"]))}
+    """The equity measures of both scenarios, side by side."""
+    key = ("measure", "of", "category")
+    edited_values = {tuple(r[k] for k in key): r["value"] for r in edited.equity.to_dicts()}
+    return [r | {"edited": edited_values.get(tuple(r[k] for k in key))}
             for r in base.equity.to_dicts()]
 
 
 @router.get("/simulator.csv")
 def simulator_csv(request: Request, form: Annotated[SimulatorForm, Depends()]) -> Response:
-    comparison = simulation.run(request, form)
-    return Response(safe_csv(comparison.regions), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="cineatlas-simulation.csv"'})
+    return _csv(simulation.run(request, form).regions, "simulation")
 
 
 @router.get("/favicon.ico")

@@ -28,20 +28,24 @@ from cineatlas.web.errors import BAD_REQUEST, INVALID
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 _facts_lock = threading.Lock()
 #: The Regions of the starting scenario, as a validated enumeration.
-RegionId = Enum("RegionId", {r.region_id: r.region_id for r in starting_scenario().regions}, type=str)
+RegionId = Enum("RegionId", {r.region_id: r.region_id for r in starting_scenario().regions},
+                type=str)
 #: The form's matching ratios: Region euros for one CNC euro (2 = "1 € for 2 €").
-Ratio = Annotated[float | None, Query(ge=0.5, le=10, description="Region euros per CNC euro (2 = 1:2)")]
+Ratio = Annotated[float | None, Query(ge=0.5, le=10,
+                                      description="Region euros per CNC euro (2 = 1:2)")]
 
 
 @dataclass(frozen=True)
 class SimulatorForm:
     """The main parameters a user edits; anything left out keeps the starting scenario's."""
 
-    envelope: Annotated[float | None, Query(gt=0, le=10_000, description="National envelope, M€")] = None
+    envelope: Annotated[float | None, Query(gt=0, le=10_000,
+                                            description="National envelope, M€")] = None
     ratio_writing_development: Ratio = None
     ratio_creation_production: Ratio = None
     ratio_diffusion: Ratio = None
-    solidarity: Annotated[float | None, Query(ge=0, le=50, description="Solidarity reserve, % of the envelope")] = None
+    solidarity: Annotated[float | None, Query(
+        ge=0, le=50, description="Solidarity reserve, % of the envelope")] = None
     freeze: Annotated[str | None, Query(pattern="^(on|off)?$")] = None
     overflow: Annotated[str | None, Query(pattern="^(pro_rata|priority)?$")] = None
     partnership: Annotated[list[RegionId] | None, Query(
@@ -55,7 +59,8 @@ class SimulatorForm:
         out: dict[str, Any] = {
             "national_envelope": round(self.envelope * 100_000_000) if self.envelope else None,
             "ratios": ratios or None,
-            "solidarity_share": Fraction(str(self.solidarity)) / 100 if self.solidarity is not None else None,
+            "solidarity_share": None if self.solidarity is None
+            else Fraction(str(self.solidarity)) / 100,
             "freeze": {"on": True, "off": False}.get(self.freeze or ""),
             "overflow": self.overflow or None,
             "partnership_regions": None if self.partnership is None
@@ -90,7 +95,8 @@ def run(request: Request, form: SimulatorForm) -> Comparison:
         raise HTTPException(422, "; ".join(f"{f}: {m}" for f, m in exc.problems)) from None
 
 
-@router.get("/simulate", responses=BAD_REQUEST, summary="The convention simulator: starting scenario against edited parameters")
+@router.get("/simulate", responses=BAD_REQUEST,
+            summary="The convention simulator: starting scenario against edited parameters")
 def simulate_api(request: Request, form: Annotated[SimulatorForm, Depends()]) -> dict[str, Any]:
     comparison = run(request, form)
     base, edited = comparison.results

@@ -8,22 +8,30 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
 from cineatlas.indicators import Cut, compare, compute
-from cineatlas.indicators.cut import LEVELS
 from cineatlas.indicators.compute import compute_all
-from cineatlas.web.api import AWARDS_FROM, Atlas
+from cineatlas.indicators.cut import LEVELS
+from cineatlas.web import places
+from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
 
+#: Results kept in memory at most (indicator frames, series, profiles).
+MEMO_SIZE = 2048
 #: Levels a map can show, by country, in the order the home page offers them.
 MAP_LEVELS = {"FR": ("region", "department"), "CA": ("province", "qc_region")}
+#: Each country's own currency (a map shows one).
+CURRENCIES = {"FR": "EUR", "CA": "CAD"}
 #: Indicators of a profile's key figures (when the data hold them).
-KEY_FIGURES = ("total_support", "support_per_inhabitant", "upstream_share", "beneficiary_top5_share",
-               "women_directors_share", "cofinancing_ratio", "cinemas_per_100k",
-               "art_et_essai_per_100k", "screens_per_100k", "cinema_festivals_per_100k")
+KEY_FIGURES = ("total_support", "support_per_inhabitant", "upstream_share",
+               "beneficiary_top5_share", "women_directors_share", "cofinancing_ratio",
+               "cinemas_per_100k", "art_et_essai_per_100k", "screens_per_100k",
+               "cinema_festivals_per_100k")
 #: Award facets of the explorer: name → (value, label, join) over the search's hits.
 FACET_SQL = {
     "funder": ("funder_id", "funder_name", ""), "scheme": ("scheme_id", "scheme_name", ""),
@@ -45,8 +53,20 @@ class Views:
 
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
-        self._results: dict[tuple, pl.DataFrame] = {}
-        self._lock = threading.Lock()
+        self._memo: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """`make()`, computed once per key (the store does not change while served); the
+        least recently used of more than MEMO_SIZE results are forgotten."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+            value = self._memo[key] = make()
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+            return value
 
     # -- reference ---------------------------------------------------------------------
 
@@ -100,34 +120,68 @@ class Views:
             "WHERE t.level = ? AND t.country_code = ? ORDER BY t.territory_id",
             [level, country]).to_dicts()
 
+    def map_level(self, level: str) -> tuple[str, str]:
+        """(level, country) of a map level present in the store; the first one otherwise."""
+        return next(((lv, c) for lv, c in self.levels if lv == level), self.levels[0])
+
     # -- indicators --------------------------------------------------------------------
+
+    def indicator_rows(self, indicator: str, level: str, country: str, year: int | None,
+                       category: str | None) -> tuple[pl.DataFrame, list[str]]:
+        """One indicator's results for the territories of a country at `level`, in one
+        category (the one asked, else the whole, else the first) and in the country's own
+        currency; and the categories there are."""
+        rows = self.results(level, year).filter(
+            (pl.col("indicator") == indicator) & pl.col("territory_id").str.starts_with(country))
+        if not rows.height:
+            return rows, []
+        if rows["currency"].n_unique() > 1:
+            rows = rows.filter(pl.col("currency").is_null()
+                               | (pl.col("currency") == CURRENCIES.get(country)))
+        categories = sorted(c for c in rows["category"].unique().to_list() if c is not None)
+        if category not in categories:
+            category = None if rows["category"].null_count() else (
+                "all" if "all" in categories else categories[0])
+        kept = rows.filter(pl.col("category").is_null() if category is None
+                           else pl.col("category") == category)
+        return kept, categories
+
+    def compare_frame(self, level: str, country: str, ids: list[str],
+                      year: int | None) -> pl.DataFrame:
+        """Every indicator (whole category) for the territories of a level (`ids`, or all)."""
+        results = self.results(level, year).filter(pl.col("territory_id").str.starts_with(country))
+        if ids:
+            results = results.filter(pl.col("territory_id").is_in(ids))
+        return results.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
+
 
     def results(self, level: str, year: int | None = None) -> pl.DataFrame:
         """Every indicator at `level` (one year or all years), ranked against the national
-        median; computed once."""
-        key = (level, year)
-        with self._lock:
-            if key not in self._results:
-                cut = Cut(level=level, years=(year, year) if year else None)
-                with self.atlas.lock:
-                    frame = compute_all(self.atlas.engine, cut)
-                self._results[key] = compare.rank(frame) if frame.height else frame
-            return self._results[key]
+        median."""
+        def make() -> pl.DataFrame:
+            cut = Cut(level=level, years=(year, year) if year else None)
+            with self.atlas.lock:
+                frame = compute_all(self.atlas.engine, cut)
+            return compare.rank(frame) if frame.height else frame
+
+        return self._remember(("results", level, year), make)
 
     def series(self, indicator: str, territory_id: str, level: str) -> pl.DataFrame:
         """An indicator by year for one territory."""
-        key = ("series", indicator, territory_id)
-        with self._lock:
-            if key not in self._results:
-                cut = Cut(level=level, territories=(territory_id,), by_year=True)
-                with self.atlas.lock:
-                    self._results[key] = compute(self.atlas.engine, indicator, cut)
-            return self._results[key]
+        def make() -> pl.DataFrame:
+            cut = Cut(level=level, territories=(territory_id,), by_year=True)
+            with self.atlas.lock:
+                return compute(self.atlas.engine, indicator, cut)
+
+        return self._remember(("series", indicator, territory_id), make)
 
     def profile(self, territory_id: str) -> dict[str, Any] | None:
         """Everything a territory's profile shows (None for an unknown territory): key figures
         against the national median, support by year, breakdowns, top beneficiaries, cinemas,
         cinema festivals, the territories above and within it."""
+        return self._remember(("profile", territory_id), lambda: self._profile(territory_id))
+
+    def _profile(self, territory_id: str) -> dict[str, Any] | None:
         place = self.territory(territory_id)
         if place is None:
             return None
@@ -146,19 +200,19 @@ class Views:
                           .select("year", "value", "currency", "n", "low_coverage").to_dicts())
         return {"territory": place, "ancestors": self.ancestors(territory_id),
                 "children": self.children(territory_id).to_dicts(), "key_figures": key,
-                "series": series,
-                "breakdowns": {by: self.breakdown(territory_id, by).to_dicts() for by in BREAKDOWNS},
+                "series": series, "breakdowns": {
+                    by: self.breakdown(territory_id, by).to_dicts() for by in BREAKDOWNS},
                 "top_beneficiaries": self.top_beneficiaries(territory_id).to_dicts(),
                 "venues": self.venues(territory_id).to_dicts(),
                 "festivals": self.festivals(territory_id).to_dicts()}
 
     # -- awards ------------------------------------------------------------------------
 
-    def _in(self, territory_id: str, column: str = "a.beneficiary_territory_id") -> tuple[str, list[Any]]:
-        """SQL condition: `column` is `territory_id` or a territory inside it."""
-        _ = self.atlas.engine.closure_table  # registers territory_closure on the connection
-        return (f"{column} IN (SELECT territory_id FROM territory_closure WHERE ancestor_id = ?)",
-                [territory_id])
+    @staticmethod
+    def _in(territory_id: str) -> tuple[str, list[Any]]:
+        """SQL condition: the award's beneficiary is in `territory_id` (or is it)."""
+        return ("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
+                "WHERE ancestor_id = ?)", [territory_id])
 
     def breakdown(self, territory_id: str, by: str) -> pl.DataFrame:
         """Awards of the territory's beneficiaries by one dimension: n, amount per currency."""
@@ -202,20 +256,12 @@ class Views:
     # -- places ------------------------------------------------------------------------
 
     def venues(self, territory_id: str) -> pl.DataFrame:
-        where, params = self._in(territory_id, "v.territory_id")
-        return self.atlas.frame(
-            "SELECT v.venue_id, v.name, c.name AS commune, v.screens, v.seats, v.art_et_essai, "
-            "v.ae_category, v.ae_labels, v.itinerant, v.latitude, v.longitude, v.fictitious "
-            "FROM venues v LEFT JOIN territories c ON c.territory_id = v.territory_id "
-            f"WHERE {where} ORDER BY v.name", params)
+        return places.venues_frame(self.atlas, places.VenueFilters(territory=territory_id))[0]
 
     def festivals(self, territory_id: str) -> pl.DataFrame:
-        where, params = self._in(territory_id, "f.territory_id")
-        return self.atlas.frame(
-            "SELECT f.festival_id, f.name, c.name AS commune, f.scope, f.period, f.creation_year, "
-            "f.website, f.latitude, f.longitude, f.fictitious FROM festivals f "
-            "LEFT JOIN territories c ON c.territory_id = f.territory_id "
-            f"WHERE f.is_cinema AND {where} ORDER BY f.name", params)
+        """The cinema festivals of the territory."""
+        filters = places.FestivalFilters(territory=territory_id, cinema=True)
+        return places.festivals_frame(self.atlas, filters)[0]
 
     # -- entities ----------------------------------------------------------------------
 
@@ -231,11 +277,22 @@ class Views:
         frame = self.atlas.frame("SELECT * FROM works WHERE work_id = ?", [work_id])
         return frame.row(0, named=True) if frame.height else None
 
+    def entity_awards(self, column: str, value: str, limit: int = 1000) -> dict[str, Any]:
+        """The awards of one beneficiary or work (`column` beneficiary_id or work_id), latest
+        first, with totals per currency and the territories they went to."""
+        where, params = f"a.{column} = ?", [value]
+        rows = self.atlas.frame(
+            f"{AWARDS_SELECT}{AWARDS_FROM} WHERE {where} ORDER BY year DESC NULLS LAST, "
+            f"a.award_id LIMIT {int(limit)}", params)
+        return {"rows": rows.to_dicts(), "totals": self.totals(where, params).to_dicts(),
+                "places": self.award_territories(where, params).to_dicts()}
+
     def totals(self, where: str, params: list[Any]) -> pl.DataFrame:
         """Count and sum of awards per currency."""
         return self.atlas.frame(
-            f"SELECT a.currency, count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor {AWARDS_FROM} "
-            f"WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST", params)
+            "SELECT a.currency, count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor "
+            f"{AWARDS_FROM} WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST",
+            params)
 
     def award_territories(self, where: str, params: list[Any]) -> pl.DataFrame:
         return self.atlas.frame(
