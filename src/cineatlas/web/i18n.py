@@ -11,6 +11,7 @@ from __future__ import annotations
 import gettext
 import io
 import math
+import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,12 @@ def choose(query: str | None, cookie: str | None) -> str:
     return DEFAULT
 
 
+def name_key(name: str | None) -> str:
+    """Sort key of a name as a reader expects it: accents and case aside ('Île' with 'I')."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 class Formats:
     """Number, money and share formatting for one locale; unknown values read '—'."""
 
@@ -58,6 +65,9 @@ class Formats:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.locale = Locale.parse(lang)
+        # the locale's own percent pattern ('#,##0 %' in French, '#,##0%' in English), one decimal
+        self._percent = self.locale.percent_formats[None].pattern.replace("0%", "0.0%").replace(
+            "0\u00a0%", "0.0\u00a0%").replace("0\u202f%", "0.0\u202f%")
 
     def number(self, value: float | int | None, digits: int = 0) -> str:
         if not _known(value):
@@ -89,7 +99,7 @@ class Formats:
     def share(self, value: float | None) -> str:
         if not _known(value):
             return self.MISSING
-        return format_percent(value, format="#,##0.0 %", locale=self.locale)
+        return format_percent(value, format=self._percent, locale=self.locale)
 
     def value(self, value: float | None, unit: str, currency: str | None = None) -> str:
         """An indicator value in its unit."""

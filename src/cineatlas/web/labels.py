@@ -36,6 +36,12 @@ DENSITY = {
     "dense": N_("Dense"), "intermediate": N_("Intermediate density"), "rural": N_("Rural"),
     "remote_rural": N_("Remote rural"),
 }
+#: The simulator's equity measures: measure, what it is computed on, fragile category.
+EQUITY = {"gini": N_("Gini index"), "theil": N_("Theil index"),
+          "fragile_share": N_("Share going to fragile territories")}
+EQUITY_OF = {"cnc": N_("CNC money per inhabitant"),
+             "total_public": N_("public money per inhabitant")}
+FRAGILE = {"overseas": N_("overseas"), "solidarity_eligible": N_("eligible for solidarity")}
 #: Labels of each award facet's values (facets without an entry show the stored name).
 VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES}
 #: Award facets of the explorer, with their titles.

@@ -149,7 +149,7 @@ def home(request: Request,
                            "currency", *rows.columns))
     table = sorted((blank | by_id.get(s["territory_id"], {})
                     | {"territory_id": s["territory_id"], "name": s["name"]} for s in shapes),
-                   key=lambda r: (r["rank"] is None, r["rank"] or 0, r["name"]))
+                   key=lambda r: (r["rank"] is None, r["rank"] or 0, i18n.name_key(r["name"])))
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
                   map=the_map, legend=legend, table=table, categories=categories,
@@ -209,7 +209,7 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
     cells = {(r["territory_id"], r["indicator"]): r for r in frame.to_dicts()}
     return render(request, "compare.html", levels=v.levels, level=level, year=year,
                   years=v.years, items=items, cells=cells, themes=THEMES, theme=theme,
-                  names=dict(sorted(names.items(), key=lambda kv: kv[1] or "")),
+                  names=dict(sorted(names.items(), key=lambda kv: i18n.name_key(kv[1]))),
                   chosen=territory or [], all_territories=v.level_shapes(level, country))
 
 
@@ -304,8 +304,8 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
     comparison = simulation.run(request, form)
     base, edited = comparison.results
     ctx = Context(request)
-    regions = (comparison.regions.filter(pl.col("scenario") == "edited")
-               .sort("region_name").to_dicts())
+    regions = sorted(comparison.regions.filter(pl.col("scenario") == "edited").to_dicts(),
+                     key=lambda r: i18n.name_key(r["region_name"]))
     the_map = maps.choropleth(views(request).level_shapes("region", "FR"), grid="FR")
     values = {r["region_id"]: {"value": r["cnc_per_inhabitant"], "currency": r["currency"]}
               for r in regions}

@@ -20,6 +20,7 @@ from cineatlas.indicators.compute import compute_all
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.web import places
 from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
+from cineatlas.web.i18n import name_key
 
 #: Results kept in memory at most (indicator frames, series, profiles).
 MEMO_SIZE = 2048
@@ -108,10 +109,12 @@ class Views:
                 chain.append({"territory_id": current["territory_id"], "name": current["name"]})
         return chain[::-1]
 
-    def children(self, territory_id: str) -> pl.DataFrame:
-        return self.atlas.frame(
+    def children(self, territory_id: str) -> list[dict[str, Any]]:
+        """The territories right under `territory_id` (communes aside), by name."""
+        rows = self.atlas.frame(
             "SELECT territory_id, name, level, population FROM territories WHERE parent_id = ? "
-            "AND level <> 'commune' ORDER BY name", [territory_id])
+            "AND level <> 'commune'", [territory_id]).to_dicts()
+        return sorted(rows, key=lambda r: name_key(r["name"]))
 
     def level_shapes(self, level: str, country: str) -> list[dict[str, Any]]:
         return self.atlas.frame(
@@ -199,7 +202,7 @@ class Views:
                 series = (by_year.filter(pl.col("year").is_not_null()).sort("year")
                           .select("year", "value", "currency", "n", "low_coverage").to_dicts())
         return {"territory": place, "ancestors": self.ancestors(territory_id),
-                "children": self.children(territory_id).to_dicts(), "key_figures": key,
+                "children": self.children(territory_id), "key_figures": key,
                 "series": series, "breakdowns": {
                     by: self.breakdown(territory_id, by).to_dicts() for by in BREAKDOWNS},
                 "top_beneficiaries": self.top_beneficiaries(territory_id).to_dicts(),
