@@ -6,13 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli as run
 from indicator_data import tiny_store
 
-from cineatlas.cli import main, output
 from cineatlas.simulator import RegionFacts, starting_scenario
 
 # Regions of the tiny store: X-RA 600 inh. (mainland), X-RB 400 inh. (overseas)
@@ -42,21 +41,6 @@ image_education = 300
 writing_development = 3000
 image_education = 500
 """
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-        *args: str) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["cineatlas", *args])
-    monkeypatch.setenv("COLUMNS", "200")
-    # the console is made at import, with whatever width the first importer had: set it here
-    monkeypatch.setattr(output.console, "width", 200)
-    try:
-        main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture()

@@ -27,7 +27,9 @@ from cineatlas.simulator.money import MAX_CENTS
 from cineatlas.simulator.result import result_of
 
 AXES = ("writing_development", "creation_production", "image_education")
-money = st.integers(min_value=0, max_value=5_000_000_00)
+#: Amounts in cents up to 5 million euros: any, or of the size of a Region's line (10,000 € and
+#: up), since Hypothesis favours small integers
+money = st.integers(min_value=0, max_value=5_000_000_00) | st.integers(1_000_000, 5_000_000_00)
 ratios = st.sampled_from([Fraction(1, 2), Fraction(1, 3), Fraction(2, 3), Fraction(1, 1),
                           Fraction(0), Fraction(3, 7)])
 
@@ -114,9 +116,11 @@ def allowed(s: Scenario, region: RegionInput, axis: str, line: Line) -> int:
     return most
 
 
-def median_per_inhabitant(cents: list[int], population: list[int | None]) -> Fraction:
+def median_per_inhabitant(cents: list[int], population: list[int | None]) -> Fraction | None:
     """The median of cents per inhabitant over the Regions of known population."""
     values = sorted(Fraction(c, p) for c, p in zip(cents, population, strict=True) if p)
+    if not values:
+        return None
     middle = len(values) // 2
     return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
@@ -152,6 +156,7 @@ def test_envelope_conservation_and_what_the_rule_allows(case) -> None:
     target = median_per_inhabitant([int(x) for x in r.cnc.sum(axis=1)], r.plan.population)
     for i, population in enumerate(r.plan.population):
         if r.catch_up[i]:
+            assert target is not None and population
             assert int(r.cnc[i].sum()) + r.catch_up[i] <= target * population
 
 
@@ -172,6 +177,26 @@ def test_solidarity_reserve_fully_allocated_to_eligible_regions(case) -> None:
     for i, ok in enumerate(eligible):
         if not ok:
             assert r.catch_up[i] == 0 and r.key[i] == 0
+    # what the catch-up leaves goes by the key: each eligible Region's part is its weight's
+    # share, within a cent (weights recomputed here from the facts)
+    rest = r.reserve - sum(r.catch_up)
+    weights = [weight(facts[x], scenario.solidarity) if ok else 0
+               for x, ok in zip(scenario.region_ids, eligible, strict=True)]
+    if rest and not any(weights):
+        weights = [int(ok) for ok in eligible]
+    for i, w in enumerate(weights):
+        assert abs(r.key[i] - Fraction(rest * w, sum(weights) or 1)) < 1
+
+
+def weight(facts: RegionFacts, rule: Solidarity) -> int:
+    """A Region's weight in the key of these cases (classes: rural, and dense for the rest)."""
+    if rule.key == "equal":
+        return 1
+    if facts.population is None:
+        return 0
+    if rule.key == "population" or (rule.overseas and facts.overseas):
+        return facts.population
+    return dict(facts.class_population)["rural"]
 
 
 def without_limits(s: Scenario) -> Scenario:
@@ -201,7 +226,7 @@ def test_more_effort_never_lowers_the_cnc_contribution_when_not_binding(case, da
     scenario = dataclasses.replace(scenario, national_envelope=data.draw(
         st.integers(min_value=10**11, max_value=MAX_CENTS)))
     i, axis = data.draw(st.sampled_from(candidates))
-    extra = data.draw(st.integers(min_value=1, max_value=1_000_000_00))
+    extra = data.draw(st.integers(1, 1_000_000_00) | st.integers(1_000_000, 1_000_000_00))
     region = scenario.regions[i]
     line = region.line(axis)
     raise_actual = data.draw(st.booleans())

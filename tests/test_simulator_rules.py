@@ -128,6 +128,32 @@ def test_enhanced_partnership_for_opt_in_regions() -> None:
     assert_explained(r)
 
 
+def test_partnership_follows_the_effort_and_steps_add_up() -> None:
+    r = simulate(scenario(regions={"R-A": {"writing_development": {"commitment": 1000,
+                                                                   "actual": 800}}},
+                          partnership={"regions": ["R-A"],
+                                       "ratio": {"writing_development": "1:1"}}), facts=FACTS)
+    # R-A: base 1,000 / 2 = 500 €; effort: actual 800 / 2 = 400 € (−100 €); partnership:
+    # 800 × 1/1 = 800 € (+400 €); 500 − 100 + 400 = 800 €
+    assert [step(r, "R-A", "writing_development", s) for s in ("base", "effort", "partnership")
+            ] == [500_00, -100_00, 400_00]
+    assert cnc(r, "R-A", "writing_development") == 800_00
+    assert_explained(r)
+
+
+def test_fixed_amount_overridden_by_a_line() -> None:
+    r = simulate(scenario(regions={"R-C": {"image_education": {"commitment": 100,
+                                                               "amount": 250}}}), facts=FACTS)
+    # the axis gives 100 € per Region; R-C's line says 250 €, whatever its commitment (100 €)
+    assert [cnc(r, x, "image_education") for x in FACTS] == [100_00, 100_00, 250_00]
+    # its effective ratio is 250 / 100 = 2.5, i.e. 5 times the 1:2 rule: 250 − 50 = 200 € in
+    # excess of the reference 100 / 2 = 50 €
+    c = r.lines.filter((pl.col("region_id") == "R-C") & (pl.col("axis") == "image_education"))
+    assert (c["effective_ratio"].item(), c["ratio_vs_reference"].item(),
+            c["excess_cents"].item()) == (2.5, 5.0, 200_00)
+    assert_explained(r)
+
+
 def test_caps_per_axis_and_per_line() -> None:
     r = simulate(scenario(axes={"writing_development": {"cap": 1000}},
                           regions={"R-C": {"writing_development": {"commitment": 600.01,
@@ -186,6 +212,20 @@ def test_priority_order_when_claims_exceed_the_envelope() -> None:
     assert_explained(r)
 
 
+def test_priority_first_level_short_later_levels_nothing() -> None:
+    r = simulate(scenario(envelope={"national": 2000}, rules={"overflow": "priority"}),
+                 facts=FACTS)
+    # priority 1, writing: claims 2,300 € > 2,000 €: cut × 20/23. In cents, floor and
+    # remainder (×23): A 50,000 × 20 / 23 = 43,478 r 6; B 150,000 × 20 / 23 = 130,434 r 18;
+    # C 30,000 × 20 / 23 = 26,086 r 22. Floors add up to 199,998: the 2 cents left go to C (22)
+    # and B (18). Priority 2, image education: nothing is left, 0 each.
+    assert [cnc(r, x, "writing_development") for x in FACTS] == [43_478, 130_435, 26_087]
+    assert [cnc(r, x, "image_education") for x in FACTS] == [0, 0, 0]
+    assert step(r, "R-A", "image_education", "envelope") == -100_00
+    assert (r.summary["allocated_cents"], r.summary["unallocated_cents"]) == (2000_00, 0)
+    assert_explained(r)
+
+
 SOLIDARITY = {"share": 0.1, "overseas": True, "classes": ["rural", "remote_rural"],
               "min_share": 0.5, "key": "fragile_population", "catch_up": True}
 
@@ -218,6 +258,38 @@ def test_solidarity_catch_up_short_reserve_and_other_keys() -> None:
     # no catch-up, equal key: 1,000 € / 2 eligible Regions = 500 € each
     assert by_key.regions["solidarity_cents"].to_list() == [500_00, 0, 500_00]
     assert_explained(by_key)
+
+
+def test_solidarity_eligibility() -> None:
+    def eligible(**rule: Any) -> list[bool | None]:
+        r = simulate(scenario(solidarity={**SOLIDARITY, **rule}), facts=FACTS)
+        return r.regions["solidarity_eligible"].to_list()
+    # rural share (rural + remote_rural) of A 600 / 1,000 = 0.6, B 400 / 2,000 = 0.2, C 0;
+    # C is overseas. min_share 0.5: A (0.6 ≥ 0.5) and C (overseas); not B (0.2)
+    assert eligible() == [True, False, True]
+    # overseas not counted: C (0 rural) is out
+    assert eligible(overseas=False) == [True, False, False]
+    # min_share 0.2: B (0.2 ≥ 0.2) is in
+    assert eligible(min_share=0.2) == [True, True, True]
+    # only "dense" counts as fragile, min_share 0.5: A 400 / 1,000 = 0.4 out,
+    # B 1,600 / 2,000 = 0.8 in, C overseas in
+    assert eligible(classes=["dense"]) == [False, True, True]
+
+
+def test_solidarity_keys_without_catch_up() -> None:
+    def parts(key: str) -> list[int]:
+        r = simulate(scenario(solidarity={**SOLIDARITY, "min_share": 0.2, "catch_up": False,
+                                          "key": key}), facts=FACTS)
+        assert_explained(r)
+        return r.regions["solidarity_cents"].to_list()
+    # reserve 1,000 € = 100,000 cents; all three eligible (min_share 0.2)
+    # population 1,000 / 2,000 / 1,000: 250 €, 500 €, 250 €
+    assert parts("population") == [250_00, 500_00, 250_00]
+    # fragile population: A 600 rural, B 400 rural, C 1,000 (overseas: all), of 2,000:
+    # 1,000 × 600 / 2,000 = 300 €, 200 €, 500 €
+    assert parts("fragile_population") == [300_00, 200_00, 500_00]
+    # equal: 100,000 / 3 = 33,333 r 1 each; the cent left goes to the earliest tie, A
+    assert parts("equal") == [33_334, 33_333, 33_333]
 
 
 def test_solidarity_without_eligible_region_stays_in_the_envelope() -> None:

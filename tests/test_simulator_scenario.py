@@ -11,11 +11,17 @@ import yaml
 
 from cineatlas.errors import AtlasError
 from cineatlas.simulator import (
+    AxisRule,
+    Line,
+    RegionFacts,
+    RegionInput,
     Scenario,
     ScenarioError,
     load_scenario,
     shipped_scenarios,
+    simulate,
     starting_scenario,
+    sweep,
 )
 
 TOML = """
@@ -162,3 +168,46 @@ def test_unreadable_files(tmp_path) -> None:
     with pytest.raises(ScenarioError, match=r"\(top\)\.regions: missing"):
         Scenario.from_dict({"scenario": {"id": "x"}, "envelope": {"national": 1},
                             "axes": {"diffusion": {}}})
+
+
+def test_a_scenario_built_in_code_is_checked_before_it_runs() -> None:
+    facts = {"R-A": RegionFacts("R-A", population=1000)}
+    fixed = Scenario(id="code", title="code", national_envelope=1000_00,
+                     axes=(AxisRule("image_education", kind="fixed", ratio=None),),
+                     regions=(RegionInput("R-A", None, (("image_education", Line(300_00)),)),))
+    # a fixed line without an amount is not read as 0 €, nor a frozen line without its
+    # previous level as "not frozen": both are errors naming the field
+    with pytest.raises(ScenarioError) as info:
+        simulate(fixed.replace(freeze=True, national_envelope=-1), facts=facts)
+    assert {f for f, _ in info.value.problems} == {
+        "envelope.national", "regions.R-A.image_education.amount",
+        "regions.R-A.image_education.previous"}
+    assert "set axes.image_education.amount" in str(info.value)
+
+
+def test_ratios_are_bounded_and_the_largest_amounts_stay_exact(tmp_path) -> None:
+    path = write(tmp_path, TOML.replace('ratio = "1:2"', 'ratio = "1:0.001"'))
+    with pytest.raises(ScenarioError, match=r"axes\.writing_development\.ratio: '1:0\.001' gives "
+                                            r"more than 100 CNC euros per Region euro"):
+        load_scenario(path)
+    # 10**14 cents (the largest amount) × 999,899 / 9,999 (just below the largest ratio):
+    # the product overflows 64 bits, the engine's result must not
+    s = Scenario.from_dict({
+        "scenario": {"id": "big"}, "envelope": {"national": 1_000_000_000_000},
+        "axes": {"writing_development": {"ratio": "999899:9999"}},
+        "regions": {"R-A": {"writing_development": 1_000_000_000_000}}})
+    r = simulate(s, facts={"R-A": RegionFacts("R-A", population=1)})
+    assert r.lines["claim_cents"][0] == 10**14 * 999_899 // 9_999  # Python's exact integers
+    assert r.summary["allocated_cents"] == 10**14  # binding: the whole envelope, to the cent
+
+
+def test_sweep_values_are_checked() -> None:
+    s = Scenario.from_dict({
+        "scenario": {"id": "x"}, "envelope": {"national": 1000},
+        "axes": {"writing_development": {}}, "regions": {"R-A": {"writing_development": 100}}})
+    facts = {"R-A": RegionFacts("R-A", population=1)}
+    with pytest.raises(ScenarioError, match=r"national_envelope: 100\.5 is not an envelope in "
+                                            r"whole cents"):
+        sweep(s, "national_envelope", [100_00, 100.5], facts=facts)
+    with pytest.raises(ScenarioError, match=r"ratio\.writing_development: .*more than 100 CNC"):
+        sweep(s, "ratio.writing_development", [2, 0.001], facts=facts)

@@ -132,7 +132,7 @@ def split_reserve(reserve: int, needs: list[int], weights: list[int], chosen: li
     index = [i for i in range(n) if chosen[i]]
     key = [0] * n
     if rest and index:
-        for i, part in zip(index, largest_remainder(rest, [(weights if catch_up else needs)[i] for i in index]),
+        for i, part in zip(index, largest_remainder(rest, [weights[i] for i in index]),
                            strict=True):
             key[i] = part
     return catch, key
