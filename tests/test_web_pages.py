@@ -252,3 +252,17 @@ def test_profile_api_serves_what_the_page_shows(client, sql) -> None:
     total = next(k for k in data["key_figures"] if k["indicator"] == "total_support")
     assert sum(r["value"] for r in data["series"]) == pytest.approx(total["value"])
     assert client.get("/api/v1/territories/NOWHERE/profile").status_code == 404
+
+
+def test_search_ignores_accents_and_case(client, sql) -> None:
+    # 'ETE' finds 'été', 'Été'... in titles, beneficiaries, funders and schemes; counted here
+    # with DuckDB's own strip_accents, independently of the search index
+    (expected,) = sql(
+        "SELECT count(*) FROM awards a LEFT JOIN organisations b ON b.organisation_id = "
+        "a.beneficiary_id LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+        "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id WHERE strip_accents(lower(concat_ws("
+        "' ', a.project_title, b.name, f.name, s.name))) LIKE '%ete%'")[0]
+    assert expected > 10
+    body = client.get("/api/v1/awards", params={"q": "ETE", "per_page": 1}).json()
+    assert body["total"] == expected
+    assert client.get("/api/v1/awards", params={"q": "été"}).json()["total"] == expected
