@@ -7,6 +7,7 @@ show the same figures; every page links its data as CSV or JSON.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -107,18 +108,21 @@ def _indicator(indicator_id: str) -> registry.Indicator:
         raise HTTPException(404, f"No indicator {indicator_id!r}.") from None
 
 
-def _paint(ctx: Context, shapes: maps.Map, values: dict[str, dict], unit: str) -> list:
-    """Colour a map's shapes by `values` (territory id → {value, currency, low_coverage}),
-    link them to their profile, and return the legend."""
+def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
+           unit: str) -> tuple[maps.Map, list]:
+    """A copy of `base` coloured by `values` (territory id → {value, currency, low_coverage}),
+    each shape linked to its profile; and the legend."""
     scale = maps.Scale.of([v["value"] for v in values.values()])
     currency = next((v["currency"] for v in values.values() if v.get("currency")), None)
-    for shape in shapes.shapes:
-        shape.href = ctx.url(f"/territory/{shape.territory_id}")
-        if found := values.get(shape.territory_id):
-            shape.fill = scale.colour(found["value"])
-            shape.label = ctx.fmt.value(found["value"], unit, found.get("currency"))
-            shape.low_coverage = bool(found.get("low_coverage"))
-    return scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
+    shapes = []
+    for shape in base.shapes:
+        found = values.get(shape.territory_id)
+        shapes.append(replace(
+            shape, href=ctx.url(f"/territory/{shape.territory_id}"),
+            fill=scale.colour(found["value"]) if found else maps.MISSING,
+            label=ctx.fmt.value(found["value"], unit, found.get("currency")) if found else "",
+            low_coverage=bool(found and found.get("low_coverage"))))
+    return replace(base, shapes=shapes), scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
 
 
 def _csv(frame: pl.DataFrame, name: str) -> Response:
@@ -142,13 +146,11 @@ def home(request: Request,
     year = _year(year) if _year(year) in v.years else None
     rows, categories = v.indicator_rows(indicator, level, country, year, category)
     by_id = {r["territory_id"]: r for r in rows.to_dicts()}
-    shapes = v.level_shapes(level, country)
-    the_map = maps.choropleth(shapes, grid=country if level in ("region", "province") else None)
-    legend = _paint(Context(request), the_map, by_id, item.unit)
+    the_map, legend = _paint(Context(request), v.base_map(level, country), by_id, item.unit)
     blank = dict.fromkeys(("value", "rank", "of", "vs_median", "coverage", "low_coverage",
                            "currency", *rows.columns))
-    table = sorted((blank | by_id.get(s["territory_id"], {})
-                    | {"territory_id": s["territory_id"], "name": s["name"]} for s in shapes),
+    table = sorted((blank | by_id.get(s.territory_id, {})
+                    | {"territory_id": s.territory_id, "name": s.name} for s in the_map.shapes),
                    key=lambda r: (r["rank"] is None, r["rank"] or 0, i18n.name_key(r["name"])))
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
@@ -210,7 +212,7 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
     return render(request, "compare.html", levels=v.levels, level=level, year=year,
                   years=v.years, items=items, cells=cells, themes=THEMES, theme=theme,
                   names=dict(sorted(names.items(), key=lambda kv: i18n.name_key(kv[1]))),
-                  chosen=territory or [], all_territories=v.level_shapes(level, country))
+                  chosen=territory or [], all_territories=v.base_map(level, country).shapes)
 
 
 #: Columns of the comparison download.
@@ -306,10 +308,10 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
     ctx = Context(request)
     regions = sorted(comparison.regions.filter(pl.col("scenario") == "edited").to_dicts(),
                      key=lambda r: i18n.name_key(r["region_name"]))
-    the_map = maps.choropleth(views(request).level_shapes("region", "FR"), grid="FR")
     values = {r["region_id"]: {"value": r["cnc_per_inhabitant"], "currency": r["currency"]}
               for r in regions}
-    legend = _paint(ctx, the_map, values, "money_per_inhabitant")
+    the_map, legend = _paint(ctx, views(request).base_map("region", "FR"), values,
+                             "money_per_inhabitant")
     bars = [{"label": r["region_name"], "value": r["cnc_cents"] / 100, "series": series}
             for series, rows in ((ctx._("Starting scenario"), base.regions.to_dicts()),
                                  (ctx._("Your parameters"), regions))

@@ -18,7 +18,7 @@ import polars as pl
 from cineatlas.indicators import Cut, compare, compute
 from cineatlas.indicators.compute import compute_all
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import places
+from cineatlas.web import maps, places
 from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
 from cineatlas.web.i18n import name_key
 
@@ -122,6 +122,12 @@ class Views:
             "LEFT JOIN territory_outlines o USING (territory_id) "
             "WHERE t.level = ? AND t.country_code = ? ORDER BY t.territory_id",
             [level, country]).to_dicts()
+
+    def base_map(self, level: str, country: str) -> maps.Map:
+        """The map of a level's territories (outlines or tile grid), drawn once."""
+        grid = country if level in ("region", "province") else None
+        return self._remember(("map", level, country),
+                              lambda: maps.choropleth(self.level_shapes(level, country), grid=grid))
 
     def map_level(self, level: str) -> tuple[str, str]:
         """(level, country) of a map level present in the store; the first one otherwise."""
