@@ -22,6 +22,14 @@ from cineatlas.simulator.scenario import Scenario
 from cineatlas.store import Store
 
 ILLUSTRATIVE = "ILLUSTRATIVE figures: assumptions, not official amounts (see the scenario file)"
+
+
+def _banner(illustrative: bool) -> str | None:
+    """Print the illustrative warning when it applies; the caption for the tables."""
+    if not illustrative:
+        return None
+    console.print(f"[bold yellow]{ILLUSTRATIVE}[/bold yellow]")
+    return ILLUSTRATIVE
 MAX_STEPS = 100_000
 
 
@@ -93,12 +101,10 @@ def _single(scenario: Scenario, facts: dict[str, RegionFacts], fmt: SimFormat,
     if fmt is SimFormat.csv:
         _write_csv(result.explanation if explain else result.lines, output)
         return
-    caption = ILLUSTRATIVE if result.illustrative else None
     summary = result.summary
     console.print(f"[bold]{scenario.title}[/bold] ({scenario.id}, {scenario.period[0]}–"
                   f"{scenario.period[1]})")
-    if result.illustrative:
-        console.print(f"[bold yellow]{ILLUSTRATIVE}[/bold yellow]")
+    caption = _banner(result.illustrative)
     facts_table = pl.DataFrame([
         {"figure": k.removesuffix("_cents").replace("_", " "),
          "value": f"{cents_to_euros_text(v)}" if k.endswith("_cents") else str(v)}
@@ -131,9 +137,7 @@ def _compare(scenarios: list[Scenario], facts: dict[str, RegionFacts], fmt: SimF
     if fmt is SimFormat.csv:
         _write_csv(comparison.regions, output)
         return
-    caption = ILLUSTRATIVE if comparison.illustrative else None
-    if comparison.illustrative:
-        console.print(f"[bold yellow]{ILLUSTRATIVE}[/bold yellow]")
+    caption = _banner(comparison.illustrative)
     _print(comparison.summary, "Scenarios", caption)
     ids = [r.scenario.id for r in comparison.results]
     wide = comparison.regions.pivot(on="scenario", index=["region_id", "region_name"],
@@ -182,9 +186,7 @@ def _sweep(scenario: Scenario, spec: str, facts: dict[str, RegionFacts], fmt: Si
     if fmt is SimFormat.csv:
         _write_csv(result.curves, output)
         return
-    caption = ILLUSTRATIVE if result.illustrative else None
-    if result.illustrative:
-        console.print(f"[bold yellow]{ILLUSTRATIVE}[/bold yellow]")
+    caption = _banner(result.illustrative)
     _print(result.totals.drop("scenario", "parameter", "illustrative"),
            f"Sweep of {parameter} ({scenario.id})", caption)
 

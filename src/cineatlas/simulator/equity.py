@@ -18,20 +18,23 @@ from collections.abc import Sequence
 
 
 def _known(money: Sequence[int], population: Sequence[int | None],
-           ids: Sequence[str]) -> list[tuple[str, int, int]]:
-    return [(i, int(x), int(p)) for i, x, p in zip(ids, money, population, strict=True)
+           ids: Sequence[str] | None) -> tuple[list[tuple[str, int, int]], int, int] | None:
+    """(rows (id, money, population) of the Regions of known, non-zero population, total
+    money, total population); None when there is no money at all."""
+    ids = ids if ids is not None else [f"{i:06d}" for i in range(len(money))]
+    rows = [(i, int(x), int(p)) for i, x, p in zip(ids, money, population, strict=True)
             if p is not None and p > 0]
+    total_x = sum(x for _, x, _ in rows)
+    return (rows, total_x, sum(p for _, _, p in rows)) if total_x > 0 else None
 
 
 def gini(money: Sequence[int], population: Sequence[int | None],
          ids: Sequence[str] | None = None) -> float | None:
     """Population-weighted Gini of money per inhabitant (catalogue definition)."""
-    ids = ids if ids is not None else [f"{i:06d}" for i in range(len(money))]
-    rows = _known(money, population, ids)
-    total_x = sum(x for _, x, _ in rows)
-    total_p = sum(p for _, _, p in rows)
-    if total_x <= 0:
+    known = _known(money, population, ids)
+    if known is None:
         return None
+    rows, total_x, total_p = known
     rows.sort(key=lambda r: (r[1] / r[2], r[0]))
     area, cum = 0.0, 0.0
     for _, x, p in rows:
@@ -43,12 +46,10 @@ def gini(money: Sequence[int], population: Sequence[int | None],
 def theil(money: Sequence[int], population: Sequence[int | None],
           ids: Sequence[str] | None = None) -> float | None:
     """Theil index of money against population (catalogue definition)."""
-    ids = ids if ids is not None else [f"{i:06d}" for i in range(len(money))]
-    rows = _known(money, population, ids)
-    total_x = sum(x for _, x, _ in rows)
-    total_p = sum(p for _, _, p in rows)
-    if total_x <= 0:
+    known = _known(money, population, ids)
+    if known is None:
         return None
+    rows, total_x, total_p = known
     return sum((x / total_x) * math.log((x * total_p) / (total_x * p))
                for _, x, p in rows if x > 0)
 
