@@ -4,7 +4,9 @@
 
 Importing the same file twice changes nothing (status 'unchanged'); importing a corrected
 file under the same source id replaces that source's rows. A bad row is quarantined with its
-reasons; a bad file raises FileError before anything is written.
+reasons; a bad file raises FileError and the store is left as it was. A file with no data row
+is a bad file unless `allow_empty=True`: it never silently empties a source. Every problem
+found is kept row by row in `import_problems`; the report holds complete counts and a sample.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from cineatlas.errors import AtlasError
+from cineatlas.errors import AtlasError, FileError
 from cineatlas.importers import ImportContext, Importer, get
 from cineatlas.privacy import scrub, scrub_frame, scrub_json, scrub_problems, scrub_text
 from cineatlas.problems import ERROR, ImportReport, Problem, problems_frame
@@ -61,9 +63,14 @@ def import_file(
     options: Mapping[str, Any] | None = None,
     fictitious: bool = False,
     force: bool = False,
+    allow_empty: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import one file with the named importer. See the module docstring."""
+    """Import one file with the named importer. See the module docstring.
+
+    A file with no data row (a header alone, or only blank lines and rows of empty cells)
+    raises FileError, the store unchanged, unless `allow_empty` lets it empty the source.
+    """
     path = Path(path)
     options = dict(options or {})
     if isinstance(importer, str):
@@ -88,14 +95,20 @@ def import_file(
         report = ImportReport(source_id=source_id, importer=importer.name, file=str(path),
                               encoding=table.encoding, delimiter=delimiter_name(table.delimiter),
                               sha256=table.sha256)
-        report.add(scrub_problems(problems_frame([*table.notes, *header_problems])))
         with store.transaction():
             store.delete_source(source_id)
+            _record_problems(store, report,
+                             scrub_problems(problems_frame([*table.notes, *header_problems])))
             importer.begin(ctx)
+            blank_rows = 0
             for batch in table.batches():
                 _load_batch(store, importer, ctx, batch, report)
+                blank_rows += sum(1 for p, _, _ in batch.malformed if p.code == "blank-row")
                 if progress:
                     progress(report.rows_read)
+            if report.rows_read == blank_rows and not allow_empty:
+                raise _no_data_row(path, source_id, blank_rows, previous)
+            report.notices.extend(_emptied_notices(report, path, blank_rows, previous))
             write_frames(store, importer.finish(ctx), source_id, fictitious)
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
@@ -160,6 +173,48 @@ def _frames_digest(frames: Mapping[str, pl.DataFrame]) -> str:
     return digest.hexdigest()
 
 
+def _no_data_row(path: Path, source_id: str, blank_rows: int,
+                 previous: Mapping[str, Any] | None) -> FileError:
+    blank = f" ({blank_rows:,} row{_s(blank_rows)} of empty cells)" if blank_rows else ""
+    empty_it = "import it again with --allow-empty (allow_empty=True in Python)"
+    if previous is None:
+        fix = (f"Nothing was imported. Check that this is the right file; to record source "
+               f"{source_id} as empty, {empty_it}.")
+    else:
+        kept = previous["rows_loaded"]
+        fix = (f"Nothing was changed: source {source_id} keeps the {kept:,} row{_s(kept)} of its "
+               f"previous import. If the source really has no row now, {empty_it}.")
+    return FileError(path, f"has a header but no data row{blank}", fix, code="no-data-row")
+
+
+def _emptied_notices(report: ImportReport, path: Path, blank_rows: int,
+                     previous: Mapping[str, Any] | None) -> list[str]:
+    """The loud warning of an import that leaves its source with no row."""
+    if report.rows_loaded:
+        return []
+    had = previous["rows_loaded"] if previous is not None else 0
+    before = f" The previous import had {had:,} row{_s(had)} loaded." if had else ""
+    sid = report.source_id
+    if report.rows_read == blank_rows:
+        return [f"{path.name} has no data row: source {sid} now holds no row "
+                f"(allowed by --allow-empty).{before}"]
+    return [f"No row of {path.name} was loaded ({report.rows_quarantined:,} quarantined): source "
+            f"{sid} now holds no row.{before} See why: cineatlas quarantine --source {sid}"]
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _record_problems(store: Store, report: ImportReport, problems: pl.DataFrame) -> None:
+    """Count (scrubbed) problems into the report, and keep every one in `import_problems`."""
+    report.add(problems)
+    if problems.height:
+        store.insert("import_problems", problems.select(
+            pl.lit(report.source_id).alias("source_id"), pl.col("row").alias("row_number"),
+            "field", "code", "severity", "message", "value"))
+
+
 def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: RawBatch,
                 report: ImportReport) -> None:
     raw = batch.frame.drop([ctx.columns[c] for c in importer.private_columns if c in ctx.columns])
@@ -168,7 +223,7 @@ def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: Raw
     problems = pl.concat([problems_frame(batch.notes), problems, malformed], how="vertical_relaxed")
     # Problems quote cells: scrubbed before they reach the report and the quarantine's reasons.
     problems = scrub_problems(problems)
-    report.add(problems)
+    _record_problems(store, report, problems)
     bad_rows = problems.filter(pl.col("severity") == ERROR).get_column("row").unique()
     good = typed.filter(~pl.col(ROW).is_in(bad_rows.implode()))
     report.rows_read += batch.rows
@@ -240,6 +295,8 @@ _ENTITY_TABLES = frozenset({"organisations", "people", "works", "schemes", "comm
 def _table_counts(store: Store, source_id: str) -> dict[str, int]:
     counts = {}
     for table in SOURCE_TABLES:
+        if table == "import_problems":  # the report counts them itself
+            continue
         n = store.count(table, "source_id = ?", [source_id])
         if n:
             counts[table] = n
@@ -286,5 +343,8 @@ def _unchanged(previous: dict[str, Any], importer: str, path: Path) -> ImportRep
                 "value": scrub_text(item.get("value"))}
         report.problems.append(Problem(**item))
     for item in stored.get("problem_summary", []):
-        report.problem_counts[(item["code"], item["field"], item["severity"])] = item["count"]
+        key = (item["code"], item["field"], item["severity"])
+        report.problem_counts[key] = item["count"]
+        report.examples[key] = list(item.get("example_rows", []))
+    report.notices.extend(scrub_text(n) for n in stored.get("notices", []))
     return report

@@ -108,9 +108,22 @@ def problems_frame(problems: list[Problem]) -> pl.DataFrame:
     return pl.DataFrame([p.as_dict() for p in problems], schema=PROBLEM_SCHEMA)
 
 
+#: Example rows kept per (code, field, severity) line of a report's summary.
+EXAMPLE_ROWS = 3
+
+
+def listing_command(source_id: str) -> str:
+    """The command that lists every problem of a source, kept row by row in the store."""
+    return f"cineatlas problems --source {source_id}"
+
+
 @dataclass
 class ImportReport:
-    """What an import did: counts, and its problems grouped by type and field with examples."""
+    """What an import did: counts, and its problems grouped by type and field with examples.
+
+    Counts and example rows are complete whatever the number of problems; `problems` holds a
+    sample (the first `max_problems`); every problem is in the store's `import_problems` table.
+    """
 
     source_id: str
     importer: str
@@ -125,6 +138,10 @@ class ImportReport:
     tables: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problem_counts: Counter[tuple[str, str | None, str]] = field(default_factory=Counter)
+    #: the first EXAMPLE_ROWS row numbers of each (code, field, severity)
+    examples: dict[tuple[str, str | None, str], list[int]] = field(default_factory=dict)
+    #: what a person must not miss (e.g. the source now holds no row)
+    notices: list[str] = field(default_factory=list)
     #: problems kept in full; counts are always complete
     max_problems: int = 1000
 
@@ -132,12 +149,20 @@ class ImportReport:
         """Add a frame of problems (PROBLEM_SCHEMA columns)."""
         if frame.is_empty():
             return
-        for code, fld, severity, n in frame.group_by(["code", "field", "severity"]).len().iter_rows():
-            self.problem_counts[(code, fld, severity)] += n
+        groups = frame.group_by(["code", "field", "severity"]).agg(
+            pl.len(), pl.col("row").drop_nulls().unique().sort().head(EXAMPLE_ROWS))
+        for code, fld, severity, n, rows in groups.iter_rows():
+            key = (code, fld, severity)
+            self.problem_counts[key] += n
+            self.examples[key] = sorted({*self.examples.get(key, []), *rows})[:EXAMPLE_ROWS]
         room = self.max_problems - len(self.problems)
         if room > 0:
             for rec in frame.head(room).iter_rows(named=True):
                 self.problems.append(Problem(**rec))
+
+    @property
+    def problems_total(self) -> int:
+        return sum(self.problem_counts.values())
 
     @property
     def ok(self) -> bool:
@@ -145,12 +170,6 @@ class ImportReport:
 
     def summary(self) -> list[dict[str, Any]]:
         """Problems by code, field and severity, with a count and up to three example rows."""
-        examples: dict[tuple[str, str | None, str], list[int]] = {}
-        for p in self.problems:
-            key = (p.code, p.field, p.severity)
-            rows = examples.setdefault(key, [])
-            if p.row is not None and len(rows) < 3:
-                rows.append(p.row)
         out = []
         for (code, fld, severity), n in sorted(
             self.problem_counts.items(), key=lambda item: (item[0][2] != ERROR, -item[1], item[0])
@@ -163,7 +182,7 @@ class ImportReport:
                 "count": n,
                 "title": kind.title if kind else code,
                 "hint": kind.hint if kind else None,
-                "example_rows": examples.get((code, fld, severity), []),
+                "example_rows": list(self.examples.get((code, fld, severity), [])),
             })
         return out
 
@@ -181,9 +200,14 @@ class ImportReport:
             "sha256": self.sha256,
             "tables": dict(self.tables),
             "problem_summary": self.summary(),
-            "problems_total": sum(self.problem_counts.values()),
+            "problems_total": self.problems_total,
+            "notices": list(self.notices),
         }
         if with_problems:
             data["problems"] = [p.as_dict() for p in self.problems]
-            data["problems_truncated"] = data["problems_total"] > len(self.problems)
+            data["problems_truncated"] = self.problems_total > len(self.problems)
+            if data["problems_truncated"]:
+                data["problems_note"] = (
+                    f"showing {len(self.problems):,} of {self.problems_total:,} problems; all are "
+                    f"in the store: `{listing_command(self.source_id)}`")
         return data

@@ -20,6 +20,7 @@ app = typer.Typer(
 app.command("import")(data.import_command)
 app.command("sources")(data.sources_command)
 app.command("quarantine")(data.quarantine_command)
+app.command("problems")(data.problems_command)
 app.command("sql")(data.sql_command)
 app.command("importers")(data.importers_command)
 app.command("territories")(atlas.territories_command)

@@ -1,4 +1,5 @@
-"""Commands that load and inspect the store: import, sources, quarantine, sql, importers."""
+"""Commands that load and inspect the store: import, sources, quarantine, problems, sql,
+importers."""
 
 from __future__ import annotations
 
@@ -6,15 +7,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cineatlas import importers
 from cineatlas.cli.options import DbOption, JsonOption
 from cineatlas.cli.output import Format, console, print_frame, print_json
-from cineatlas.errors import AtlasError
+from cineatlas.errors import AtlasError, StoreError
 from cineatlas.ingest import import_file
-from cineatlas.problems import ImportReport
+from cineatlas.problems import ImportReport, listing_command
 from cineatlas.query import read_only_query
 from cineatlas.store import Store
 
@@ -43,6 +45,9 @@ def import_command(
     mapping: Annotated[Path | None, typer.Option(help="Mapping file (generic importer).")] = None,
     force: Annotated[bool, typer.Option(help="Import even if this exact file was already imported.")] = False,
     fail_on_quarantine: Annotated[bool, typer.Option(help="Exit with code 3 if any row was quarantined.")] = False,
+    allow_empty: Annotated[bool, typer.Option("--allow-empty", help=(
+        "Let a file with no data row (a header alone) replace the source's rows with none. "
+        "Without it, such a file is refused and the store left as it was."))] = False,
 ) -> None:
     """Import FILE with the SOURCE importer: every row is loaded or quarantined with reasons."""
     options = parse_options(option)
@@ -54,7 +59,8 @@ def import_command(
         task = progress.add_task(f"Importing {file.name}", total=None)
         with Store(db) as store:
             report = import_file(source, file, store=store, source_id=source_id, options=options,
-                                 force=force, progress=lambda n: progress.update(task, completed=n))
+                                 force=force, allow_empty=allow_empty,
+                                 progress=lambda n: progress.update(task, completed=n))
     if json_output:
         print_json(report.as_dict())
     else:
@@ -74,6 +80,8 @@ def render_report(report: ImportReport) -> None:
     for table, n in report.tables.items():
         counts.add_row(f"  → {table}", f"{n:,}")
     console.print(counts)
+    for notice in report.notices:
+        console.print(f"[bold red]Warning:[/bold red] [red]{escape(notice)}[/red]")
     summary = report.summary()
     if not summary:
         console.print("[green]No problem found.[/green]")
@@ -86,6 +94,12 @@ def render_report(report: ImportReport) -> None:
         problems.add_row(f"[{colour}]{item['severity']}[/{colour}]", item["code"], item["field"] or "",
                          f"{item['count']:,}", ", ".join(map(str, item["example_rows"])), item["hint"] or "")
     console.print(problems)
+    listing = escape(listing_command(report.source_id))
+    if report.problems_total > len(report.problems):
+        console.print(f"The report keeps {len(report.problems):,} of the {report.problems_total:,} "
+                      f"problems; all are in the store: [bold]{listing}[/bold]")
+    else:
+        console.print(f"Every problem, row by row: [bold]{listing}[/bold]")
     if report.rows_quarantined:
         console.print(f"See the rejected rows: [bold]cineatlas quarantine --source {report.source_id}[/bold]")
 
@@ -118,6 +132,46 @@ def quarantine_command(
     if fmt is Format.table:
         frame = frame.with_columns(frame["reasons"].list.join("\n"))
     print_frame(frame, fmt, title=f"Quarantine ({total:,} rows)")
+
+
+def problems_command(
+    db: DbOption = None,
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    code: Annotated[str | None, typer.Option(
+        help="Only this problem code, e.g. invalid-amount.")] = None,
+    severity: Annotated[str | None, typer.Option(help="Only 'error' or 'warning'.")] = None,
+    field: Annotated[str | None, typer.Option(help="Only problems about this column.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        help="Rows to show (0 = all). Default: 50 in a table, all in CSV or JSON.",
+        show_default=False)] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """List every problem an import found, row by row (the report shows counts and a sample)."""
+    filters = {"source_id": source, "code": code, "severity": severity, "field": field}
+    given = {column: value for column, value in filters.items() if value is not None}
+    where = " AND ".join(f"{column} = ?" for column in given) or "TRUE"
+    params = list(given.values())
+    if limit is None:
+        limit = 50 if fmt is Format.table else 0
+    with Store(db, read_only=True) as store:
+        if "import_problems" not in store.tables():
+            raise StoreError(
+                f"The store {store.path} was made by an older cineatlas and keeps no problems "
+                "row by row. Import the files again (with --force) to record them.")
+        if source is not None and store.source(source) is None:
+            raise StoreError(f"No source {source!r} in {store.path}. See `cineatlas sources`.")
+        sql = (f"SELECT source_id, row_number, severity, code, field, message, value "
+               f"FROM import_problems WHERE {where} "
+               f"ORDER BY source_id, row_number NULLS FIRST, code, field")
+        frame = store.frame(sql + (f" LIMIT {int(limit)}" if limit else ""), params)
+        matching = store.count("import_problems", where, params)
+        total = store.count("import_problems", "source_id = ?" if source else "TRUE",
+                            [source] if source else [])
+    title = f"Problems ({matching:,} of {total:,})" if given.keys() - {"source_id"} else (
+        f"Problems ({total:,})")
+    if frame.height < matching:
+        title += f", first {frame.height:,} shown (--limit 0 for all)"
+    print_frame(frame, fmt, title=title)
 
 
 def sql_command(

@@ -40,6 +40,7 @@ SOURCE_TABLES = (
     "territory_aliases",
     "territories",
     "quarantine",
+    "import_problems",
 )
 
 
