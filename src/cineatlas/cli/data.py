@@ -3,6 +3,7 @@ importers."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -134,12 +135,18 @@ def quarantine_command(
     print_frame(frame, fmt, title=f"Quarantine ({total:,} rows)")
 
 
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
 def problems_command(
     db: DbOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
     code: Annotated[str | None, typer.Option(
         help="Only this problem code, e.g. invalid-amount.")] = None,
-    severity: Annotated[str | None, typer.Option(help="Only 'error' or 'warning'.")] = None,
+    severity: Annotated[Severity | None, typer.Option(
+        help="Only errors (rows quarantined) or warnings (rows loaded).")] = None,
     field: Annotated[str | None, typer.Option(help="Only problems about this column.")] = None,
     limit: Annotated[int | None, typer.Option(
         help="Rows to show (0 = all). Default: 50 in a table, all in CSV or JSON.",
@@ -147,7 +154,8 @@ def problems_command(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """List every problem an import found, row by row (the report shows counts and a sample)."""
-    filters = {"source_id": source, "code": code, "severity": severity, "field": field}
+    filters = {"source_id": source, "code": code, "field": field,
+               "severity": severity.value if severity else None}
     given = {column: value for column, value in filters.items() if value is not None}
     where = " AND ".join(f"{column} = ?" for column in given) or "TRUE"
     params = list(given.values())
