@@ -685,6 +685,9 @@ def test_damaged_file(importer: str, category: str, specs: dict[str, Spec],
     if category in EMPTY:
         assert isinstance(outcome.error, FileError) and outcome.error.code == "empty-file"
         return
+    if category.startswith("header only"):  # no data row: refused, never an emptied source
+        assert isinstance(outcome.error, FileError) and outcome.error.code == "no-data-row"
+        return
     if importer == "generic" and category in ("tab delimiter", "comma or semicolon"):
         # the mapping says ';': the list's columns are not found, and the message says which
         assert isinstance(outcome.error, MappingError), outcome
@@ -692,8 +695,6 @@ def test_damaged_file(importer: str, category: str, specs: dict[str, Spec],
     assert outcome.error is None, outcome.error
     report = outcome.report
     assert report is not None
-    if category.startswith("header only"):
-        assert (report.rows_read, report.rows_loaded) == (0, 0)
     if category in TWO_ROWS:
         assert report.rows_read == 2, report.as_dict()
     if category in ("fewer cells", "more cells"):
