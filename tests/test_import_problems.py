@@ -20,30 +20,31 @@ from cli_runner import run_cli
 
 from cineatlas import Store, import_file
 
-#: 1,200 impossible dates (warning), then 300 amounts that are not numbers (error, one of them
-#: an e-mail address), then 2 rows without a beneficiary (error): the rarest code comes last.
-DATES, AMOUNTS, MISSING = 1200, 300, 2
+#: 1,200 rows without a beneficiary (error), then 300 amounts that are not numbers (error, one
+#: of them an e-mail address), then 2 impossible dates (warning): the rarest code comes last, in
+#: the file and in the importer's problems (the beneficiary's first, the date's last).
+MISSING, AMOUNTS, DATES = 1200, 300, 2
 
 
 def many_problems(path: Path) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["beneficiary", "amount", "date"])
-    for i in range(DATES):
-        writer.writerow([f"Films {i}", "10", "2021-02-30"])
-    for i in range(AMOUNTS):
-        writer.writerow([f"Films {i}", "jean.dupont@orange.fr" if i == 0 else "abc", "2021-01-01"])
     for _ in range(MISSING):
         writer.writerow(["", "10", "2021-01-01"])
+    for i in range(AMOUNTS):
+        writer.writerow([f"Films {i}", "jean.dupont@orange.fr" if i == 0 else "abc", "2021-01-01"])
+    for i in range(DATES):
+        writer.writerow([f"Films {i}", "10", "2021-02-30"])
     path.write_text(buffer.getvalue(), encoding="utf-8")
     return path
 
 
 #: Row numbers by hand: the header is row 1.
-DATE_ROWS = list(range(2, 2 + DATES))
-AMOUNT_ROWS = list(range(2 + DATES, 2 + DATES + AMOUNTS))
-MISSING_ROWS = list(range(2 + DATES + AMOUNTS, 2 + DATES + AMOUNTS + MISSING))
-TOTAL = DATES + AMOUNTS + MISSING
+MISSING_ROWS = list(range(2, 2 + MISSING))
+AMOUNT_ROWS = list(range(2 + MISSING, 2 + MISSING + AMOUNTS))
+DATE_ROWS = list(range(2 + MISSING + AMOUNTS, 2 + MISSING + AMOUNTS + DATES))
+TOTAL = MISSING + AMOUNTS + DATES
 
 
 @pytest.fixture
@@ -57,16 +58,16 @@ def imported(tmp_path: Path) -> tuple[Path, Path]:
 def test_every_summary_line_has_its_own_example_rows(tmp_path: Path) -> None:
     report = import_file("toy", many_problems(tmp_path / "many.csv"), db=tmp_path / "a.duckdb")
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (
-        TOTAL, DATES, AMOUNTS + MISSING)
+        TOTAL, DATES, MISSING + AMOUNTS)
     summary = {(s["code"], s["field"], s["severity"]): s for s in report.summary()}
     assert {key: s["count"] for key, s in summary.items()} == {
         ("invalid-date", "date", "warning"): DATES,
         ("invalid-amount", "amount", "error"): AMOUNTS,
         ("required", "beneficiary", "error"): MISSING,
     }
-    assert summary[("invalid-date", "date", "warning")]["example_rows"] == DATE_ROWS[:3]
+    assert summary[("required", "beneficiary", "error")]["example_rows"] == MISSING_ROWS[:3]
     assert summary[("invalid-amount", "amount", "error")]["example_rows"] == AMOUNT_ROWS[:3]
-    assert summary[("required", "beneficiary", "error")]["example_rows"] == MISSING_ROWS
+    assert summary[("invalid-date", "date", "warning")]["example_rows"] == DATE_ROWS
     data = report.as_dict()
     assert len(data["problems"]) == 1000 and data["problems_total"] == TOTAL
     assert data["problems_truncated"] is True
@@ -93,8 +94,8 @@ def test_every_problem_is_kept_in_the_store_scrubbed(imported: tuple[Path, Path]
     values = {v for *_, v in rows}
     assert "jean.dupont@orange.fr" not in values and "[e-mail removed]" in values
     assert stored_report["problems_note"].startswith(f"showing 1,000 of {TOTAL:,} problems")
-    required = [s for s in stored_report["problem_summary"] if s["code"] == "required"]
-    assert required[0]["example_rows"] == MISSING_ROWS
+    rarest = [s for s in stored_report["problem_summary"] if s["code"] == "invalid-date"]
+    assert rarest[0]["example_rows"] == DATE_ROWS
 
 
 def test_the_problems_go_with_their_source(imported: tuple[Path, Path], tmp_path: Path) -> None:
@@ -113,28 +114,28 @@ def test_an_unchanged_import_keeps_the_example_rows(imported: tuple[Path, Path])
     db, path = imported
     again = import_file("toy", path, db=db)
     assert again.status == "unchanged"
-    required = [s for s in again.summary() if s["code"] == "required"]
-    assert required[0]["example_rows"] == MISSING_ROWS
+    rarest = [s for s in again.summary() if s["code"] == "invalid-date"]
+    assert rarest[0]["example_rows"] == DATE_ROWS
 
 
 def test_the_problems_command_lists_them(monkeypatch, capsys, imported) -> None:
     db, _ = imported
     code, out, err = run_cli(monkeypatch, capsys, "problems", "--source", "toy:many",
-                             "--db", str(db), "--code", "required", "--format", "csv")
+                             "--db", str(db), "--code", "invalid-date", "--format", "csv")
     assert code == 0, err
-    message = ("Missing required value in column 'beneficiary': ''. Fill in this field; the row "
-               "cannot be used without it.")
+    message = ("Not a date in column 'date': '2021-02-30'. Write dates as YYYY-MM-DD (ISO 8601) "
+               "or DD/MM/YYYY.")
     assert list(csv.reader(io.StringIO(out))) == [
         ["source_id", "row_number", "severity", "code", "field", "message", "value"],
-        *(["toy:many", str(row), "error", "required", "beneficiary", message, ""]
-          for row in MISSING_ROWS),
+        *(["toy:many", str(row), "warning", "invalid-date", "date", message, "2021-02-30"]
+          for row in DATE_ROWS),
     ]
     code, out, _ = run_cli(monkeypatch, capsys, "problems", "--source", "toy:many",
                            "--db", str(db), "--format", "json")
     assert code == 0 and len(json.loads(out)) == TOTAL  # CSV and JSON: all of them
     code, out, _ = run_cli(monkeypatch, capsys, "problems", "--db", str(db), "--severity", "error")
     assert code == 0
-    assert f"Problems ({AMOUNTS + MISSING:,} of {TOTAL:,})" in out
+    assert f"Problems ({MISSING + AMOUNTS:,} of {TOTAL:,})" in out
     assert "first 50 shown" in out
     code, _, err = run_cli(monkeypatch, capsys, "problems", "--source", "nope", "--db", str(db))
     assert code == 1 and "No source 'nope'" in err and "cineatlas sources" in err
@@ -145,7 +146,7 @@ def test_the_import_report_says_where_all_problems_are(monkeypatch, capsys, tmp_
     code, out, _ = run_cli(monkeypatch, capsys, "import", "toy", str(path),
                            "--db", str(tmp_path / "a.duckdb"))
     assert code == 0
-    assert "required" in out and ", ".join(map(str, MISSING_ROWS)) in out
+    assert "invalid-date" in out and ", ".join(map(str, DATE_ROWS)) in out
     assert (f"The report keeps 1,000 of the {TOTAL:,} problems; all are in the store: "
             "cineatlas problems --source toy:many") in " ".join(out.split())
 
