@@ -141,6 +141,18 @@ def test_the_problems_command_lists_them(monkeypatch, capsys, imported) -> None:
     assert code == 1 and "No source 'nope'" in err and "cineatlas sources" in err
 
 
+def test_a_source_imported_before_the_table_existed_is_explained(monkeypatch, capsys,
+                                                                 imported) -> None:
+    db, _ = imported
+    with Store(db) as store:
+        store.con.execute("DELETE FROM import_problems")
+    code, _, err = run_cli(monkeypatch, capsys, "problems", "--source", "toy:many", "--db", str(db))
+    assert code == 1
+    assert (f"Source toy:many was imported before cineatlas kept problems row by row: its report "
+            f"counts {TOTAL:,} problems, the store holds none. Import it again with --force"
+            ) in " ".join(err.split())
+
+
 def test_the_import_report_says_where_all_problems_are(monkeypatch, capsys, tmp_path) -> None:
     path = many_problems(tmp_path / "many.csv")
     code, out, _ = run_cli(monkeypatch, capsys, "import", "toy", str(path),

@@ -3,6 +3,7 @@ importers."""
 
 from __future__ import annotations
 
+import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -166,8 +167,16 @@ def problems_command(
             raise StoreError(
                 f"The store {store.path} was made by an older cineatlas and keeps no problems "
                 "row by row. Import the files again (with --force) to record them.")
-        if source is not None and store.source(source) is None:
+        record = store.source(source) if source is not None else None
+        if source is not None and record is None:
             raise StoreError(f"No source {source!r} in {store.path}. See `cineatlas sources`.")
+        if record is not None and not store.count("import_problems", "source_id = ?", [source]):
+            reported = json.loads(record["report"] or "{}").get("problems_total", 0)
+            if reported:
+                raise StoreError(
+                    f"Source {source} was imported before cineatlas kept problems row by row: "
+                    f"its report counts {reported:,} problems, the store holds none. Import it "
+                    "again with --force to record them.")
         sql = (f"SELECT source_id, row_number, severity, code, field, message, value "
                f"FROM import_problems WHERE {where} "
                f"ORDER BY source_id, row_number NULLS FIRST, code, field")
