@@ -4,7 +4,7 @@ importers."""
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -136,7 +136,7 @@ def quarantine_command(
     print_frame(frame, fmt, title=f"Quarantine ({total:,} rows)")
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     error = "error"
     warning = "warning"
 
