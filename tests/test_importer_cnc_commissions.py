@@ -178,11 +178,27 @@ def test_beneficiaries_and_funder(real, doc) -> None:
     names = {b["name"] for b in doc["beneficiaries"]}
     found = store.frame("SELECT name FROM organisations WHERE NOT is_funder")["name"].to_list()
     assert sorted(found) == sorted(names) and len(found) == 403
-    assert store.frame("SELECT name, kind, territory_id FROM organisations WHERE is_funder").rows() \
-        == [("CNC (Centre national du cinéma et de l'image animée)", "public_body", "FR")]
+    funder = store.frame("SELECT name, kind, territory_id FROM organisations WHERE is_funder")
+    assert funder.rows() == [("CNC (Centre national du cinéma et de l'image animée)",
+                              "public_body", "FR")]
     # 'ben_olivier-magermans' is paid for his own project: an individual
     assert store.scalar("SELECT kind FROM organisations WHERE name_key = 'olivier magermans'") \
         == "individual"
+    # 'LAPIERRE Benjamin' is paid for the video of the talent 'Benjamin LAPIERRE'
+    assert store.scalar("SELECT kind FROM organisations WHERE name_key = 'lapierre benjamin'") \
+        == "individual"
+    # individuals: the beneficiaries whose name (its words in any order) is one of the talents
+    # of their own projects, counted here from the file
+    talents = {t["id"]: t["name"] for t in doc["talents"]}
+    own = {b["id"]: b for b in doc["beneficiaries"]}
+
+    def words(name: str) -> list[str]:
+        return sorted(letters(w) for w in re.split(r"[\s-]+", name) if letters(w))
+
+    individuals = {p["beneficiaryId"] for p in doc["projects"]
+                   if words(own[p["beneficiaryId"]]["name"]) in
+                   [words(talents[t]) for t in p["talentIds"]]}
+    assert store.count("organisations", "kind = 'individual'") == len(individuals) == 108
 
 
 def test_schemes_stages_and_warnings(real, doc) -> None:

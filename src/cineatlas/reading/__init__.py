@@ -27,7 +27,8 @@ def open_table(
     if not path.exists():
         raise FileError(path, "does not exist", "Check the path.", code="missing-file")
     if path.is_dir():
-        raise FileError(path, "is a directory", "Give the path of a CSV or XLSX file.", code="missing-file")
+        raise FileError(path, "is a directory", "Give the path of a CSV, spreadsheet or JSON file.",
+                        code="missing-file")
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return open_spreadsheet(path, sheet=sheet, batch_size=batch_size)
     if path.suffix.lower() in JSON_SUFFIXES:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from cineatlas.errors import FileError
