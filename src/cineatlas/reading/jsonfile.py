@@ -90,13 +90,13 @@ def _number(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def open_json(path: Path, *, records: Sequence[str] | None = None,
-              batch_size: int = 100_000) -> RawTable:
+def open_json(path: Path, *, records: Sequence[str] | None = None, batch_size: int = 100_000,
+              document: Any = None) -> RawTable:
     """Open a JSON file as a RawTable: one row per record, columns the union of the records'
     keys in order of appearance, after `$path`. A record that is not an object is malformed
-    (quarantined with its value)."""
+    (quarantined with its value). `document`: the file already parsed by `load_json`."""
     facts = inspect_file(path)
-    arrays = record_arrays(load_json(path), path, records)
+    arrays = record_arrays(load_json(path) if document is None else document, path, records)
     keys: dict[str, None] = {}
     for _, items in arrays:
         for item in items:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -110,9 +111,9 @@ class CncCommissionsImporter(Importer):
     # -- reading: the rows, and every record by id for the references ------------------------
 
     def open(self, path: Path) -> RawTable:
-        table = open_json(path)
+        document = load_json(path)
         self._index: dict[tuple[str, str], dict[str, Any]] = {}
-        for where, items in record_arrays(load_json(path), path):
+        for where, items in record_arrays(document, path):
             kind = KINDS.get(where.removeprefix("$."))
             for item in items:
                 if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -120,7 +121,7 @@ class CncCommissionsImporter(Importer):
                             str(item.get("name") or "")):
                         continue  # a nameless person or beneficiary cannot be referred to
                     self._index.setdefault((kind, item["id"]), item)
-        return table
+        return open_json(path, document=document)
 
     def _record(self, kind: str, ref: str) -> dict[str, Any]:
         return self._index.get((kind, ref), {})
@@ -149,13 +150,12 @@ class CncCommissionsImporter(Importer):
         p.add("record_kind", PATH, Parsed(pl.col("__list"), pl.when(kind.is_null())
                                           .then(pl.lit("unknown-record-kind")),
                                           {"unknown-record-kind": ERROR}))
-        p.add_value("path", pl.col(PATH))
         p.add("reference", col("id"), values.text(p.raw(col("id")), required=True))
         p.add("name", col("name"), _only(kind.is_in(["person", "beneficiary", "project"]),
                                          values.text(p.raw(col("name")), required=True)))
         # sessions
         p.add("session_date", col("date"), _only(session, values.date(
-            p.raw(col("date")), required=True, earliest=1946, invalid=ERROR, implausible=ERROR)))
+            p.raw(col("date")), required=True, invalid=ERROR, implausible=ERROR)))
         p.add("url", col("url"), _only(session, values.text(p.raw(col("url")))))
         p.add("fund", col("aidName"), _only(session, values.text(p.raw(col("aidName")))))
         for label, field in (("presidentId", "president"), ("memberIds", "members")):
@@ -206,134 +206,178 @@ class CncCommissionsImporter(Importer):
     def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
         rows = rows.sort(ROW)
         funder_id = ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
-        frames: dict[str, list[dict[str, Any]]] = {table: [] for table in self.tables}
-        frames["organisations"].append({
-            "organisation_id": funder_id, "name": FUNDER_NAME, "name_key": name_key(FUNDER_NAME),
-            "kind": "public_body", "is_funder": True, "territory_id": "FR", "country_code": "FR"})
-        ids = _Ids(ctx)
-        for row in rows.iter_rows(named=True):
-            kind = row["kind"]
-            if kind == "session":
-                self._session(row, ids, funder_id, frames)
-            elif kind == "project":
-                self._project(row, ids, funder_id, frames)
-            elif kind == "person":
-                name = labels.person_name(row["name"])
-                frames["people"].append({
-                    "person_id": ids.person(name.key), "full_name": name.display,
-                    "name_key": name_key(name.display), "gender": None,
-                    "reference": row["reference"]})
-            elif kind == "beneficiary":
-                frames["organisations"].append(self._beneficiary(row, ids))
-        return {table: pl.DataFrame(items, schema=_SCHEMAS[table], strict=False)
-                .unique(_KEYS[table], keep="first", maintain_order=True)
-                for table, items in frames.items() if items}
+        of = {kind: rows.filter(pl.col("kind") == kind) for kind in set(KINDS.values())}
+        projects = self._projects(of["project"], ctx, funder_id)
+        frames = {
+            "organisations": pl.concat([self._funder(funder_id),
+                                        self._beneficiaries(of["beneficiary"], ctx)],
+                                       how="diagonal_relaxed"),
+            "people": self._people(of["person"], ctx),
+            "schemes": self._schemes(of["session"], projects, ctx, funder_id),
+            "works": projects.select("work_id", pl.col("name").alias("title"),
+                                     pl.col("name").map_elements(name_key, return_dtype=pl.Utf8)
+                                     .alias("title_key"), "format", "genre"),
+            "commissions": self._commissions(of["session"], ctx, funder_id),
+            "commission_members": self._seats(of["session"], ctx),
+            "awards": projects.select(*_AWARD_COLUMNS),
+            "award_people": self._credits(projects, ctx),
+        }
+        keys = {"commission_members": ["commission_id", "person_id"],
+                "award_people": ["award_id", "person_id", "role"]}
+        return {table: frame.unique(keys.get(table, frame.columns[0]), keep="first",
+                                    maintain_order=True)
+                for table, frame in frames.items() if frame.height}
 
-    def _session(self, row: dict[str, Any], ids: _Ids, funder_id: str,
-                 frames: dict[str, list[dict[str, Any]]]) -> None:
-        commission_id = ids.commission(row["reference"])
-        fund = row["fund"]
-        frames["commissions"].append({
-            "commission_id": commission_id, "funder_id": funder_id,
-            "scheme_id": self._scheme(ids, funder_id, fund, None, frames),
-            "name": f"{fund or FUNDER_NAME} — commission du {row['session_date'].isoformat()}",
-            "year": row["session_date"].year, "session_date": row["session_date"],
-            "url": row["url"], "reference": row["reference"]})
-        seats = [(ref, "chair") for ref in _ids(row["president"], True) or []]
-        seats += [(ref, "member") for ref in _ids(row["members"], False) or []]
-        for ref, role in seats:
-            name = labels.person_name(self._record("person", ref)["name"])
-            frames["commission_members"].append({
-                "commission_id": commission_id, "person_id": ids.person(name.key), "role": role,
-                "substitute": True if name.substitute else (False if name.chair else None),
-                "reference": ref})
+    # people and organisations
 
-    def _project(self, row: dict[str, Any], ids: _Ids, funder_id: str,
-                 frames: dict[str, list[dict[str, Any]]]) -> None:
-        session = self._record("session", row["session"])
-        category = labels.category(row["category"] or "")
-        scheme_id = self._scheme(ids, funder_id, session.get("aidName"), category.volet, frames)
-        beneficiary = self._record("beneficiary", row["beneficiary"] or "")
-        beneficiary_key = name_key(beneficiary.get("name")) or None
-        described = labels.description(row["description"] or "")
-        work_key = f"{name_key(row['name'])}|{beneficiary_key or ''}"
-        work_id = ids.entity("work", work_key)
-        frames["works"].append({
-            "work_id": work_id, "title": row["name"], "title_key": name_key(row["name"]),
-            "format": described.format, "genre": described.genre})
-        award_id = f"{ids.source_id}/{row[ROW]}"
-        decided = _iso_date(session.get("date"))
-        frames["awards"].append({
-            "award_id": award_id, "row_number": row[ROW], "funder_id": funder_id,
-            "scheme_id": scheme_id, "beneficiary_id": ids.entity("org", beneficiary_key),
-            "work_id": work_id, "project_title": row["name"], "decision_date": decided,
-            "fiscal_year": decided.year if decided else None, "amount_minor": row["amount_minor"],
-            "currency": CURRENCY, "aid_type_raw": row["category"], "stage": category.stage,
-            "format": described.format, "genre": described.genre,
-            "genre_detail": described.detail, "beneficiary_country_code": None,
-            "commission_id": ids.commission(row["session"]), "reference": row["reference"]})
-        for ref in _ids(row["talents"], False) or []:
-            name = labels.person_name(self._record("person", ref)["name"])
-            frames["award_people"].append({"award_id": award_id, "person_id": ids.person(name.key),
-                                           "role": "talent", "reference": ref})
+    def _ref_name(self, kind: str) -> Callable[[str], str | None]:
+        """id -> the name of the record it refers to."""
+        return lambda ref: self._record(kind, ref).get("name")
 
-    def _beneficiary(self, row: dict[str, Any], ids: _Ids) -> dict[str, Any]:
-        """The beneficiary; an individual when its name is that of a talent of its projects."""
-        words = sorted(name_key(row["name"]).split())
-        talents = {tuple(sorted(name_key(labels.person_name(
-            self._record("person", t).get("name") or "").display).split()))
-            for p in self._projects_of(row["reference"]) for t in _ids(p, False) or []}
-        kind = "individual" if tuple(words) in talents else organisation_kind(row["name"])
-        key = name_key(row["name"])
-        return {"organisation_id": ids.entity("org", key), "name": row["name"], "name_key": key,
-                "kind": kind, "is_funder": False, "territory_id": None, "country_code": None}
+    def _person(self, names: pl.Series, ctx: ImportContext) -> pl.DataFrame:
+        """Published names -> display name, person id, and the role marks they carry."""
+        def read(field: str, dtype: pl.DataType) -> pl.Series:
+            return map_unique(names, lambda v: getattr(labels.person_name(v), field), dtype)
 
-    def _projects_of(self, beneficiary: str) -> list[str]:
-        """The talentIds cells (JSON text) of the projects awarded to a beneficiary."""
-        by_beneficiary = getattr(self, "_talents_by_beneficiary", None)
-        if by_beneficiary is None:
-            by_beneficiary = {}
-            for (kind, _), item in self._index.items():
-                if kind == "project":
-                    by_beneficiary.setdefault(item.get("beneficiaryId"), []).append(
-                        json.dumps(item.get("talentIds") or []))
-            self._talents_by_beneficiary = by_beneficiary
-        return by_beneficiary.get(beneficiary, [])
+        return pl.DataFrame({"display": read("display", pl.Utf8),
+                             "person_id": ctx.entity_id("person", read("key", pl.Utf8)),
+                             "chair_mark": read("chair", pl.Boolean),
+                             "substitute_mark": read("substitute", pl.Boolean)})
+
+    def _people(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        person = self._person(rows["name"], ctx)
+        return pl.DataFrame({
+            "person_id": person["person_id"], "full_name": person["display"],
+            "name_key": map_unique(person["display"], name_key, pl.Utf8),
+            "gender": pl.Series([None] * rows.height, dtype=pl.Utf8),
+            "reference": rows["reference"]})
 
     @staticmethod
-    def _scheme(ids: _Ids, funder_id: str, fund: str | None, volet: str | None,
-                frames: dict[str, list[dict[str, Any]]]) -> str | None:
-        """The id of the fund's scheme (or of its volet), adding the schemes' rows."""
-        if not fund:
-            return None
-        fund_id = ids.entity("scheme", name_key(fund))
-        frames["schemes"].append({"scheme_id": fund_id, "funder_id": funder_id, "name": fund,
-                                  "name_key": name_key(fund), "stage": None, "level": "national",
-                                  "parent_scheme_id": None})
-        if volet is None:
-            return fund_id
-        name = f"{fund} — {labels.VOLET_NAMES[volet]}"
-        volet_id = ids.entity("scheme", f"{name_key(fund)}|{volet}")
-        frames["schemes"].append({"scheme_id": volet_id, "funder_id": funder_id, "name": name,
-                                  "name_key": name_key(name), "stage": None, "level": "national",
-                                  "parent_scheme_id": fund_id})
-        return volet_id
+    def _funder(funder_id: str) -> pl.DataFrame:
+        return pl.DataFrame({
+            "organisation_id": [funder_id], "name": [FUNDER_NAME],
+            "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
+            "territory_id": ["FR"], "country_code": ["FR"]})
 
+    def _beneficiaries(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        """Beneficiaries; an individual when its name's words are those of a talent of its own
+        projects (in any order: 'LAPIERRE Benjamin' paid for 'Benjamin LAPIERRE')."""
+        talents: dict[str, set[tuple[str, ...]]] = {}
+        for (kind, _), item in self._index.items():
+            if kind == "project":
+                names = (self._record("person", t).get("name") for t in item.get("talentIds") or [])
+                talents.setdefault(item.get("beneficiaryId"), set()).update(
+                    _words(labels.person_name(n).display) for n in names if n)
 
-class _Ids:
-    """Deterministic ids of one import's entities (see ImportContext.entity_id)."""
+        def kind_of(ref: str) -> str | None:
+            name = self._record("beneficiary", ref).get("name") or ""
+            return "individual" if _words(name) in talents.get(ref, ()) else organisation_kind(name)
 
-    def __init__(self, ctx: ImportContext) -> None:
-        self.ctx, self.source_id = ctx, ctx.source_id
+        key = map_unique(rows["name"], name_key, pl.Utf8)
+        return pl.DataFrame({
+            "organisation_id": ctx.entity_id("org", key), "name": rows["name"], "name_key": key,
+            "kind": map_unique(rows["reference"], kind_of, pl.Utf8),
+            "is_funder": pl.Series([False] * rows.height, dtype=pl.Boolean)})
 
-    def entity(self, kind: str, key: str | None) -> str | None:
-        return self.ctx.entity_id(kind, pl.Series([key], dtype=pl.Utf8)).item()
+    # sessions
 
-    def person(self, key: str) -> str | None:
-        return self.entity("person", key)
+    def _commissions(self, rows: pl.DataFrame, ctx: ImportContext,
+                     funder_id: str) -> pl.DataFrame:
+        fund = pl.col("fund")
+        return rows.select(
+            ctx.entity_id("commission", rows["reference"]).alias("commission_id"),
+            pl.lit(funder_id).alias("funder_id"),
+            ctx.entity_id("scheme", map_unique(rows["fund"], name_key, pl.Utf8)).alias("scheme_id"),
+            pl.concat_str([fund.fill_null(FUNDER_NAME), pl.lit(" — commission du "),
+                           pl.col("session_date").dt.to_string("%Y-%m-%d")]).alias("name"),
+            pl.col("session_date").dt.year().cast(pl.Int32).alias("year"), "session_date", "url",
+            "reference")
 
-    def commission(self, reference: str | None) -> str | None:
-        return self.entity("commission", reference)
+    def _seats(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        """One row per person seated in a session: its president (chair) first, then members."""
+        commission = ctx.entity_id("commission", rows["reference"]).alias("commission_id")
+        chairs = rows.select(commission, pl.col("president").alias("ref"),
+                             pl.lit("chair").alias("role"))
+        members = rows.select(commission, _id_list("members").alias("ref"),
+                              pl.lit("member").alias("role")).explode("ref")
+        seats = pl.concat([chairs, members]).filter(pl.col("ref").is_not_null())
+        person = self._person(map_unique(seats["ref"], self._ref_name("person"), pl.Utf8), ctx)
+        substitute = (pl.when(pl.col("substitute_mark")).then(True)
+                      .when(pl.col("chair_mark")).then(False).otherwise(None))
+        return pl.concat([seats, person], how="horizontal").select(
+            "commission_id", "person_id", "role", substitute.alias("substitute"),
+            pl.col("ref").alias("reference"))
+
+    # projects
+
+    def _projects(self, rows: pl.DataFrame, ctx: ImportContext, funder_id: str) -> pl.DataFrame:
+        """The projects with what their references, category and description say."""
+        session = rows["session"]
+
+        def lookup(fn: Callable[[str], Any], series: pl.Series, dtype: pl.DataType) -> pl.Series:
+            return map_unique(series, lambda v: None if v is None else fn(v), dtype)
+
+        fund = lookup(lambda ref: self._record("session", ref).get("aidName"), session, pl.Utf8)
+        date = lookup(lambda ref: _iso_date(self._record("session", ref).get("date")), session,
+                      pl.Date)
+        beneficiary = lookup(lambda ref: name_key(self._record("beneficiary", ref).get("name"))
+                             or None, rows["beneficiary"], pl.Utf8)
+        category = rows["category"].fill_null("")
+        volet = lookup(lambda v: labels.category(v).volet, category, pl.Utf8)
+        described = rows["description"].fill_null("")
+        fund_key = lookup(name_key, fund, pl.Utf8)
+        scheme_key = pl.select(pl.when(volet.is_null()).then(fund_key).otherwise(
+            pl.concat_str([fund_key, pl.lit("|"), volet]))).to_series()
+        work_key = pl.select(pl.concat_str([lookup(name_key, rows["name"], pl.Utf8), pl.lit("|"),
+                                            beneficiary.fill_null("")])).to_series()
+        return rows.with_columns(
+            (pl.lit(ctx.source_id + "/") + pl.col(ROW).cast(pl.Utf8)).alias("award_id"),
+            pl.col(ROW).alias("row_number"), pl.lit(funder_id).alias("funder_id"),
+            fund.alias("fund_name"), volet.alias("volet"), fund_key.alias("fund_key"),
+            ctx.entity_id("scheme", scheme_key).alias("scheme_id"),
+            ctx.entity_id("org", beneficiary).alias("beneficiary_id"),
+            ctx.entity_id("work", work_key).alias("work_id"),
+            pl.col("name").alias("project_title"), date.alias("decision_date"),
+            date.dt.year().cast(pl.Int32).alias("fiscal_year"), pl.lit(CURRENCY).alias("currency"),
+            pl.col("category").alias("aid_type_raw"),
+            lookup(lambda v: labels.category(v).stage, category, pl.Utf8).alias("stage"),
+            lookup(lambda v: labels.description(v).format, described, pl.Utf8).alias("format"),
+            lookup(lambda v: labels.description(v).genre, described, pl.Utf8).alias("genre"),
+            lookup(lambda v: labels.description(v).detail, described, pl.Utf8)
+            .alias("genre_detail"),
+            ctx.entity_id("commission", session).alias("commission_id"))
+
+    def _credits(self, projects: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        credits = projects.select("award_id", _id_list("talents").alias("ref")).explode("ref") \
+            .filter(pl.col("ref").is_not_null())
+        person = self._person(map_unique(credits["ref"], self._ref_name("person"), pl.Utf8), ctx)
+        return credits.select("award_id", person["person_id"], pl.lit("talent").alias("role"),
+                              pl.col("ref").alias("reference"))
+
+    @staticmethod
+    def _schemes(sessions: pl.DataFrame, projects: pl.DataFrame, ctx: ImportContext,
+                 funder_id: str) -> pl.DataFrame:
+        """The funds the sessions belong to, and the parts of them (volets) awards were made in."""
+        funds = pl.concat([sessions.select(pl.col("fund").alias("name")),
+                           projects.select(pl.col("fund_name").alias("name"))]).drop_nulls()
+        fund_key = map_unique(funds["name"], name_key, pl.Utf8)
+        parts = projects.filter(pl.col("volet").is_not_null() & pl.col("fund_name").is_not_null())
+        part_name = parts.select(pl.concat_str([
+            pl.col("fund_name"), pl.lit(" — "),
+            pl.col("volet").replace_strict(labels.VOLET_NAMES, return_dtype=pl.Utf8)])).to_series()
+        part_key = parts.select(pl.concat_str([pl.col("fund_key"), pl.lit("|"),
+                                               pl.col("volet")])).to_series()
+        rows = pl.concat([
+            pl.DataFrame({"scheme_id": ctx.entity_id("scheme", fund_key), "name": funds["name"],
+                          "name_key": fund_key,
+                          "parent_scheme_id": pl.Series([None] * funds.height, dtype=pl.Utf8)}),
+            pl.DataFrame({"scheme_id": ctx.entity_id("scheme", part_key), "name": part_name,
+                          "name_key": map_unique(part_name, name_key, pl.Utf8),
+                          "parent_scheme_id": ctx.entity_id("scheme", parts["fund_key"])}),
+        ])
+        return rows.with_columns(pl.lit(funder_id).alias("funder_id"),
+                                 pl.lit(None, dtype=pl.Utf8).alias("stage"),
+                                 pl.lit("national").alias("level"))
 
 
 def _at_path(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
@@ -351,32 +395,18 @@ def _iso_date(text: Any) -> dt.date | None:
         return None
 
 
-_SCHEMAS: dict[str, dict[str, Any]] = {
-    "organisations": {"organisation_id": pl.Utf8, "name": pl.Utf8, "name_key": pl.Utf8,
-                      "kind": pl.Utf8, "is_funder": pl.Boolean, "territory_id": pl.Utf8,
-                      "country_code": pl.Utf8},
-    "people": {"person_id": pl.Utf8, "full_name": pl.Utf8, "name_key": pl.Utf8,
-               "gender": pl.Utf8, "reference": pl.Utf8},
-    "schemes": {"scheme_id": pl.Utf8, "funder_id": pl.Utf8, "name": pl.Utf8, "name_key": pl.Utf8,
-                "stage": pl.Utf8, "level": pl.Utf8, "parent_scheme_id": pl.Utf8},
-    "works": {"work_id": pl.Utf8, "title": pl.Utf8, "title_key": pl.Utf8, "format": pl.Utf8,
-              "genre": pl.Utf8},
-    "commissions": {"commission_id": pl.Utf8, "funder_id": pl.Utf8, "scheme_id": pl.Utf8,
-                    "name": pl.Utf8, "year": pl.Int32, "session_date": pl.Date, "url": pl.Utf8,
-                    "reference": pl.Utf8},
-    "commission_members": {"commission_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8,
-                           "substitute": pl.Boolean, "reference": pl.Utf8},
-    "awards": {"award_id": pl.Utf8, "row_number": pl.Int64, "funder_id": pl.Utf8,
-               "scheme_id": pl.Utf8, "beneficiary_id": pl.Utf8, "work_id": pl.Utf8,
-               "project_title": pl.Utf8, "decision_date": pl.Date, "fiscal_year": pl.Int32,
-               "amount_minor": pl.Int64, "currency": pl.Utf8, "aid_type_raw": pl.Utf8,
-               "stage": pl.Utf8, "format": pl.Utf8, "genre": pl.Utf8, "genre_detail": pl.Utf8,
-               "beneficiary_country_code": pl.Utf8, "commission_id": pl.Utf8,
-               "reference": pl.Utf8},
-    "award_people": {"award_id": pl.Utf8, "person_id": pl.Utf8, "role": pl.Utf8,
-                     "reference": pl.Utf8},
-}
-_KEYS = {"organisations": "organisation_id", "people": "person_id", "schemes": "scheme_id",
-         "works": "work_id", "commissions": "commission_id",
-         "commission_members": ["commission_id", "person_id"], "awards": "award_id",
-         "award_people": ["award_id", "person_id", "role"]}
+#: The awards' columns, as `_projects` computes them.
+_AWARD_COLUMNS = ("award_id", "row_number", "funder_id", "scheme_id", "beneficiary_id", "work_id",
+                  "project_title", "decision_date", "fiscal_year", "amount_minor", "currency",
+                  "aid_type_raw", "stage", "format", "genre", "genre_detail", "commission_id",
+                  "reference")
+
+
+def _id_list(column: str) -> pl.Expr:
+    """A cell holding a JSON list of ids, as a list (checked by parse: never malformed here)."""
+    return pl.col(column).str.json_decode(pl.List(pl.Utf8))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """The words of a name, folded and sorted: the same name in any order."""
+    return tuple(sorted(name_key(name).split()))
