@@ -286,14 +286,45 @@ def test_malformed_records_are_quarantined_with_their_reason(edited, doc, tmp_pa
         assert store.scalar("SELECT sum(amount_minor) FROM awards") == 14_113_061_00 - lost
 
 
-def test_a_file_that_is_not_json_is_refused(tmp_path) -> None:
+def test_a_file_that_is_not_json_is_refused_and_the_store_kept(shared_data, tmp_path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"commissions": [{"id": "a",}]}', encoding="utf-8")
-    with Store(tmp_path / "atlas.duckdb") as store, pytest.raises(FileError) as error:
-        import_file("cnc-commissions", path, store=store)
-    assert "line 1, column 29" in str(error.value)
     with Store(tmp_path / "atlas.duckdb") as store:
-        assert store.count("sources") == 0
+        import_file("cnc-commissions", shared_data(TALENT), store=store, source_id="cnc-talent")
+        before = {t: store.count(t) for t in ("awards", "commissions", "people", "sources")}
+        with pytest.raises(FileError) as error:
+            import_file("cnc-commissions", path, store=store, source_id="cnc-talent")
+        assert "broken.json: is not valid JSON" in str(error.value)
+        assert "line 1, column 29" in str(error.value)
+        assert {t: store.count(t) for t in before} == before == {
+            "awards": 635, "commissions": 34, "people": 573, "sources": 1}
+
+
+def test_references_hold_across_batches(shared_data, monkeypatch, real, tmp_path) -> None:
+    """Records refer to records of other batches: small batches give the same store."""
+    from cineatlas.importers.cnc_commissions import importer
+    from cineatlas.reading.jsonfile import open_json
+
+    monkeypatch.setattr(importer, "open_json",
+                        lambda path, **kw: open_json(path, batch_size=97, **kw))
+    with Store(tmp_path / "atlas.duckdb") as store:
+        report = import_file("cnc-commissions", shared_data(TALENT), store=store)
+        assert report.tables == real[1].tables
+        assert store.scalar("SELECT sum(amount_minor) FROM awards") == 14_113_061_00
+
+
+def test_contact_details_are_never_stored(doc, tmp_path) -> None:
+    copy = json.loads(json.dumps(doc))
+    copy["projects"][5]["name"] = "Écrire à jean.dupont@example.org ou au 06 12 34 56 78"
+    copy["talents"][0]["name"] = "Jeanne Dupont jeanne@example.org"
+    path = tmp_path / "contacts.json"
+    path.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
+    with Store(tmp_path / "atlas.duckdb") as store:
+        import_file("cnc-commissions", path, store=store)
+        text = " ".join(str(v) for table in ("awards", "works", "people") for row in
+                        store.frame(f"SELECT * FROM {table}").rows() for v in row)
+        assert "@" not in text and "06 12 34 56 78" not in text
+        assert "[e-mail removed]" in text and "[phone removed]" in text
 
 
 # -- the label rules -------------------------------------------------------------------------
