@@ -254,12 +254,14 @@ def test_reimport_is_unchanged(real, shared_data) -> None:
 @pytest.fixture()
 def edited(doc, tmp_path) -> Path:
     """A copy of the file, with one project without amount, one session with an impossible date,
-    one project naming a talent that is not in the file, and a stray value in a list."""
+    one project naming a talent that is not in the file, a stray value in a list, and a list
+    of a kind the importer does not read."""
     copy = json.loads(json.dumps(doc))
     del copy["projects"][0]["amount"]
     copy["commissions"][1]["date"] = "2024-02-30"
     copy["projects"][2]["talentIds"] = ["tal_nobody"]
     copy["talents"].append("not a record")
+    copy["aids"] = [{"id": "aid_cnc-talent", "name": "CNC Talent"}]  # a list not read
     path = tmp_path / "edited.json"
     path.write_text(json.dumps(copy, ensure_ascii=False), encoding="utf-8")
     return path
@@ -268,8 +270,8 @@ def edited(doc, tmp_path) -> Path:
 def test_malformed_records_are_quarantined_with_their_reason(edited, doc, tmp_path) -> None:
     with Store(tmp_path / "atlas.duckdb") as store:
         report = import_file("cnc-commissions", edited, store=store)
-        assert report.rows_read == 34 + 635 + 403 + 589
-        assert report.rows_quarantined == 4
+        assert report.rows_read == 34 + 635 + 403 + 589 + 1
+        assert report.rows_quarantined == 5
         assert report.rows_loaded + report.rows_quarantined == report.rows_read
         rows = store.frame("SELECT content, reasons FROM quarantine ORDER BY row_number")
         found = {}
@@ -280,7 +282,8 @@ def test_malformed_records_are_quarantined_with_their_reason(edited, doc, tmp_pa
         assert found == {"$.commissions[1]": ("date", "invalid-date"),
                          "$.projects[0]": ("amount", "required"),
                          "$.projects[2]": ("talentIds", "unknown-reference"),
-                         f"$.talents[{len(doc['talents'])}]": ("$path", "not-a-record")}
+                         f"$.talents[{len(doc['talents'])}]": ("$path", "not-a-record"),
+                         "$.aids[0]": ("$path", "unknown-record-kind")}
         assert store.count("awards") == 633 and store.count("commissions") == 33
         lost = sum(int(doc["projects"][i]["amount"]) for i in (0, 2)) * 100
         assert store.scalar("SELECT sum(amount_minor) FROM awards") == 14_113_061_00 - lost
