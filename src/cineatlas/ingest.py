@@ -289,7 +289,8 @@ def write_frames(store: Store, frames: Mapping[str, pl.DataFrame] | Iterable[tup
 
 
 _ENTITY_TABLES = frozenset({"organisations", "people", "works", "schemes", "commissions",
-                            "commission_members", "territory_aliases"})
+                            "commission_members", "award_people",
+                            "territory_aliases"})
 
 
 def _table_counts(store: Store, source_id: str) -> dict[str, int]:

@@ -1,5 +1,5 @@
-"""Reading input files into raw tables of text cells: CSV (any common encoding and delimiter)
-and spreadsheets."""
+"""Reading input files into raw tables of text cells: CSV (any common encoding and delimiter),
+spreadsheets and JSON records."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cineatlas.errors import FileError
 from cineatlas.reading.csvfile import open_csv
+from cineatlas.reading.jsonfile import JSON_SUFFIXES, open_json
 from cineatlas.reading.table import LINE, ROW, RawBatch, RawTable
 from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES, open_spreadsheet
 
@@ -21,12 +22,15 @@ def open_table(
     sheet: str | None = None,
     batch_size: int = 100_000,
 ) -> RawTable:
-    """Open a CSV or spreadsheet file as a RawTable. Raises FileError for a bad file."""
+    """Open a CSV, spreadsheet or JSON file as a RawTable. Raises FileError for a bad file."""
     path = Path(path)
     if not path.exists():
         raise FileError(path, "does not exist", "Check the path.", code="missing-file")
     if path.is_dir():
-        raise FileError(path, "is a directory", "Give the path of a CSV or XLSX file.", code="missing-file")
+        raise FileError(path, "is a directory", "Give the path of a CSV, spreadsheet or JSON file.",
+                        code="missing-file")
     if path.suffix.lower() in SPREADSHEET_SUFFIXES:
         return open_spreadsheet(path, sheet=sheet, batch_size=batch_size)
+    if path.suffix.lower() in JSON_SUFFIXES:
+        return open_json(path, batch_size=batch_size)
     return open_csv(path, delimiter=delimiter, encoding=encoding, batch_size=batch_size)

@@ -25,6 +25,7 @@ MIGRATIONS = files("cineatlas.store") / "migrations"
 
 #: Tables holding rows owned by a source, in the order rows are deleted.
 SOURCE_TABLES = (
+    "award_people",
     "commission_members",
     "commissions",
     "application_stats",

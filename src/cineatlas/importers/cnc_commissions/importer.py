@@ -1,0 +1,412 @@
+"""The CNC's published commission results, compiled as JSON (one scheme: CNC Talent).
+
+    cineatlas import cnc-commissions cnc-talent-commissions-2017-2024.json
+
+The file holds lists of records that refer to one another by id: `commissions` (sessions: date,
+results page, president, members, projects), `projects` (the funded projects: title,
+description, talents, beneficiary, amount, category), `beneficiaries` and `talents`. Every
+record is a row (`$.projects[12]`): sessions become `commissions` with their
+`commission_members`, projects become `awards` in EUR for a `works` row, talents become `people`
+(credited on the award in `award_people`), beneficiaries `organisations`. The rules are in
+docs/importers/cnc-commissions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from cineatlas.importers.base import ImportContext, Importer
+from cineatlas.importers.cnc_commissions import labels
+from cineatlas.importers.telefilm import organisation_kind
+from cineatlas.parsing import Parsed, RowParser, map_unique, values
+from cineatlas.problems import ERROR, WARNING, Severity, problem_type
+from cineatlas.reading import ROW, RawTable
+from cineatlas.reading.jsonfile import PATH, load_json, open_json, record_arrays
+from cineatlas.text import name_key
+
+FUNDER_NAME = "CNC (Centre national du cinéma et de l'image animée)"
+CURRENCY = "EUR"
+#: Record lists -> what their records become.
+KINDS = {"commissions": "session", "projects": "project", "talents": "person",
+         "people": "person", "beneficiaries": "beneficiary"}
+
+problem_type("unknown-reference", "Reference to a missing record",
+             "The id names no record of that kind in the file (or one without a name): correct "
+             "it, or add the record it refers to.")
+problem_type("invalid-list", "Not a list of ids",
+             'Write a list of ids, e.g. ["tal_jeanne-dupont"].')
+problem_type("unknown-record-kind", "Records of an unknown kind",
+             "The cnc-commissions importer reads the lists commissions, projects, talents, people "
+             "and beneficiaries: rename the list, or import it with the generic importer.")
+problem_type("beneficiary-not-given", "Beneficiary not given",
+             "The award is loaded without a beneficiary; add the beneficiary's id if it is known.")
+problem_type("category-not-given", "Aid category not given",
+             "The award is loaded under the fund itself, without a stage; give its category "
+             "(e.g. 'Aide à la création').")
+problem_type("category-session-title", "Category is a session title",
+             "The category holds the title of the session, not the aid: the award is loaded "
+             "under the fund (or the call the title names), with a stage only if the title says "
+             "one. Give the aid (e.g. 'Aide à la création') if it is known.")
+problem_type("category-ambiguous", "Category names several aids",
+             "The award is loaded under the fund itself; give one aid.")
+problem_type("category-not-recognised", "Category not recognised",
+             "The award is loaded under the fund itself, without a stage. Add the category to "
+             "the importer's table (docs/importers/cnc-commissions.md) if it is legitimate.")
+
+_CATEGORY_CODES: dict[str, Severity] = {
+    "category-not-given": WARNING, "category-session-title": WARNING,
+    "category-ambiguous": WARNING, "category-not-recognised": WARNING}
+_REF_CODES: dict[str, Severity] = {"invalid-list": ERROR, "unknown-reference": ERROR}
+
+
+def _only(mask: pl.Expr, parsed: Parsed) -> Parsed:
+    """`parsed` on the rows of `mask` (records of one kind); null and no problem elsewhere."""
+    return Parsed(pl.when(mask).then(parsed.value), pl.when(mask).then(parsed.code),
+                  parsed.severities, parsed.stages)
+
+
+def _column(raw: pl.DataFrame, column: str | None) -> pl.Series:
+    if column is None:
+        return pl.Series([None] * raw.height, dtype=pl.Utf8)
+    return raw.get_column(column)
+
+
+def _ids(cell: str | None, single: bool) -> list[str] | None:
+    """The ids a cell holds (one id, or a JSON list); None when it is not a list of ids."""
+    if cell is None or not cell.strip():
+        return []
+    if single:
+        return [cell.strip()]
+    try:
+        ids = json.loads(cell)
+    except json.JSONDecodeError:
+        return None
+    return ids if isinstance(ids, list) and all(isinstance(i, str) for i in ids) else None
+
+
+class CncCommissionsImporter(Importer):
+    name = "cnc-commissions"
+    title = "CNC commission results"
+    description = ("The CNC's published commission results (CNC Talent), compiled as JSON: "
+                   "sessions with their president and members, funded projects with their "
+                   "talents, beneficiary, amount (EUR) and aid category.")
+    publisher = ("CNC (Centre national du cinéma et de l'image animée), compiled by the "
+                 "SaladeOlivier/cnc explorer")
+    licence = "CNC data: Licence Ouverte / Etalab 2.0; compilation: MIT"
+    url = "https://www.cnc.fr/professionnels/aides-et-financements/resultats-commissions"
+    required_columns = ("id",)
+    optional_columns = ("date", "url", "aidName", "presidentId", "memberIds", "name",
+                        "description", "beneficiaryId", "talentIds", "amount", "category",
+                        "commissionId")
+    options_help: dict[str, str] = {}
+    tables = ("organisations", "people", "schemes", "works", "commissions", "commission_members",
+              "awards", "award_people")
+
+    # -- reading: the rows, and every record by id for the references ------------------------
+
+    def open(self, path: Path) -> RawTable:
+        document = load_json(path)
+        self._index: dict[tuple[str, str], dict[str, Any]] = {}
+        for where, items in record_arrays(document, path):
+            kind = KINDS.get(where.removeprefix("$."))
+            for item in items:
+                if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
+                    if kind in ("person", "beneficiary") and not labels.person_key(
+                            str(item.get("name") or "")):
+                        continue  # a nameless person or beneficiary cannot be referred to
+                    self._index.setdefault((kind, item["id"]), item)
+        return open_json(path, document=document)
+
+    def _record(self, kind: str, ref: str) -> dict[str, Any]:
+        return self._index.get((kind, ref), {})
+
+    # -- parse --------------------------------------------------------------------------
+
+    def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+        col = ctx.column
+        lists = raw.get_column(PATH).str.extract(r"^\$\.([^\[]+)\[", 1)
+        category = _column(raw, col("category"))
+        raw = raw.with_columns(
+            lists.alias("__list"),
+            lists.replace_strict(KINDS, default=None, return_dtype=pl.Utf8).alias("__kind"),
+            map_unique(category, lambda v: labels.category(v or "").unsure, pl.Utf8)
+            .alias("__category_code"),
+            *(self._check_refs(raw, col(label), kind, single).alias(f"__refs_{label}")
+              for label, kind, single in (
+                  ("presidentId", "person", True), ("memberIds", "person", False),
+                  ("commissionId", "session", True), ("beneficiaryId", "beneficiary", True),
+                  ("talentIds", "person", False))),
+        )
+        kind = pl.col("__kind")
+        session, project = kind == "session", kind == "project"
+        p = RowParser(raw)
+        p.add_value("kind", kind)
+        p.add("record_kind", PATH, Parsed(pl.col("__list"), pl.when(kind.is_null())
+                                          .then(pl.lit("unknown-record-kind")),
+                                          {"unknown-record-kind": ERROR}))
+        p.add("reference", col("id"), values.text(p.raw(col("id")), required=True))
+        p.add("name", col("name"), _only(kind.is_in(["person", "beneficiary", "project"]),
+                                         values.text(p.raw(col("name")), required=True)))
+        # sessions
+        p.add("session_date", col("date"), _only(session, values.date(
+            p.raw(col("date")), required=True, invalid=ERROR, implausible=ERROR)))
+        p.add("url", col("url"), _only(session, values.text(p.raw(col("url")))))
+        p.add("fund", col("aidName"), _only(session, values.text(p.raw(col("aidName")))))
+        for label, field in (("presidentId", "president"), ("memberIds", "members")):
+            p.add(field, col(label), _only(session, self._refs(p, ctx, label)))
+        # projects
+        p.add("amount_minor", col("amount"), _only(project, values.money(
+            p.raw(col("amount")), decimal=".", required=True, negative_severity=ERROR)))
+        p.add("description", col("description"), _only(project, values.text(
+            p.raw(col("description")))))
+        p.add("session", col("commissionId"),
+              _only(project, self._refs(p, ctx, "commissionId", missing=("required", ERROR))))
+        p.add("beneficiary", col("beneficiaryId"), _only(project, self._refs(
+            p, ctx, "beneficiaryId", missing=("beneficiary-not-given", WARNING))))
+        p.add("talents", col("talentIds"), _only(project, self._refs(p, ctx, "talentIds")))
+        category_text = values.text(p.raw(col("category")))
+        p.add("category", col("category"), _only(project, Parsed(
+            category_text.value, pl.col("__category_code"), _CATEGORY_CODES,
+            category_text.stages)))
+        typed, problems = p.finish()
+        return typed, _at_path(problems, raw)
+
+    def _check_refs(self, raw: pl.DataFrame, column: str | None, kind: str,
+                    single: bool) -> pl.Series:
+        """Per cell: 'invalid-list', 'unknown-reference' or null (every id found)."""
+        def check(cell: str) -> str | None:
+            ids = _ids(cell, single)
+            if ids is None:
+                return "invalid-list"
+            return None if all(self._record(kind, i) for i in ids) else "unknown-reference"
+
+        return map_unique(_column(raw, column), lambda v: check(v) if v else None, pl.Utf8)
+
+    @staticmethod
+    def _refs(p: RowParser, ctx: ImportContext, label: str,
+              missing: tuple[str, Severity] | None = None) -> Parsed:
+        """The cell as published, with the reference problems found by `_check_refs`."""
+        published = values.text(p.raw(ctx.column(label)))
+        text = published.value
+        code: pl.Expr = pl.col(f"__refs_{label}")
+        severities: dict[str, Severity] = dict(_REF_CODES)
+        if missing:
+            code = pl.when(text.is_null()).then(pl.lit(missing[0])).otherwise(code)
+            severities[missing[0]] = missing[1]
+        return Parsed(text, code, severities, published.stages)
+
+    # -- emit --------------------------------------------------------------------------
+
+    def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        rows = rows.sort(ROW)
+        funder_id = ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
+        of = {kind: rows.filter(pl.col("kind") == kind) for kind in set(KINDS.values())}
+        projects = self._projects(of["project"], ctx, funder_id)
+        frames = {
+            "organisations": pl.concat([self._funder(funder_id),
+                                        self._beneficiaries(of["beneficiary"], ctx)],
+                                       how="diagonal_relaxed"),
+            "people": self._people(of["person"], ctx),
+            "schemes": self._schemes(of["session"], projects, ctx, funder_id),
+            "works": projects.select("work_id", pl.col("name").alias("title"),
+                                     pl.col("name").map_elements(name_key, return_dtype=pl.Utf8)
+                                     .alias("title_key"), "format", "genre"),
+            "commissions": self._commissions(of["session"], ctx, funder_id),
+            "commission_members": self._seats(of["session"], ctx),
+            "awards": projects.select(*_AWARD_COLUMNS),
+            "award_people": self._credits(projects, ctx),
+        }
+        keys = {"commission_members": ["commission_id", "person_id"],
+                "award_people": ["award_id", "person_id", "role"]}
+        return {table: frame.unique(keys.get(table, frame.columns[0]), keep="first",
+                                    maintain_order=True)
+                for table, frame in frames.items() if frame.height}
+
+    # people and organisations
+
+    def _ref_name(self, kind: str) -> Callable[[str], str | None]:
+        """id -> the name of the record it refers to."""
+        return lambda ref: self._record(kind, ref).get("name")
+
+    def _person(self, names: pl.Series, ctx: ImportContext) -> pl.DataFrame:
+        """Published names -> display name, person id, and the role marks they carry."""
+        def read(field: str, dtype: pl.DataType) -> pl.Series:
+            return map_unique(names, lambda v: getattr(labels.person_name(v), field), dtype)
+
+        return pl.DataFrame({"display": read("display", pl.Utf8),
+                             "person_id": ctx.entity_id("person", read("key", pl.Utf8)),
+                             "chair_mark": read("chair", pl.Boolean),
+                             "substitute_mark": read("substitute", pl.Boolean)})
+
+    def _people(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        person = self._person(rows["name"], ctx)
+        return pl.DataFrame({
+            "person_id": person["person_id"], "full_name": person["display"],
+            "name_key": map_unique(person["display"], name_key, pl.Utf8),
+            "gender": pl.Series([None] * rows.height, dtype=pl.Utf8),
+            "reference": rows["reference"]})
+
+    @staticmethod
+    def _funder(funder_id: str) -> pl.DataFrame:
+        return pl.DataFrame({
+            "organisation_id": [funder_id], "name": [FUNDER_NAME],
+            "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
+            "territory_id": ["FR"], "country_code": ["FR"]})
+
+    def _beneficiaries(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        """Beneficiaries; an individual when its name's words are those of a talent of its own
+        projects (in any order: 'LAPIERRE Benjamin' paid for 'Benjamin LAPIERRE')."""
+        talents: dict[str, set[tuple[str, ...]]] = {}
+        for (kind, _), item in self._index.items():
+            if kind == "project":
+                names = (self._record("person", t).get("name") for t in item.get("talentIds") or [])
+                talents.setdefault(item.get("beneficiaryId"), set()).update(
+                    _words(labels.person_name(n).display) for n in names if n)
+
+        def kind_of(ref: str) -> str | None:
+            name = self._record("beneficiary", ref).get("name") or ""
+            return "individual" if _words(name) in talents.get(ref, ()) else organisation_kind(name)
+
+        key = map_unique(rows["name"], name_key, pl.Utf8)
+        return pl.DataFrame({
+            "organisation_id": ctx.entity_id("org", key), "name": rows["name"], "name_key": key,
+            "kind": map_unique(rows["reference"], kind_of, pl.Utf8),
+            "is_funder": pl.Series([False] * rows.height, dtype=pl.Boolean)})
+
+    # sessions
+
+    def _commissions(self, rows: pl.DataFrame, ctx: ImportContext,
+                     funder_id: str) -> pl.DataFrame:
+        fund = pl.col("fund")
+        return rows.select(
+            ctx.entity_id("commission", rows["reference"]).alias("commission_id"),
+            pl.lit(funder_id).alias("funder_id"),
+            ctx.entity_id("scheme", map_unique(rows["fund"], name_key, pl.Utf8)).alias("scheme_id"),
+            pl.concat_str([fund.fill_null(FUNDER_NAME), pl.lit(" — commission du "),
+                           pl.col("session_date").dt.to_string("%Y-%m-%d")]).alias("name"),
+            pl.col("session_date").dt.year().cast(pl.Int32).alias("year"), "session_date", "url",
+            "reference")
+
+    def _seats(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        """One row per person seated in a session: its president (chair) first, then members."""
+        commission = ctx.entity_id("commission", rows["reference"]).alias("commission_id")
+        chairs = rows.select(commission, pl.col("president").alias("ref"),
+                             pl.lit("chair").alias("role"))
+        members = rows.select(commission, _id_list("members").alias("ref"),
+                              pl.lit("member").alias("role")).explode("ref")
+        seats = pl.concat([chairs, members]).filter(pl.col("ref").is_not_null())
+        person = self._person(map_unique(seats["ref"], self._ref_name("person"), pl.Utf8), ctx)
+        substitute = (pl.when(pl.col("substitute_mark")).then(True)
+                      .when(pl.col("chair_mark")).then(False).otherwise(None))
+        return pl.concat([seats, person], how="horizontal").select(
+            "commission_id", "person_id", "role", substitute.alias("substitute"),
+            pl.col("ref").alias("reference"))
+
+    # projects
+
+    def _projects(self, rows: pl.DataFrame, ctx: ImportContext, funder_id: str) -> pl.DataFrame:
+        """The projects with what their references, category and description say."""
+        session = rows["session"]
+
+        def lookup(fn: Callable[[str], Any], series: pl.Series, dtype: pl.DataType) -> pl.Series:
+            return map_unique(series, lambda v: None if v is None else fn(v), dtype)
+
+        fund = lookup(lambda ref: self._record("session", ref).get("aidName"), session, pl.Utf8)
+        date = lookup(lambda ref: _iso_date(self._record("session", ref).get("date")), session,
+                      pl.Date)
+        beneficiary = lookup(lambda ref: name_key(self._record("beneficiary", ref).get("name"))
+                             or None, rows["beneficiary"], pl.Utf8)
+        category = rows["category"].fill_null("")
+        volet = lookup(lambda v: labels.category(v).volet, category, pl.Utf8)
+        described = rows["description"].fill_null("")
+        fund_key = lookup(name_key, fund, pl.Utf8)
+        scheme_key = pl.select(pl.when(volet.is_null()).then(fund_key).otherwise(
+            pl.concat_str([fund_key, pl.lit("|"), volet]))).to_series()
+        work_key = pl.select(pl.concat_str([lookup(name_key, rows["name"], pl.Utf8), pl.lit("|"),
+                                            beneficiary.fill_null("")])).to_series()
+        return rows.with_columns(
+            (pl.lit(ctx.source_id + "/") + pl.col(ROW).cast(pl.Utf8)).alias("award_id"),
+            pl.col(ROW).alias("row_number"), pl.lit(funder_id).alias("funder_id"),
+            fund.alias("fund_name"), volet.alias("volet"), fund_key.alias("fund_key"),
+            ctx.entity_id("scheme", scheme_key).alias("scheme_id"),
+            ctx.entity_id("org", beneficiary).alias("beneficiary_id"),
+            ctx.entity_id("work", work_key).alias("work_id"),
+            pl.col("name").alias("project_title"), date.alias("decision_date"),
+            date.dt.year().cast(pl.Int32).alias("fiscal_year"), pl.lit(CURRENCY).alias("currency"),
+            pl.col("category").alias("aid_type_raw"),
+            lookup(lambda v: labels.category(v).stage, category, pl.Utf8).alias("stage"),
+            lookup(lambda v: labels.description(v).format, described, pl.Utf8).alias("format"),
+            lookup(lambda v: labels.description(v).genre, described, pl.Utf8).alias("genre"),
+            lookup(lambda v: labels.description(v).detail, described, pl.Utf8)
+            .alias("genre_detail"),
+            ctx.entity_id("commission", session).alias("commission_id"))
+
+    def _credits(self, projects: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
+        credits = projects.select("award_id", _id_list("talents").alias("ref")).explode("ref") \
+            .filter(pl.col("ref").is_not_null())
+        person = self._person(map_unique(credits["ref"], self._ref_name("person"), pl.Utf8), ctx)
+        return credits.select("award_id", person["person_id"], pl.lit("talent").alias("role"),
+                              pl.col("ref").alias("reference"))
+
+    @staticmethod
+    def _schemes(sessions: pl.DataFrame, projects: pl.DataFrame, ctx: ImportContext,
+                 funder_id: str) -> pl.DataFrame:
+        """The funds the sessions belong to, and the parts of them (volets) awards were made in."""
+        funds = pl.concat([sessions.select(pl.col("fund").alias("name")),
+                           projects.select(pl.col("fund_name").alias("name"))]).drop_nulls()
+        fund_key = map_unique(funds["name"], name_key, pl.Utf8)
+        parts = projects.filter(pl.col("volet").is_not_null() & pl.col("fund_name").is_not_null())
+        part_name = parts.select(pl.concat_str([
+            pl.col("fund_name"), pl.lit(" — "),
+            pl.col("volet").replace_strict(labels.VOLET_NAMES, return_dtype=pl.Utf8)])).to_series()
+        part_key = parts.select(pl.concat_str([pl.col("fund_key"), pl.lit("|"),
+                                               pl.col("volet")])).to_series()
+        rows = pl.concat([
+            pl.DataFrame({"scheme_id": ctx.entity_id("scheme", fund_key), "name": funds["name"],
+                          "name_key": fund_key,
+                          "parent_scheme_id": pl.Series([None] * funds.height, dtype=pl.Utf8)}),
+            pl.DataFrame({"scheme_id": ctx.entity_id("scheme", part_key), "name": part_name,
+                          "name_key": map_unique(part_name, name_key, pl.Utf8),
+                          "parent_scheme_id": ctx.entity_id("scheme", parts["fund_key"])}),
+        ])
+        return rows.with_columns(pl.lit(funder_id).alias("funder_id"),
+                                 pl.lit(None, dtype=pl.Utf8).alias("stage"),
+                                 pl.lit("national").alias("level"))
+
+
+def _at_path(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Problems whose message starts with the record's place in the file ('$.projects[3]: ')."""
+    paths = raw.select(pl.col(ROW).alias("row"), pl.col(PATH).alias("__path"))
+    return problems.join(paths, on="row", how="left", maintain_order="left").with_columns(
+        pl.concat_str([pl.col("__path").fill_null("?"), pl.lit(": "), pl.col("message")])
+        .alias("message")).select(problems.columns)
+
+
+def _iso_date(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+#: The awards' columns, as `_projects` computes them.
+_AWARD_COLUMNS = ("award_id", "row_number", "funder_id", "scheme_id", "beneficiary_id", "work_id",
+                  "project_title", "decision_date", "fiscal_year", "amount_minor", "currency",
+                  "aid_type_raw", "stage", "format", "genre", "genre_detail", "commission_id",
+                  "reference")
+
+
+def _id_list(column: str) -> pl.Expr:
+    """A cell holding a JSON list of ids, as a list (checked by parse: never malformed here)."""
+    return pl.col(column).str.json_decode(pl.List(pl.Utf8))
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """The words of a name, folded and sorted: the same name in any order."""
+    return tuple(sorted(name_key(name).split()))
