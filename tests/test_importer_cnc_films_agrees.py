@@ -120,8 +120,9 @@ def test_several_directors_give_several_people(real, films) -> None:
                   for rows in films.values() for r in rows)
     assert store.count("work_credits", "role = 'director'") == credits
     pattie = store.frame(
-        "SELECT p.full_name, c.credit_as, c.rank FROM work_credits c JOIN people p USING (person_id) "
-        "JOIN film_approvals a USING (approval_id) WHERE a.visa = '137501' ORDER BY c.position")
+        "SELECT p.full_name, c.credit_as, c.rank FROM work_credits c "
+        "JOIN people p USING (person_id) JOIN film_approvals a USING (approval_id) "
+        "WHERE a.visa = '137501' ORDER BY c.position")
     assert pattie.rows() == [("Arnaud Larrieu", "LARRIEU Arnaud", 3),
                              ("Jean-Marie Larrieu", "LARRIEU Jean-Marie", 3)]
     # the same director across years is one person
@@ -155,7 +156,8 @@ def test_financing_facts_have_no_invented_amount(real, films) -> None:
     assert store.count("work_financing", "amount_minor IS NOT NULL") == 0
     assert store.scalar(
         "SELECT DISTINCT o.name FROM work_financing f JOIN organisations o "
-        "ON o.organisation_id = f.funder_id WHERE f.kind = 'regional_aid'") == "A Region (not named)"
+        "ON o.organisation_id = f.funder_id WHERE f.kind = 'regional_aid'",
+    ) == "A Region (not named)"
     # the parity bonus is published from 2019 only: before, it is unknown, not absent
     assert store.scalar("SELECT bool_and(list_contains(published_facts, 'parity_bonus')) "
                         "FROM film_approvals WHERE year = 2019")

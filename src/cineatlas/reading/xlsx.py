@@ -40,7 +40,8 @@ def open_spreadsheet(
     names = book.sheet_names
     if sheet is not None and sheet not in names:
         raise FileError(path, f"has no sheet named {sheet!r} (sheets: {', '.join(names)})",
-                        "Give one of the sheet names with --option sheet=NAME.", code="unknown-sheet")
+                        "Give one of the sheet names with --option sheet=NAME.",
+                        code="unknown-sheet")
     rows = _sheet_rows(path, book, sheet or names[0])
     texts = [[cell_text(v) for v in row] for row in rows]
     header_index = next((i for i, r in enumerate(texts) if any(c.strip() for c in r)), None)

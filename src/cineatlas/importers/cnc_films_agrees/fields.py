@@ -166,7 +166,8 @@ def channels(cell: str | None) -> tuple[list[str], list[str]]:
 #: codes are read by the geocoder; these are the CNC's own short forms.
 COUNTRY_ABBREVIATIONS: dict[str, str] = {
     "all": "DE", "belg": "BE", "dan": "DK", "port": "PT", "roum": "RO", "bulg": "BG",
-    "r u": "GB", "af du sud": "ZA", "rep tcheq": "CZ", "rep tch": "CZ", "rep tcheque": "CZ", "bosnie herz": "BA",
+    "r u": "GB", "af du sud": "ZA", "rep tcheq": "CZ", "rep tch": "CZ", "rep tcheque": "CZ",
+    "bosnie herz": "BA",
     "kirghiztan": "KG", "fin": "FI", "it": "IT", "es": "ES", "esp": "ES", "fr": "FR",
     "can": "CA", "lux": "LU", "irl": "IE", "isr": "IL", "mex": "MX", "pol": "PL", "arg": "AR",
     "gb": "GB",

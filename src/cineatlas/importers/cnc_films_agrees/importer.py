@@ -11,7 +11,7 @@ import polars as pl
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_films_agrees import fields
 from cineatlas.importers.cnc_films_agrees.workbook import FIELDS, SHEET, open_workbook
-from cineatlas.parsing import Parsed, RowParser, map_unique, values
+from cineatlas.parsing import Parsed, RowParser, map_unique, problem_rows, values
 from cineatlas.problems import ERROR, PROBLEM_SCHEMA, WARNING, empty_problems, problem_type
 from cineatlas.reading import LINE, ROW, RawTable
 from cineatlas.text import name_key
@@ -30,6 +30,9 @@ problem_type("unclear-rank", "Rank not clear",
              "3 = third or later).")
 problem_type("ranks-mismatch", "Ranks and directors differ in number",
              "The film's rank is the lowest one given; per-director ranks are not stored.")
+problem_type("duplicate-visa", "VISA repeated within a year",
+             "The same VISA appears twice in the sheet: both rows are loaded as one work; check "
+             "whether one is a duplicate.")
 problem_type("no-director", "No director published",
              "The film is loaded without directors; fill in REALISATEUR if it is known.")
 
@@ -140,14 +143,19 @@ class CncFilmsAgreesImporter(Importer):
             .then(pl.col("countries").list.len() > 1).alias("coproduction"),
             pl.col("countries").list.eval(
                 pl.element().struct.field("percent").filter(
-                    pl.element().struct.field("code") == "FR")).list.sum().alias("french_share"),
-        )
+                    pl.element().struct.field("code") == "FR")).list.drop_nulls().alias("__fr"),
+        ).with_columns(
+            pl.when(pl.col("__fr").list.len() > 0).then(pl.col("__fr").list.sum())
+            .alias("french_share"),
+        ).drop("__fr")
         shares = frame.select(pl.col("countries").list.eval(
             pl.element().struct.field("percent")).alias("p"))["p"]
         checks = [
             _rows(raw, frame, "RANG", "unclear-rank", ~rank_clear.fill_null(True)),
             _rows(raw, frame, "RANG", "ranks-mismatch", (n_ranks > 1) & (n_ranks != n_dirs)),
             _rows(raw, frame, "REALISATEUR", "no-director", n_dirs == 0),
+            _rows(raw, frame, "VISA", "duplicate-visa",
+                  pl.col("visa").is_not_null() & pl.col("visa").is_duplicated().over("sheet")),
             _rows(raw, frame, "NATIONALITE", "unknown-country", pl.col("countries").list.eval(
                 pl.element().struct.field("code").is_null()).list.any()),
             _rows(raw, frame, "NATIONALITE", "shares-not-100",
@@ -155,7 +163,8 @@ class CncFilmsAgreesImporter(Importer):
                   & (shares.list.len() > 0)
                   & ((shares.list.sum() - 100).abs() > 0.5 * shares.list.len())),
             *(_rows(raw, frame, c, "unknown-channel", map_unique(
-                col(c), lambda v: bool(fields.channels(v)[1]), pl.Boolean)) for c, _ in CHANNEL_FACTS),
+                col(c), lambda v: bool(fields.channels(v)[1]), pl.Boolean))
+              for c, _ in CHANNEL_FACTS),
         ]
         return frame, checks
 
@@ -184,8 +193,7 @@ class CncFilmsAgreesImporter(Importer):
             pl.lit(CURRENCY).alias("currency"), "genre", "genre_raw", "french_initiative", "rank",
             "coproduction", "french_share", "nationality_raw",
         ).join(published, on="sheet", how="left")
-        works = rows.select("work_id", "title", pl.col("title").map_elements(
-            name_key, return_dtype=pl.Utf8).alias("title_key"),
+        works = rows.select("work_id", "title", _key(pl.col("title")).alias("title_key"),
             pl.lit(None, dtype=pl.Utf8).alias("language"), pl.lit(FORMAT).alias("format"),
             "genre").unique("work_id", keep="first", maintain_order=True)
         position = pl.int_range(1, pl.len() + 1).over("approval_id").alias("position")
@@ -196,12 +204,11 @@ class CncFilmsAgreesImporter(Importer):
                      .with_columns(position).join(ranks, on=["approval_id", "position"],
                                                   how="left"))
         directors = directors.with_columns(
-            ctx.entity_id("person", directors["display"].map_elements(
-                name_key, return_dtype=pl.Utf8)).alias("person_id"))
+            ctx.entity_id("person", _key(directors["display"])).alias("person_id"))
         producers = (rows.select("approval_id", "work_id", "producers").explode("producers")
                      .filter(pl.col("producers").is_not_null()).unnest("producers"))
-        producers = producers.with_columns(ctx.entity_id("org", producers["name"].map_elements(
-            name_key, return_dtype=pl.Utf8)).alias("organisation_id"))
+        producers = producers.with_columns(
+            ctx.entity_id("org", _key(producers["name"])).alias("organisation_id"))
         credits = pl.concat([
             directors.select("approval_id", "work_id", pl.lit("director").alias("role"),
                              "position", "person_id",
@@ -216,7 +223,7 @@ class CncFilmsAgreesImporter(Importer):
         ], how="vertical_relaxed")
         people = directors.select(
             "person_id", pl.col("display").alias("full_name"),
-            pl.col("display").map_elements(name_key, return_dtype=pl.Utf8).alias("name_key"),
+            _key(pl.col("display")).alias("name_key"),
             pl.lit(None, dtype=pl.Utf8).alias("gender")).unique("person_id", keep="first")
         countries = (rows.select("approval_id", "work_id", "countries").explode("countries")
                      .filter(pl.col("countries").is_not_null()).unnest("countries")
@@ -227,10 +234,9 @@ class CncFilmsAgreesImporter(Importer):
                              pl.col("percent").alias("share_percent")))
         financing, funders = self._financing(rows, ctx)
         organisations = pl.concat([
-            producers.select("organisation_id", "name", pl.col("name").map_elements(
-                name_key, return_dtype=pl.Utf8).alias("name_key"),
-                pl.lit("company").alias("kind"), pl.lit(False).alias("is_funder"),
-                pl.lit(None, dtype=pl.Utf8).alias("country_code")),
+            producers.select("organisation_id", "name", _key(pl.col("name")).alias("name_key"),
+                             pl.lit("company").alias("kind"), pl.lit(False).alias("is_funder"),
+                             pl.lit(None, dtype=pl.Utf8).alias("country_code")),
             funders,
         ], how="vertical_relaxed").unique("organisation_id", keep="first", maintain_order=True)
         return {"organisations": organisations, "people": people, "works": works,
@@ -247,7 +253,8 @@ class CncFilmsAgreesImporter(Importer):
         parts = [rows.filter(pl.col("asr_timing").is_not_null()).select(
             *base, pl.lit("advance_on_receipts").alias("kind"), pl.lit(1).alias("position"),
             pl.lit(funder_id(CNC[0])).alias("funder_id"),
-            pl.lit(None, dtype=pl.Utf8).alias("funder_label"), pl.col("asr_timing").alias("timing"))]
+            pl.lit(None, dtype=pl.Utf8).alias("funder_label"),
+            pl.col("asr_timing").alias("timing"))]
         for _, kind, funder in MARK_FACTS:
             parts.append(rows.filter(pl.col(kind).fill_null(False)).select(
                 *base, pl.lit(kind).alias("kind"), pl.lit(1).alias("position"),
@@ -262,9 +269,9 @@ class CncFilmsAgreesImporter(Importer):
             parts.append(exploded.select(
                 *base, pl.lit(kind).alias("kind"),
                 pl.int_range(1, pl.len() + 1).over("approval_id").alias("position"),
-                ctx.entity_id("org", exploded["channel"].map_elements(
-                    name_key, return_dtype=pl.Utf8)).alias("funder_id"),
-                pl.col("channel").alias("funder_label"), pl.lit(None, dtype=pl.Utf8).alias("timing")))
+                ctx.entity_id("org", _key(exploded["channel"])).alias("funder_id"),
+                pl.col("channel").alias("funder_label"),
+                pl.lit(None, dtype=pl.Utf8).alias("timing")))
         financing = pl.concat(parts, how="vertical_relaxed").with_columns(
             pl.lit(None, dtype=pl.Int64).alias("amount_minor"), pl.lit(CURRENCY).alias("currency"))
         named = [CNC, STATE, REGION, SOFICA] + [(name_key(c), c, "company") for c in channel_names]
@@ -307,8 +314,6 @@ def _published(columns: set[str]) -> list[str]:
 def _rows(raw: pl.DataFrame, frame: pl.DataFrame, column: str, code: str,
           condition: pl.Expr | pl.Series) -> pl.DataFrame:
     """Warnings `code` on `column` for the rows where `condition` holds."""
-    from cineatlas.parsing import problem_rows
-
     flagged = frame.select(pl.col(ROW).alias("row"), pl.lit(code).alias("code"),
                            raw.get_column(column).alias("value"),
                            (condition if isinstance(condition, pl.Expr) else pl.lit(condition))
@@ -328,3 +333,10 @@ def _located(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
         .then(pl.format("Sheet '{}', row {}: {}", "__sheet", "__line", "message"))
         .otherwise(pl.col("message")).alias("message"),
     ).select(list(PROBLEM_SCHEMA))
+
+
+def _key(names: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
+    """`name_key` of each name (computed once per distinct name)."""
+    if isinstance(names, pl.Expr):
+        return names.map_batches(lambda s: map_unique(s, name_key, pl.Utf8), return_dtype=pl.Utf8)
+    return map_unique(names, name_key, pl.Utf8)

@@ -23,7 +23,8 @@ from cineatlas.text import name_key
 
 problem_type("unknown-column", "Column not recognised",
              "The column is not one the importer reads; it is ignored. If it matters, add its "
-             "label to the cnc-films-agrees importer's field table (docs/importers/cnc-films-agrees.md).")
+             "label to the cnc-films-agrees importer's field table "
+             "(docs/importers/cnc-films-agrees.md).")
 problem_type("sheet-skipped", "Sheet skipped",
              "The sheet has no header of agreed films (VISA, TITRE…); it was not read.")
 
@@ -97,7 +98,10 @@ class Sheet:
     rows: list[list[str]]
 
 
-def _header(rows: list[list[str]]) -> tuple[int, dict[Field, list[tuple[int, str]]], list[str]] | None:
+Header = tuple[int, dict[Field, list[tuple[int, str]]], list[str]]
+
+
+def _header(rows: list[list[str]]) -> Header | None:
     """The first row naming at least MIN_HEADER_FIELDS fields: (index, field -> [(cell index,
     label)], unknown labels)."""
     for index, row in enumerate(rows[:_HEADER_SEARCH]):
@@ -146,7 +150,8 @@ def read_workbook(path: Path) -> tuple[str, int, list[Sheet], list[Problem]]:
         year = _YEAR.search(name)
         if year is None:
             raise FileError(path, f"has a sheet {name!r} of agreed films whose name holds no year",
-                            "Name each yearly sheet by its year (e.g. '2019').", code="unknown-year")
+                            "Name each yearly sheet by its year (e.g. '2019').",
+                            code="unknown-year")
         positions = {}
         for f, cells in matched.items():
             position, label = cells[0]
@@ -190,11 +195,13 @@ def _batches(sheets: list[Sheet], columns: list[str], size: int) -> Iterator[Raw
             if not any(c.strip() for c in cells):
                 continue
             number += 1
-            record = [sheet.name] + [
-                cells[sheet.positions[c]] if c in sheet.positions and sheet.positions[c] < len(cells)
-                else "" for c in COLUMNS]
+            record = [sheet.name] + [_cell(cells, sheet.positions.get(c)) for c in COLUMNS]
             builder.add(number, sheet.header_row + 1 + offset, record)
             if len(builder) >= size:
                 yield builder.flush()
     if len(builder):
         yield builder.flush()
+
+
+def _cell(cells: list[str], position: int | None) -> str:
+    return cells[position] if position is not None and position < len(cells) else ""
