@@ -294,6 +294,28 @@ def test_a_row_without_visa_is_quarantined_with_its_sheet_and_row(store, tmp_pat
     assert store.scalar("SELECT year FROM film_approvals") == 2021
 
 
+def test_notes_and_warnings_name_the_sheet_and_row(store, tmp_path) -> None:
+    path = small_workbook(tmp_path / "films.xlsx", [
+        ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+         "", "C+ Zorg", "", "", "", "", "Fr-100"],
+        ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+         "", "", "", "", "", "", "Corée-60 / Fr-40"],
+    ])
+    report = import_file("cnc-films-agrees", path, store=store)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 2, 0)
+    found = {(p.code, p.field): p.message for p in report.problems}
+    assert found[("unknown-channel", "PAYANTE")].startswith("Sheet '2021', row 4:")
+    assert sorted(p.message[:20] for p in report.problems if p.code == "duplicate-visa") \
+        == ["Sheet '2021', row 4:", "Sheet '2021', row 5:"]
+    assert found[("unknown-country", "NATIONALITE")].startswith("Sheet '2021', row 5:")
+    assert ("sheet-skipped", None) in found
+    assert store.count("works") == 1 and store.count("film_approvals") == 2
+    assert store.frame("SELECT funder_label FROM work_financing ORDER BY position").rows() \
+        == [("Canal+",), ("Zorg",)]
+    assert store.frame("SELECT country_code, share_percent FROM work_countries "
+                       "WHERE country_label = 'Corée'").rows() == [(None, 60.0)]
+
+
 def test_an_import_is_all_or_nothing(store, tmp_path, monkeypatch) -> None:
     path = small_workbook(tmp_path / "films.xlsx", [
         ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
@@ -325,6 +347,8 @@ def test_the_entry_point_is_declared() -> None:
     ("VAN TASSEL Sabrina", "Sabrina van Tassel"),
     ("TVERDOVSKIY Ivan I.", "Ivan I. Tverdovskiy"),
     ("RINTARO", "Rintaro"),
+    ("LEIGH C.S.", "Leigh C.S."),
+    ("LE GUAY Philippe", "Philippe Le Guay"),
     ("Kafka", "Kafka"),
 ])
 def test_name_order_is_understood(published, display) -> None:

@@ -39,6 +39,8 @@ def _is_upper_word(word: str) -> bool:
 def _title(word: str) -> str:
     """'LARTIGAU' -> 'Lartigau', 'JEAN-PIERRE' -> 'Jean-Pierre', 'D'ARC' -> "d'Arc"."""
     low = word.lower()
+    if "." in word:  # initials: 'C.S.'
+        return word
     if low in _PARTICLES:
         return low
     if low.startswith("d'") and len(low) > 2:
