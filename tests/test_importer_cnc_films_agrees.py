@@ -279,7 +279,8 @@ def small_workbook(path: Path, rows: list[list[object]]) -> Path:
 
 def test_a_row_without_visa_is_quarantined_with_its_sheet_and_row(store, tmp_path) -> None:
     path = small_workbook(tmp_path / "films.xlsx", [
-        ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000.5, "fiction", "OUI", "1",
+        ["150001", "Un film", "DUPONT Marie", "FILMS A / FILMS C 01 23 45 67 89", 1000000.5,
+         "fiction", "OUI", "1",
          "", "", "", "", "", "X", "Fr-100"],
         ["", "Sans visa", "DURAND Paul", "FILMS B contact@films-b.fr", 2000000, "docu", "OUI",
          "2", "", "", "", "", "", "", "Fr-100"],
@@ -292,6 +293,10 @@ def test_a_row_without_visa_is_quarantined_with_its_sheet_and_row(store, tmp_pat
     assert "Sheet '2021', row 5" in row["reasons"]
     assert store.scalar("SELECT budget_minor FROM film_approvals") == 100_000_050
     assert store.scalar("SELECT year FROM film_approvals") == 2021
+    names = store.frame("SELECT name FROM organisations WHERE NOT is_funder ORDER BY name")
+    assert names["name"].to_list() == ["FILMS A", "FILMS C"]  # the phone number is removed
+    assert any(p.code == "private-data" for p in report.problems)
+    assert store.count("work_credits", "credit_as LIKE '%45 67%'") == 0
 
 
 def test_notes_and_warnings_name_the_sheet_and_row(store, tmp_path) -> None:

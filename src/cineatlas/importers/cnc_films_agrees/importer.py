@@ -12,6 +12,7 @@ from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_films_agrees import fields
 from cineatlas.importers.cnc_films_agrees.workbook import FIELDS, SHEET, open_workbook
 from cineatlas.parsing import Parsed, RowParser, map_unique, problem_rows, values
+from cineatlas.privacy import strip_contacts
 from cineatlas.problems import ERROR, PROBLEM_SCHEMA, WARNING, empty_problems, problem_type
 from cineatlas.reading import LINE, ROW, RawTable
 from cineatlas.text import name_key
@@ -93,7 +94,10 @@ class CncFilmsAgreesImporter(Importer):
     # -- parsing -------------------------------------------------------------------------
 
     def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+        # contacts out of the cells before names (and the ids hashed from them) are read
+        raw, contacts = strip_contacts(raw, ("TITRE", "REALISATEUR", "PRODUCTEURS"))
         p = RowParser(raw)
+        p.add_problems(contacts)
         year = pl.col(SHEET).str.extract(r"((?:19|20)\d\d)", 1).cast(pl.Int32)
         p.add_value("sheet", pl.col(SHEET))
         p.add_value("line", pl.col(LINE))
