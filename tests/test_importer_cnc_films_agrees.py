@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cineatlas import FileError, Store, import_file
 from cineatlas.importers import register
@@ -302,7 +304,7 @@ def test_a_row_without_visa_is_quarantined_with_its_sheet_and_row(store, tmp_pat
 def test_notes_and_warnings_name_the_sheet_and_row(store, tmp_path) -> None:
     path = small_workbook(tmp_path / "films.xlsx", [
         ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
-         "", "C+ Zorg", "", "", "", "", "Fr-100"],
+         "", "C+ Zorg", "", "", "", "", "Fr-100", "", "stray note"],
         ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
          "", "", "", "", "", "", "Corée-60 / Fr-40"],
     ])
@@ -314,6 +316,8 @@ def test_notes_and_warnings_name_the_sheet_and_row(store, tmp_path) -> None:
         == ["Sheet '2021', row 4:", "Sheet '2021', row 5:"]
     assert found[("unknown-country", "NATIONALITE")].startswith("Sheet '2021', row 5:")
     assert ("sheet-skipped", None) in found
+    assert found[("cell-without-label", None)] == (
+        "Sheet '2021', row 4: column 17 has a value but no label in the header; it was ignored.")
     assert store.count("works") == 1 and store.count("film_approvals") == 2
     assert store.frame("SELECT funder_label FROM work_financing ORDER BY position").rows() \
         == [("Canal+",), ("Zorg",)]
@@ -334,6 +338,66 @@ def test_an_import_is_all_or_nothing(store, tmp_path, monkeypatch) -> None:
         import_file("cnc-films-agrees", path, store=store)
     for table in CncFilmsAgreesImporter.tables:
         assert store.count(table, "source_id LIKE 'cnc-films-agrees:%'") == 0
+
+
+@pytest.mark.parametrize(("content", "code"), [
+    (b"VISA,TITRE\n1,A\n", "not-a-workbook"),
+    (b"PK\x03\x04 not really a workbook", "bad-spreadsheet"),
+])
+def test_a_file_that_is_not_a_workbook_is_refused(store, tmp_path, content, code) -> None:
+    path = tmp_path / ("films.csv" if code == "not-a-workbook" else "films.xlsx")
+    path.write_bytes(content)
+    with pytest.raises(FileError) as error:
+        import_file("cnc-films-agrees", path, store=store)
+    assert error.value.code == code and path.name in str(error.value)
+    assert store.count("sources", "importer = 'cnc-films-agrees'") == 0
+
+
+@pytest.fixture(scope="module")
+def damage_store(territories_store, tmp_path_factory) -> Store:
+    db = tmp_path_factory.mktemp("damage") / "atlas.duckdb"
+    shutil.copy(territories_store, db)
+    with Store(db) as opened:
+        yield opened
+
+
+#: Cells a spreadsheet can hold (control characters are not allowed in .xlsx).
+cells = st.one_of(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=30),
+                  st.integers(-10**12, 10**12),
+                  st.floats(allow_nan=False, allow_infinity=False), st.none(),
+                  st.sampled_from(["X", "OUI", "avant", "Fr-80 / All-20", "C+ Ciné+", "3 / 1",
+                                   "DUPONT Marie / MARTIN Paul", "A (TIERS FERME)", "jean@x.fr"]))
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(rows=st.lists(st.lists(cells, min_size=0, max_size=len(HEADER) + 2), max_size=8),
+       dropped=st.none() | st.integers(0, len(HEADER) - 1))
+def test_damaged_sheets_are_loaded_quarantined_or_refused(damage_store, tmp_path_factory, rows,
+                                                          dropped) -> None:
+    header = [label for i, label in enumerate(HEADER) if i != dropped]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2021"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path_factory.mktemp("damaged") / "films.xlsx"
+    book.save(path)
+    written = [r for r in openpyxl.load_workbook(path).active.iter_rows(min_row=2, values_only=True)
+               if any(str(c).strip() for c in r if c is not None)]
+    try:
+        report = import_file("cnc-films-agrees", path, store=damage_store)
+    except FileError as error:
+        assert error.code in ("missing-column", "empty-file")
+        assert dropped is not None or not written
+        return
+    assert report.rows_read == len(written) == report.rows_loaded + report.rows_quarantined
+    assert damage_store.count("film_approvals", "source_id = ?", [report.source_id]) \
+        == report.rows_loaded
+    assert "jean@x.fr" not in str(damage_store.frame("SELECT * FROM quarantine").rows())
+    assert damage_store.count("organisations", "name LIKE '%jean@%'") == 0
 
 
 def test_the_entry_point_is_declared() -> None:

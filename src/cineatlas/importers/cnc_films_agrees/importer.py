@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_films_agrees import fields
 from cineatlas.importers.cnc_films_agrees.workbook import FIELDS, SHEET, open_workbook
@@ -15,6 +16,7 @@ from cineatlas.parsing import Parsed, RowParser, map_unique, problem_rows, value
 from cineatlas.privacy import strip_contacts
 from cineatlas.problems import ERROR, PROBLEM_SCHEMA, WARNING, empty_problems, problem_type
 from cineatlas.reading import LINE, ROW, RawTable
+from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES
 from cineatlas.text import name_key
 
 problem_type("unknown-channel", "TV channel not recognised",
@@ -84,6 +86,11 @@ class CncFilmsAgreesImporter(Importer):
 
     def open(self, path: Path) -> RawTable:
         """Every yearly sheet of the workbook, as one table (see `workbook`)."""
+        if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            raise FileError(path, f"is not a workbook: the {self.name} importer reads the CNC's "
+                            "list of agreed films as published, a spreadsheet with one sheet per "
+                            "year", "Give the .xlsx file (or save the list as .xlsx or .ods).",
+                            code="not-a-workbook")
         table, sheets = open_workbook(path)
         self._sheet_columns = {sheet.name: set(sheet.positions) for sheet in sheets}
         return table

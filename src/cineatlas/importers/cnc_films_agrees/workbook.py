@@ -25,6 +25,9 @@ problem_type("unknown-column", "Column not recognised",
              "The column is not one the importer reads; it is ignored. If it matters, add its "
              "label to the cnc-films-agrees importer's field table "
              "(docs/importers/cnc-films-agrees.md).")
+problem_type("cell-without-label", "Value in a column without a label",
+             "The cell lies in a column whose header is empty; it was ignored. Give the column a "
+             "label, or move the value to its column.")
 problem_type("sheet-skipped", "Sheet skipped",
              "The sheet has no header of agreed films (VISA, TITRE…); it was not read.")
 
@@ -95,6 +98,7 @@ class Sheet:
     year: int
     header_row: int                 # spreadsheet row of the header (1-based)
     positions: dict[str, int]       # canonical column -> cell index
+    labelled: frozenset[int]        # cell indexes whose header cell has a label
     rows: list[list[str]]
 
 
@@ -167,7 +171,9 @@ def read_workbook(path: Path) -> tuple[str, int, list[Sheet], list[Problem]]:
             notes.append(Problem(0, label, "unknown-column", WARNING,
                                  f"{where}: column {label!r} is not one the importer reads; it "
                                  "was ignored.", label))
-        found.append(Sheet(name, int(year.group(0)), index + 1, positions, rows[index + 1:]))
+        labelled = frozenset(i for i, c in enumerate(rows[index]) if c.strip())
+        found.append(Sheet(name, int(year.group(0)), index + 1, positions, labelled,
+                           rows[index + 1:]))
     if not found:
         raise FileError(path, "has no sheet of agreed films (a header with VISA, TITRE, "
                         "REALISATEUR, PRODUCTEURS, DEVIS…)",
@@ -189,18 +195,30 @@ def open_workbook(path: Path, batch_size: int = 100_000) -> tuple[RawTable, list
 
 def _batches(sheets: list[Sheet], columns: list[str], size: int) -> Iterator[RawBatch]:
     builder = BatchBuilder(columns, size)
+    notes: list[Problem] = []
     number = 1  # the header is row 1: data rows are numbered from 2, as in a single sheet
     for sheet in sheets:
         for offset, cells in enumerate(sheet.rows):
             if not any(c.strip() for c in cells):
                 continue
             number += 1
+            line = sheet.header_row + 1 + offset
             record = [sheet.name] + [_cell(cells, sheet.positions.get(c)) for c in COLUMNS]
-            builder.add(number, sheet.header_row + 1 + offset, record)
+            builder.add(number, line, record)
+            notes += [Problem(number, None, "cell-without-label", WARNING,
+                              f"Sheet {sheet.name!r}, row {line}: column {i + 1} has a value "
+                              "but no label in the header; it was ignored.", cell[:80])
+                      for i, cell in enumerate(cells) if cell.strip() and i not in sheet.labelled]
             if len(builder) >= size:
-                yield builder.flush()
+                yield _with_notes(builder.flush(), notes)
     if len(builder):
-        yield builder.flush()
+        yield _with_notes(builder.flush(), notes)
+
+
+def _with_notes(batch: RawBatch, notes: list[Problem]) -> RawBatch:
+    batch.notes.extend(notes)
+    notes.clear()
+    return batch
 
 
 def _cell(cells: list[str], position: int | None) -> str:
