@@ -284,19 +284,24 @@ def test_a_row_without_visa_is_quarantined_with_its_sheet_and_row(store, tmp_pat
         ["150001", "Un film", "DUPONT Marie", "FILMS A / FILMS C 01 23 45 67 89", 1000000.5,
          "fiction", "OUI", "1",
          "", "", "", "", "", "X", "Fr-100"],
+        ["150002", "Budget inconnu", "MARTIN Lea / ?", "FILMS D / -", "n.c.", "fiction", "OUI", "1",
+         "", "", "", "", "", "", "Fr-100"],
         ["", "Sans visa", "DURAND Paul", "FILMS B contact@films-b.fr", 2000000, "docu", "OUI",
          "2", "", "", "", "", "", "", "Fr-100"],
     ])
     report = import_file("cnc-films-agrees", path, store=store)
-    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 1, 1)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
     row = store.frame("SELECT line_number, content, reasons FROM quarantine").row(0, named=True)
-    assert row["line_number"] == 5  # the header is on row 3 of the sheet
+    assert row["line_number"] == 6  # the header is on row 3 of the sheet
     assert '"FEUILLE":"2021"' in row["content"] and "contact@" not in row["content"]
-    assert "Sheet '2021', row 5" in row["reasons"]
-    assert store.scalar("SELECT budget_minor FROM film_approvals") == 100_000_050
-    assert store.scalar("SELECT year FROM film_approvals") == 2021
+    assert "Sheet '2021', row 6" in row["reasons"]
+    assert store.frame("SELECT visa, budget_minor, year FROM film_approvals ORDER BY visa").rows() \
+        == [("150001", 100_000_050, 2021), ("150002", None, 2021)]
+    assert any(p.code == "invalid-amount" and p.severity == "warning" for p in report.problems)
+    assert store.count("work_credits", "approval_id LIKE '%/3'") == 2  # '?' and '-' name no one
     names = store.frame("SELECT name FROM organisations WHERE NOT is_funder ORDER BY name")
-    assert names["name"].to_list() == ["FILMS A", "FILMS C"]  # the phone number is removed
+    # the phone number is removed
+    assert names["name"].to_list() == ["FILMS A", "FILMS C", "FILMS D"]
     assert any(p.code == "private-data" for p in report.problems)
     assert store.count("work_credits", "credit_as LIKE '%45 67%'") == 0
 

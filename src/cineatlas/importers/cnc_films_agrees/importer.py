@@ -93,6 +93,7 @@ class CncFilmsAgreesImporter(Importer):
                             code="not-a-workbook")
         table, sheets = open_workbook(path)
         self._sheet_columns = {sheet.name: set(sheet.positions) for sheet in sheets}
+        self._sheet_years = {sheet.name: sheet.year for sheet in sheets}
         return table
 
     def begin(self, ctx: ImportContext) -> None:
@@ -105,15 +106,17 @@ class CncFilmsAgreesImporter(Importer):
         raw, contacts = strip_contacts(raw, ("TITRE", "REALISATEUR", "PRODUCTEURS"))
         p = RowParser(raw)
         p.add_problems(contacts)
-        year = pl.col(SHEET).str.extract(r"((?:19|20)\d\d)", 1).cast(pl.Int32)
+        year = pl.col(SHEET).replace_strict(self._sheet_years, return_dtype=pl.Int32)
         p.add_value("sheet", pl.col(SHEET))
         p.add_value("line", pl.col(LINE))
         p.add_value("year", year)
         p.add("visa", "VISA", values.pattern(pl.col("VISA").str.replace(r"\.0+$", ""),
                                              r"^[0-9A-Za-z-]{1,20}$", required=True, invalid=ERROR))
         p.add("title", "TITRE", values.text(pl.col("TITRE"), required=True))
+        # a film without a readable budget is still an agreed film: its budget is unknown
         p.add("budget_minor", "DEVIS", values.money(pl.col("DEVIS"), decimal="auto",
-                                                    missing=WARNING, required=True))
+                                                    required=True, missing=WARNING,
+                                                    invalid=WARNING))
         genre = values.enum(pl.col("GENRE"), GENRES)
         p.add("genre", "GENRE", genre)
         p.add("genre_raw", None, values.text(pl.col("GENRE")))
@@ -305,7 +308,8 @@ def _mark(raw: pl.Expr) -> Parsed:
 
 
 def _directors(cell: str | None) -> list[dict[str, str]]:
-    names = [fields.person_name(item) for item in fields.split_list(cell)]
+    """The directors of a cell; an item with no letter or digit ('-', '?') names no one."""
+    names = [fields.person_name(item) for item in fields.split_list(cell) if name_key(item)]
     return [{"published": n.published, "display": n.display} for n in names]
 
 
@@ -313,6 +317,8 @@ def _producers(cell: str | None) -> list[dict[str, str | None]]:
     seen: dict[str, dict[str, str | None]] = {}
     for item in fields.split_list(cell):
         found = fields.producer(item)
+        if not name_key(found.name):  # '-', '?': no producer named
+            continue
         seen.setdefault(name_key(found.name), {"published": found.published, "name": found.name,
                                                "mark": found.mark})
     return list(seen.values())
