@@ -75,7 +75,9 @@ class CncFilmsAgreesImporter(Importer):
                    "TV pre-sales, SOFICA, tax credit, regional aid, parity bonus, nationality.")
     publisher = "CNC (Centre national du cinéma et de l'image animée)"
     licence = "Licence Ouverte / Open Licence (Etalab)"
-    url = "https://www.cnc.fr/professionnels/etudes-et-rapports/statistiques"
+    #: No stable address serves the workbook itself (the CNC publishes it among its
+    #: statistics pages): `demo --download` does not fetch it; give the file.
+    url = None
     required_columns = tuple(f.column for f in FIELDS if f.required)
     optional_columns = tuple(f.column for f in FIELDS if not f.required)
     options_help: dict[str, str] = {}
