@@ -72,6 +72,8 @@ FIELDS: tuple[Field, ...] = (
 )
 COLUMNS: tuple[str, ...] = tuple(f.column for f in FIELDS)
 #: A header row names at least this many fields (and every required one, else FileError).
+#: Header notes are on row 1, as a single table's header problems are; their messages give the
+#: sheet and the row of its header.
 MIN_HEADER_FIELDS = 4
 _HEADER_SEARCH = 50
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -134,7 +136,7 @@ def read_workbook(path: Path) -> tuple[str, int, list[Sheet], list[Problem]]:
     for name, rows in sheets:
         header = _header(rows)
         if header is None:
-            notes.append(Problem(0, None, "sheet-skipped", WARNING,
+            notes.append(Problem(1, None, "sheet-skipped", WARNING,
                                  f"Sheet {name!r} has no header of agreed films; it was not read.",
                                  name))
             continue
@@ -161,14 +163,14 @@ def read_workbook(path: Path) -> tuple[str, int, list[Sheet], list[Problem]]:
             position, label = cells[0]
             positions[f.column] = position
             if name_key(label) != name_key(f.column):
-                notes.append(Problem(0, label, "incorrect-label", WARNING,
+                notes.append(Problem(1, label, "incorrect-label", WARNING,
                                      f"{where}: column {label!r} was read as {f.column!r}.", label))
             for _, other in cells[1:]:
-                notes.append(Problem(0, other, "unknown-column", WARNING,
+                notes.append(Problem(1, other, "unknown-column", WARNING,
                                      f"{where}: column {other!r} also looks like {f.column!r}; "
                                      f"only {label!r} was read.", other))
         for label in unknown:
-            notes.append(Problem(0, label, "unknown-column", WARNING,
+            notes.append(Problem(1, label, "unknown-column", WARNING,
                                  f"{where}: column {label!r} is not one the importer reads; it "
                                  "was ignored.", label))
         labelled = frozenset(i for i, c in enumerate(rows[index]) if c.strip())
