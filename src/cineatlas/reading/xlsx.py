@@ -1,4 +1,5 @@
-"""Spreadsheet reading (XLSX, XLS, ODS) through calamine: the first (or a named) sheet."""
+"""Spreadsheet reading (XLSX, XLS, ODS) through calamine: the first (or a named) sheet as a
+raw table, or every sheet as text cells (`read_sheets`) for importers of whole workbooks."""
 
 from __future__ import annotations
 
@@ -35,19 +36,13 @@ def open_spreadsheet(
 ) -> RawTable:
     """Open a sheet; its first non-empty row is the header. Rows keep their spreadsheet numbers."""
     facts = facts or _facts(path)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise FileError(path, f"has no sheet named {sheet!r} (sheets: {', '.join(names)})",
-                            "Give one of the sheet names with --option sheet=NAME.", code="unknown-sheet")
-        rows = book.get_sheet_by_name(sheet or names[0]).to_python(skip_empty_area=False)
-    except FileError:
-        raise
-    except Exception as exc:  # calamine raises its own types for corrupt files
-        raise FileError(path, f"cannot be read as a spreadsheet ({exc})",
-                        "Open it in a spreadsheet program and save it again as .xlsx or as CSV UTF-8.",
-                        code="bad-spreadsheet") from exc
+    book = _book(path)
+    names = book.sheet_names
+    if sheet is not None and sheet not in names:
+        raise FileError(path, f"has no sheet named {sheet!r} (sheets: {', '.join(names)})",
+                        "Give one of the sheet names with --option sheet=NAME.",
+                        code="unknown-sheet")
+    rows = _sheet_rows(path, book, sheet or names[0])
     texts = [[cell_text(v) for v in row] for row in rows]
     header_index = next((i for i, r in enumerate(texts) if any(c.strip() for c in r)), None)
     if header_index is None:
@@ -63,6 +58,35 @@ def open_spreadsheet(
         labels=labels, columns=columns, notes=notes,
         _batches=_iter_batches(texts, header_index, columns, batch_size),
     )
+
+
+def read_sheets(path: Path) -> tuple[FileFacts, list[tuple[str, list[list[str]]]]]:
+    """Every sheet of a workbook, in order: (name, rows of text cells as `cell_text` writes
+    them). Row i of the list is spreadsheet row i + 1. Raises FileError for a bad file."""
+    facts = _facts(path)
+    book = _book(path)
+    return facts, [(name, [[cell_text(v) for v in row] for row in _sheet_rows(path, book, name)])
+                   for name in book.sheet_names]
+
+
+def _book(path: Path) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own types for corrupt files
+        raise _unreadable(path, exc) from exc
+
+
+def _sheet_rows(path: Path, book: CalamineWorkbook, name: str) -> list[list[object]]:
+    try:
+        return book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _unreadable(path: Path, exc: Exception) -> FileError:
+    return FileError(path, f"cannot be read as a spreadsheet ({exc})",
+                     "Open it in a spreadsheet program and save it again as .xlsx or as CSV UTF-8.",
+                     code="bad-spreadsheet")
 
 
 def _facts(path: Path) -> FileFacts:

@@ -26,6 +26,10 @@ MIGRATIONS = files("cineatlas.store") / "migrations"
 #: Tables holding rows owned by a source, in the order rows are deleted.
 SOURCE_TABLES = (
     "award_people",
+    "work_financing",
+    "work_countries",
+    "work_credits",
+    "film_approvals",
     "commission_members",
     "commissions",
     "application_stats",
