@@ -163,7 +163,8 @@ class Specs(dict[str, Spec]):
 
 
 #: Importers that read no CSV, with the test module that damages their files instead.
-NOT_CSV = {"cnc-films-agrees": "tests/test_importer_cnc_films_agrees.py"}
+NOT_CSV = {"cnc-films-agrees": "tests/test_importer_cnc_films_agrees.py",
+           "cnc-commissions": "tests/test_importer_cnc_commissions.py"}
 
 
 @pytest.fixture(scope="module")
