@@ -97,6 +97,7 @@ def import_file(
                 if progress:
                     progress(report.rows_read)
             write_frames(store, importer.finish(ctx), source_id, fictitious)
+            report.add(scrub_problems(problems_frame(ctx.problems)))
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
             store.record_source(_source_record(importer, table, path, source_id, options,
@@ -162,8 +163,10 @@ def _frames_digest(frames: Mapping[str, pl.DataFrame]) -> str:
 
 def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: RawBatch,
                 report: ImportReport) -> None:
+    facts = importer.private_facts(batch.frame, ctx) if batch.frame.height else []
     raw = batch.frame.drop([ctx.columns[c] for c in importer.private_columns if c in ctx.columns])
-    typed, problems = importer.parse(raw, ctx) if raw.height else (raw.select(ROW), problems_frame([]))
+    typed, problems = (importer.parse(raw.with_columns(facts), ctx) if raw.height
+                       else (raw.select(ROW), problems_frame([])))
     malformed = problems_frame([p for p, _, _ in batch.malformed])
     problems = pl.concat([problems_frame(batch.notes), problems, malformed], how="vertical_relaxed")
     # Problems quote cells: scrubbed before they reach the report and the quarantine's reasons.
