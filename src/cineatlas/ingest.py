@@ -98,6 +98,7 @@ def import_file(
                     progress(report.rows_read)
             write_frames(store, importer.finish(ctx), source_id, fictitious)
             report.add(scrub_problems(problems_frame(ctx.problems)))
+            report.figures = dict(ctx.figures)
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
             store.record_source(_source_record(importer, table, path, source_id, options,
@@ -283,7 +284,8 @@ def _unchanged(previous: dict[str, Any], importer: str, path: Path) -> ImportRep
                           rows_loaded=previous["rows_loaded"],
                           rows_quarantined=previous["rows_quarantined"],
                           encoding=previous["encoding"], delimiter=previous["delimiter"],
-                          sha256=previous["sha256"], tables=stored.get("tables", {}))
+                          sha256=previous["sha256"], tables=stored.get("tables", {}),
+                          figures=stored.get("figures", {}))
     for item in stored.get("problems", []):  # a store written before problems were scrubbed
         item = {**item, "message": scrub_text(item.get("message")),
                 "value": scrub_text(item.get("value"))}

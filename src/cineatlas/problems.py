@@ -125,6 +125,9 @@ class ImportReport:
     tables: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     problem_counts: Counter[tuple[str, str | None, str]] = field(default_factory=Counter)
+    #: figures the importer computed over the whole file (e.g. totals with and without the
+    #: rows superseded by an amendment); amounts in minor units end with '_minor'
+    figures: dict[str, Any] = field(default_factory=dict)
     #: problems kept in full; counts are always complete
     max_problems: int = 1000
 
@@ -183,6 +186,8 @@ class ImportReport:
             "problem_summary": self.summary(),
             "problems_total": sum(self.problem_counts.values()),
         }
+        if self.figures:
+            data["figures"] = dict(self.figures)
         if with_problems:
             data["problems"] = [p.as_dict() for p in self.problems]
             data["problems_truncated"] = data["problems_total"] > len(self.problems)

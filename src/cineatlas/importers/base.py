@@ -41,6 +41,8 @@ class ImportContext:
     fictitious: bool = False
     #: Problems found once every row is known (by `finish`): added to the report.
     problems: list[Problem] = field(default_factory=list)
+    #: Figures over the whole file (by `finish`): copied to the report's `figures`.
+    figures: dict[str, Any] = field(default_factory=dict)
     _geocoder: Geocoder | None = None
 
     @property

@@ -594,6 +594,7 @@ class TelefilmImporter(Importer):
                 row, named = place[k.award_id]
                 ctx.problems.append(Problem(row, "Comments", k.problem, WARNING,
                                             _LINK_MESSAGES[k.problem].format(named), str(named)))
+        ctx.figures.update(ctx.store.frame(_FIGURES, [ctx.source_id]).row(0, named=True))
         return {}
 
 
@@ -606,6 +607,17 @@ _LINK_INPUT = """
     LEFT JOIN organisations o ON o.organisation_id = a.beneficiary_id
     LEFT JOIN schemes s ON s.scheme_id = a.scheme_id
     WHERE a.source_id = ? OR a.source_id IN (SELECT source_id FROM sources WHERE importer = ?)
+"""
+#: The report's figures: both totals (each contract once; every signed value) and the rows.
+_FIGURES = """
+    SELECT count(amends_contract_date) AS amendments,
+           count(amends_award_id) AS amendments_linked,
+           count(superseded_by) AS rows_superseded,
+           coalesce(sum(amount_minor) FILTER (WHERE superseded_by IS NULL), 0)::BIGINT
+               AS total_each_contract_once_minor,
+           coalesce(sum(amount_minor), 0)::BIGINT AS total_every_signed_value_minor,
+           'CAD' AS currency
+    FROM awards WHERE source_id = ?
 """
 _LINK_MESSAGES = {
     "amended-contract-not-found": "Amends a contract signed on {} that no earlier row of this "

@@ -215,7 +215,7 @@ AWARDS_SELECT = (
     "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
     "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
     "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, "
-    "a.currency, a.stage, a.format, a.genre, a.fictitious ")
+    "a.currency, a.stage, a.format, a.genre, a.amends_award_id, a.superseded_by, a.fictitious ")
 
 
 def _awards(a: Atlas, filters: AwardFilters, limit: int | None,
