@@ -76,30 +76,35 @@ def amendment_note(text: str) -> str | None:
                 continue
             parts = dict(zip(order, m.groups(), strict=True))
             month = parts["m"] if parts["m"].isdigit() else MONTHS.get(parts["m"])
-            if month is None or not 1 <= int(month) <= 12 or not 1 <= int(parts["d"]) <= 31:
+            if month is None or not _is_day(parts["y"], int(month), int(parts["d"])):
                 continue
             taken.append(m.span())
             found.append((m.start(), f"{parts['y']}-{int(month)}-{int(parts['d'])}"))
     return " ".join(date for _, date in sorted(found))
 
 
+def _is_day(year: str, month: int, day: int) -> bool:
+    """A day of the calendar (29 February of any two-digit year: its century is not known)."""
+    try:
+        dt.date(int(year) if len(year) == 4 else 2000, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 def named_dates(note: str | None, on: dt.date | None) -> tuple[dt.date, ...]:
     """The dates of `amendment_note`, as dates. A two-digit year is in the latest century that
-    does not put it after `on` (the row's date: a contract is signed before it is amended);
-    without a date, in this century unless that is in the future."""
+    does not put it after the year of `on` (the row's date: a contract is signed before it is
+    amended); without a date, after this year."""
     if not note:
         return ()
-    today = dt.date.today()
+    latest = (on or dt.date.today()).year
     dates = []
     for token in note.split():
         y, m, d = token.split("-")
+        year = int(y) if len(y) == 4 else 2000 + int(y) if 2000 + int(y) <= latest else 1900 + int(y)
         try:
-            if len(y) == 2:
-                date = dt.date(2000 + int(y), int(m), int(d))
-                if date > (on or today):
-                    date = date.replace(year=1900 + int(y))
-            else:
-                date = dt.date(int(y), int(m), int(d))
+            date = dt.date(year, int(m), int(d))
         except ValueError:  # 31 February, or 29 February of a year that has none
             continue
         dates.append(date)
