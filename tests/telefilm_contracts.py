@@ -83,7 +83,8 @@ def contracts(rows: list[dict]) -> tuple[dict[int, int], dict[int, int]]:
     for r in sorted(rows, key=lambda r: (r["Date"], r["row"])):
         if not r["named"]:
             continue
-        earlier = [c for c in by_day[r["who"], r["named"]] if (c["Date"], c["row"]) < (r["Date"], r["row"])]
+        earlier = [c for c in by_day[r["who"], r["named"]]
+                   if (c["Date"], c["row"]) < (r["Date"], r["row"])]
         if len({find(c["row"]) for c in earlier}) > 1:
             earlier = [c for c in earlier if c["Purpose"] == r["Purpose"]] or earlier
         if earlier and len({find(c["row"]) for c in earlier}) == 1:

@@ -7,12 +7,15 @@ module, a union-find of its own); hand-picked rows were read in the file by eye.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 import shutil
 
 import pytest
+from cli_runner import run_cli
 from telefilm_contracts import contracts, naive_amendments, read
 from test_importer_telefilm import TELEFILM, write_csv
 
@@ -122,7 +125,8 @@ def test_hand_picked_contracts(real) -> None:
     assert links(1076)[0] == award_id(602)
     # Virtual Life: amends a contract of 21-OCT-08, before the file: counted as itself
     assert links(2) == (None, None, 3_187_200)
-    warning = next(p for p in report.problems if p.row == 2 and p.code == "amended-contract-not-found")
+    warning = next(p for p in report.problems
+                   if p.row == 2 and p.code == "amended-contract-not-found")
     assert (warning.field, warning.severity, warning.value) == ("Comments", "warning", "2008-10-21")
 
 
@@ -230,6 +234,33 @@ def test_chains_ambiguity_and_missing_dates(store, tmp_path) -> None:
     assert store.scalar("SELECT amends_award_id FROM awards WHERE row_number = 4") == f"{source}/3"
     problems = {(p.row, p.code) for p in report.problems if p.field == "Comments"}
     assert problems == {(7, "ambiguous-amendment"), (11, "amendment-date-not-read")}
-    assert report.figures["total_each_contract_once_minor"] == 100 * (120 + 50 + 50 + 80 + 60 + 90 + 1000)
+    assert report.figures["total_each_contract_once_minor"] == 100 * (
+        120 + 50 + 50 + 80 + 60 + 90 + 1000)
     assert report.figures["total_every_signed_value_minor"] == 100 * (
         100 + 150 + 120 + 50 + 50 + 80 + 60 + 70 + 90 + 1000)
+
+
+def test_the_command_line_gives_both_figures(territories_store, tmp_path, monkeypatch,
+                                              capsys) -> None:
+    """`cineatlas import` prints both totals; `indicators compute` counts each contract once
+    unless `--include-superseded` is given. A contract of 100.00 amended to 150.00, and
+    another award of 1,000.00 (the default row): 1,150.00 once, 1,250.00 every signed value."""
+    db = tmp_path / "atlas.duckdb"
+    shutil.copy(territories_store, db)
+    path = write_csv(tmp_path / "two.csv",
+                     {"Title": "A", "Date": "2012-06-01", "Final Value": "100.00"},
+                     {"Title": "A", "Date": "2013-01-10", "Final Value": "150.00",
+                      "Comments": "Amended contract signed 01-JUN-12"},
+                     {"Title": "B"})
+    code, out, _ = run_cli(monkeypatch, capsys, "import", "telefilm", str(path), "--db", str(db))
+    assert code == 0
+    lines = {" ".join(line.split()) for line in out.splitlines()}
+    assert {"rows superseded 1", "total each contract once 1,150.00",
+            "total every signed value 1,250.00"} <= lines
+    for extra, value in (((), "1150.0"), (("--include-superseded",), "1250.0")):
+        code, out, _ = run_cli(monkeypatch, capsys, "indicators", "compute", "total_support",
+                               "--level", "province", "--territory", "CA-ON", "--format", "csv",
+                               "--db", str(db), *extra)
+        assert code == 0
+        row = next(csv.DictReader(io.StringIO(out)))
+        assert (row["territory_id"], row["value"]) == ("CA-ON", value)

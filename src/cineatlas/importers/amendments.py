@@ -49,7 +49,8 @@ _DATE_FORMS = (
     (re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?[\s./-]*{_WORD_MONTH}[\s./,-]*(\d{{4}}|\d{{2}})\b"),
      ("d", "m", "y")),
     # October 21, 2008
-    (re.compile(rf"\b{_WORD_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"), ("m", "d", "y")),
+    (re.compile(rf"\b{_WORD_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"),
+     ("m", "d", "y")),
     # 2008-10-21
     (re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b"), ("y", "m", "d")),
     # 21/10/2008, 21.10.08 (day first)
@@ -102,7 +103,9 @@ def named_dates(note: str | None, on: dt.date | None) -> tuple[dt.date, ...]:
     dates = []
     for token in note.split():
         y, m, d = token.split("-")
-        year = int(y) if len(y) == 4 else 2000 + int(y) if 2000 + int(y) <= latest else 1900 + int(y)
+        year = int(y)
+        if len(y) == 2:
+            year += 2000 if 2000 + year <= latest else 1900
         try:
             date = dt.date(year, int(m), int(d))
         except ValueError:  # 31 February, or 29 February of a year that has none
@@ -159,7 +162,8 @@ def link_amendments(rows: Iterable[Row]) -> list[Link]:
             chosen = _narrow(r, candidates, contract)
             if len(chosen) == 1:
                 root = chosen[0]
-                amends[r.award_id] = [c for c in candidates if contract[c.award_id] == root][-1].award_id
+                amended = [c for c in candidates if contract[c.award_id] == root][-1]
+                amends[r.award_id] = amended.award_id
             elif chosen:
                 problems[r.award_id] = "ambiguous-amendment"
             elif r.named != r.date:  # a row naming its own date is the contract's first
@@ -188,6 +192,7 @@ def _narrow(r: Row, candidates: list[Row], contract: dict[str, str]) -> list[str
     for same in (lambda c: c.programme == r.programme,
                  lambda c: r.original is not None and r.original in (c.original, c.amount)):
         if len(chosen) > 1:
-            narrowed = contracts(c for c in candidates if contract[c.award_id] in chosen and same(c))
+            narrowed = contracts(c for c in candidates
+                                 if contract[c.award_id] in chosen and same(c))
             chosen = narrowed or chosen
     return chosen
