@@ -575,24 +575,26 @@ class TelefilmImporter(Importer):
     def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
         """Link amendments to the contracts they amend, over every Telefilm source in the store
         (a later file amends contracts of an earlier one), and mark superseded rows."""
-        rows = ctx.store.frame(_LINK_INPUT, [ctx.source_id, self.name])
-        titles = _lookup(rows["project_title"], lambda v: title_key(v) or None, pl.Utf8, "t")
+        frame = ctx.store.frame(_LINK_INPUT, [ctx.source_id, self.name])
+        titles = _lookup(frame["project_title"], lambda v: title_key(v) or None, pl.Utf8, "t")
+        rows = {r["award_id"]: r for r in frame.to_dicts()}
         links = link_amendments(
             Row(award_id=r["award_id"], party=r["party"], title=t, programme=r["programme"],
                 date=r["decision_date"], named=r["amends_contract_date"],
                 original=r["original_amount_minor"], amount=r["amount_minor"],
                 order=(r["source_id"], r["row_number"]))
-            for r, t in zip(rows.iter_rows(named=True), titles, strict=True))
+            for r, t in zip(rows.values(), titles, strict=True))
+        changed = [(k.award_id, k.amends_award_id, k.superseded_by) for k in links
+                   if (rows[k.award_id]["amends_award_id"], rows[k.award_id]["superseded_by"])
+                   != (k.amends_award_id, k.superseded_by)]
         ctx.store.update("awards", pl.DataFrame(
-            [(k.award_id, k.amends_award_id, k.superseded_by) for k in links],
-            schema={"award_id": pl.Utf8, "amends_award_id": pl.Utf8, "superseded_by": pl.Utf8},
-            orient="row"), key="award_id")
-        place = {r["award_id"]: (r["row_number"], r["amends_contract_date"])
-                 for r in rows.iter_rows(named=True) if r["source_id"] == ctx.source_id}
+            changed, schema={"award_id": pl.Utf8, "amends_award_id": pl.Utf8,
+                             "superseded_by": pl.Utf8}, orient="row"), key="award_id")
         for k in links:
-            if k.problem and k.award_id in place:
-                row, named = place[k.award_id]
-                ctx.problems.append(Problem(row, "Comments", k.problem, WARNING,
+            r = rows[k.award_id]
+            if k.problem and r["source_id"] == ctx.source_id:
+                named = r["amends_contract_date"]
+                ctx.problems.append(Problem(r["row_number"], "Comments", k.problem, WARNING,
                                             _LINK_MESSAGES[k.problem].format(named), str(named)))
         ctx.figures.update(ctx.store.frame(_FIGURES, [ctx.source_id]).row(0, named=True))
         return {}
@@ -602,7 +604,7 @@ class TelefilmImporter(Importer):
 _LINK_INPUT = """
     SELECT a.award_id, a.source_id, a.row_number, o.name_key AS party, a.project_title,
            s.name_key AS programme, a.decision_date, a.amends_contract_date,
-           a.original_amount_minor, a.amount_minor
+           a.original_amount_minor, a.amount_minor, a.amends_award_id, a.superseded_by
     FROM awards a
     LEFT JOIN organisations o ON o.organisation_id = a.beneficiary_id
     LEFT JOIN schemes s ON s.scheme_id = a.scheme_id
