@@ -281,3 +281,19 @@ def test_an_amended_contract_counts_once_on_a_beneficiary_page(client, sql) -> N
     fr = i18n.Formats("fr")
     assert received.startswith(f"3 · {fr.money(2_690_000, 'CAD')} ")
     assert html_module.unescape(fr.money(7_470_000, "CAD")) in html_module.unescape(received)
+
+
+def test_the_sources_page_gives_both_telefilm_totals(client, shared_data) -> None:
+    """Recomputed from the file by tests/telefilm_contracts.py: every signed value, and each
+    contract once (the rows a later amendment superseded left out)."""
+    from telefilm_contracts import contracts, read
+
+    rows = read(shared_data("telefilm/telefilm-contributions-2009-2018.csv"))
+    _, superseded = contracts(rows)
+    every = sum(r["amount"] or 0 for r in rows)
+    once = sum(r["amount"] or 0 for r in rows if r["row"] not in superseded)
+    fr = i18n.Formats("fr")
+    html = html_module.unescape(client.get("/sources").text)
+    assert (f"Chaque contrat une fois : {fr.money(once, 'CAD')} ; toutes les valeurs signées : "
+            f"{fr.money(every, 'CAD')} ({fr.number(len(superseded))} lignes remplacées par un "
+            "avenant)") in html

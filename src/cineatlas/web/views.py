@@ -326,5 +326,6 @@ class Views:
         out = []
         for row in frame.to_dicts():
             report = json.loads(row.pop("report") or "{}")
-            out.append(row | {"problems": report.get("problem_summary") or []})
+            out.append(row | {"problems": report.get("problem_summary") or [],
+                              "figures": report.get("figures") or {}})
         return out
