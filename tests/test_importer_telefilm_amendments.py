@@ -16,11 +16,13 @@ import shutil
 
 import pytest
 from cli_runner import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from telefilm_contracts import contracts, naive_amendments, read
 from test_importer_telefilm import TELEFILM, write_csv
 
 from cineatlas import Store, import_file
-from cineatlas.importers.amendments import amendment_note, named_dates
+from cineatlas.importers.amendments import Row, amendment_note, link_amendments, named_dates
 from cineatlas.indicators import Cut, Engine, compute
 
 SOURCE = "telefilm:telefilm-contributions-2009-2018"
@@ -264,3 +266,45 @@ def test_the_command_line_gives_both_figures(territories_store, tmp_path, monkey
         assert code == 0
         row = next(csv.DictReader(io.StringIO(out)))
         assert (row["territory_id"], row["value"]) == ("CA-ON", value)
+
+
+# -- the linking rule, on generated contracts ---------------------------------------------------
+
+@st.composite
+def disclosures(draw) -> tuple[list[Row], dict[str, list[str]]]:
+    """Contracts of a few recipients and titles, each signed on its own day and amended 0-3
+    times (each amendment naming the signing date, or the previous amendment's date), published
+    in any order. Returns the rows and, per contract, its award ids in date order."""
+    n = draw(st.integers(1, 8))
+    keys = draw(st.lists(st.tuples(st.sampled_from("pq"), st.sampled_from("xy")),
+                         min_size=n, max_size=n))
+    days = iter(draw(st.permutations(range(100)))[:4 * n])  # every date distinct
+    rows, expected = [], {}
+    for c, (party, title) in enumerate(keys):
+        amendments = draw(st.integers(0, 3))
+        signed, *later = sorted(dt.date(2010, 1, 1) + dt.timedelta(days=next(days))
+                                for _ in range(amendments + 1))
+        ids, dates = [f"c{c}/0"], [signed]
+        rows.append(Row(ids[0], party, title, "prog", signed, None, 100, 100, (c, 0)))
+        for a, on in enumerate(later, start=1):
+            named = draw(st.sampled_from([signed, dates[-1]]))
+            ids.append(f"c{c}/{a}")
+            dates.append(on)
+            rows.append(Row(ids[-1], party, title, "prog", on, named, 100, 100 + a, (c, a)))
+        expected[f"c{c}"] = ids
+    return draw(st.permutations(rows)), expected
+
+
+@given(disclosures())
+@settings(max_examples=200, deadline=None)
+def test_each_generated_contract_counts_once_at_its_last_value(generated) -> None:
+    rows, expected = generated
+    links = {k.award_id: k for k in link_amendments(rows)}
+    assert len(links) == len(rows)
+    for ids in expected.values():
+        last = ids[-1]
+        assert links[last].superseded_by is None
+        assert all(links[i].superseded_by == last for i in ids[:-1])
+        assert links[ids[0]].amends_award_id is None
+        assert all(links[i].amends_award_id in ids[:n] for n, i in enumerate(ids) if n)
+    assert not [k for k in links.values() if k.problem]
