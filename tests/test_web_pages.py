@@ -281,6 +281,8 @@ def test_an_amended_contract_counts_once_on_a_beneficiary_page(client, sql) -> N
     fr = i18n.Formats("fr")
     assert received.startswith(f"3 · {fr.money(2_690_000, 'CAD')} ")
     assert html_module.unescape(fr.money(7_470_000, "CAD")) in html_module.unescape(received)
+    # the two earlier rows are listed, marked as amended later
+    assert html.count('class="tag superseded"') == 2
 
 
 def test_the_sources_page_gives_both_telefilm_totals(client, shared_data) -> None:
