@@ -1,6 +1,8 @@
 """Indicators on the real Telefilm file (2009-2018), each matched against an independent
 computation written here with the csv module: support per province, Montréal's share of
-Québec's money, concentration of beneficiaries (HHI) and the upstream share.
+Québec's money, concentration of beneficiaries (HHI) and the upstream share. Each contract
+counts once, at its final value: the rows an amendment superseded (found independently by
+tests/telefilm_contracts.py) are left out, unless the cut includes them.
 
 The test maps places itself: provinces by their published spellings, Québec cities to their
 municipality by hand (below, with the reason for each non-obvious one), and Montréal CMA
@@ -18,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from polars.testing import assert_frame_equal
+from telefilm_contracts import contracts, read
 
 from cineatlas import Store, import_file
 from cineatlas.indicators import Cut, Engine, compute
@@ -93,14 +96,23 @@ def recipient_key(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def awards(shared_data) -> list[dict]:
-    """The file's rows with province, amount (cents or None) and recipient key."""
+def every_award(shared_data) -> list[dict]:
+    """The file's rows with province, amount (cents or None), recipient key and whether a
+    later amendment supersedes the row."""
     with open(shared_data(TELEFILM), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 6658
+    _, superseded = contracts(read(shared_data(TELEFILM)))
     return [{"province": PROVINCE_OF.get(r["Province"]), "city": r["City"].strip(),
              "amount": cents(r["Final Value"]), "recipient": recipient_key(r["Recipient Name"]),
-             "upstream": r["Purpose"].startswith("Development Program")} for r in rows]
+             "upstream": r["Purpose"].startswith("Development Program"),
+             "superseded": row in superseded} for row, r in enumerate(rows, start=2)]
+
+
+@pytest.fixture(scope="module")
+def awards(every_award) -> list[dict]:
+    """The rows that count: each contract once, at its final value."""
+    return [a for a in every_award if not a["superseded"]]
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +163,22 @@ def test_support_per_province(engines, awards) -> None:
     assert by_territory(per_inhabitant, "denominator")["CA-QC"] == population["CA-QC"] == 8_501_833
 
 
+def test_every_signed_value_on_request(engines, every_award) -> None:
+    """With `include_superseded` the amendments' earlier rows count too (the figure the atlas
+    gave before amendments were read)."""
+    totals: dict[str, int] = defaultdict(int)
+    superseded: dict[str, int] = defaultdict(int)
+    for a in every_award:
+        if a["province"] and a["province"].startswith("CA-"):
+            totals[a["province"]] += a["amount"] or 0
+            superseded[a["province"]] += (a["amount"] or 0) if a["superseded"] else 0
+    total = run(engines, "total_support", Cut(level="province", include_superseded=True))
+    assert by_territory(total) == {p: cents / 100 for p, cents in totals.items()}
+    once = by_territory(run(engines, "total_support", Cut(level="province")))
+    assert {p: round(v * 100 - once[p] * 100) for p, v in by_territory(total).items()} == superseded
+    assert superseded["CA-QC"] == 16_679_827_700  # CAD 166.8 M of Québec's 641.4 M
+
+
 def test_montreal_share_of_quebec(engines, awards) -> None:
     with open(DATA / "quebec_municipalities.csv", encoding="utf-8", newline="") as handle:
         in_cma = {r["name"]: r["in_montreal_cma"] == "true" for r in csv.DictReader(handle)}
@@ -173,8 +201,8 @@ def test_montreal_share_of_quebec(engines, awards) -> None:
     assert row["ratio"] == pytest.approx(share / population_share, rel=1e-12)
     # every Québec award is placed in a municipality: all are covered but those of unknown amount
     assert (row["n"], row["covered"]) == (len(quebec), len(known))
-    # 95.9 % of Québec's money for 50.5 % of its people
-    assert round(share, 3) == 0.959 and round(population_share, 3) == 0.505
+    # 96.0 % of Québec's money (each contract once) for 50.5 % of its people
+    assert round(share, 3) == 0.960 and round(population_share, 3) == 0.505
 
 
 def test_hhi_by_province(engines, awards) -> None:

@@ -389,3 +389,19 @@ def test_concurrent_first_requests_get_no_server_error(demo_atlas) -> None:
             with ThreadPoolExecutor(8) as pool:
                 codes = [r.status_code for r in pool.map(fresh.get, urls)]
         assert codes == [200] * len(urls)
+
+
+def test_indicators_count_each_amended_contract_once(demo_client, shared_data) -> None:
+    """Québec's Telefilm support: each contract once by default, every signed value on request
+    (both recomputed from the file by tests/telefilm_contracts.py)."""
+    from telefilm_contracts import contracts, read
+
+    rows = read(shared_data("telefilm/telefilm-contributions-2009-2018.csv"))
+    _, superseded = contracts(rows)
+    quebec = [r for r in rows if r["Province"] == "Quebec"]
+    expected = {"false": sum(r["amount"] or 0 for r in quebec if r["row"] not in superseded),
+                "true": sum(r["amount"] or 0 for r in quebec)}
+    for include, cents in expected.items():
+        body = demo_client.get("/api/v1/indicators/total_support/values", params={
+            "level": "province", "territory": "CA-QC", "include_superseded": include}).json()
+        assert [(r["currency"], r["value"]) for r in body["data"]] == [("CAD", cents / 100)]

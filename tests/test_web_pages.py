@@ -266,3 +266,36 @@ def test_search_ignores_accents_and_case(client, sql) -> None:
     body = client.get("/api/v1/awards", params={"q": "ETE", "per_page": 1}).json()
     assert body["total"] == expected
     assert client.get("/api/v1/awards", params={"q": "été"}).json()["total"] == expected
+
+
+def test_an_amended_contract_counts_once_on_a_beneficiary_page(client, sql) -> None:
+    """Starling Road Productions: one contract for Sept comme Setteur, signed 2009-06-02 for
+    22,900 and amended twice (24,900 on 2010-08-12, 26,900 on 2011-11-08; both name the signing
+    date). It received 26,900, not 22,900 + 24,900 + 26,900 = 74,700, which stays shown as
+    every signed value."""
+    (beneficiary,) = sql("SELECT DISTINCT beneficiary_id FROM awards a JOIN organisations o "
+                         "ON o.organisation_id = a.beneficiary_id "
+                         "WHERE o.name LIKE 'Starling Road Productions%'")[0]
+    html = client.get(f"/beneficiary/{beneficiary}").text
+    received = re.search(r"<dd>(.*?)</dd>", html.split("Aides reçues", 1)[1], re.S).group(1)
+    fr = i18n.Formats("fr")
+    assert received.startswith(f"3 · {fr.money(2_690_000, 'CAD')} ")
+    assert html_module.unescape(fr.money(7_470_000, "CAD")) in html_module.unescape(received)
+    # the two earlier rows are listed, marked as amended later
+    assert html.count('class="tag superseded"') == 2
+
+
+def test_the_sources_page_gives_both_telefilm_totals(client, shared_data) -> None:
+    """Recomputed from the file by tests/telefilm_contracts.py: every signed value, and each
+    contract once (the rows a later amendment superseded left out)."""
+    from telefilm_contracts import contracts, read
+
+    rows = read(shared_data("telefilm/telefilm-contributions-2009-2018.csv"))
+    _, superseded = contracts(rows)
+    every = sum(r["amount"] or 0 for r in rows)
+    once = sum(r["amount"] or 0 for r in rows if r["row"] not in superseded)
+    fr = i18n.Formats("fr")
+    html = html_module.unescape(client.get("/sources").text)
+    assert (f"Chaque contrat une fois : {fr.money(once, 'CAD')} ; toutes les valeurs signées : "
+            f"{fr.money(every, 'CAD')} ({fr.number(len(superseded))} lignes remplacées par un "
+            "avenant)") in html

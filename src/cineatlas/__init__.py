@@ -5,7 +5,8 @@ The public Python API:
     from cineatlas import Store, import_file
     report = import_file("telefilm", "contributions.csv", db="atlas.duckdb")
     with Store("atlas.duckdb", read_only=True) as store:
-        store.frame("SELECT currency, sum(amount_minor) FROM awards GROUP BY ALL")
+        store.frame("SELECT currency, sum(amount_minor) FROM awards "
+                    "WHERE superseded_by IS NULL GROUP BY ALL")  # each contract once
 """
 
 from __future__ import annotations

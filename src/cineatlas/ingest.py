@@ -110,6 +110,8 @@ def import_file(
                 raise _no_data_row(path, source_id, blank_rows, previous)
             report.notices.extend(_emptied_notices(report, path, blank_rows, previous))
             write_frames(store, importer.finish(ctx), source_id, fictitious)
+            report.add(scrub_problems(problems_frame(ctx.problems)))
+            report.figures = dict(ctx.figures)
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
             store.record_source(_source_record(importer, table, path, source_id, options,
@@ -217,8 +219,10 @@ def _record_problems(store: Store, report: ImportReport, problems: pl.DataFrame)
 
 def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: RawBatch,
                 report: ImportReport) -> None:
+    facts = importer.private_facts(batch.frame, ctx) if batch.frame.height else []
     raw = batch.frame.drop([ctx.columns[c] for c in importer.private_columns if c in ctx.columns])
-    typed, problems = importer.parse(raw, ctx) if raw.height else (raw.select(ROW), problems_frame([]))
+    typed, problems = (importer.parse(raw.with_columns(facts), ctx) if raw.height
+                       else (raw.select(ROW), problems_frame([])))
     malformed = problems_frame([p for p, _, _ in batch.malformed])
     problems = pl.concat([problems_frame(batch.notes), problems, malformed], how="vertical_relaxed")
     # Problems quote cells: scrubbed before they reach the report and the quarantine's reasons.
@@ -338,7 +342,8 @@ def _unchanged(previous: dict[str, Any], importer: str, path: Path) -> ImportRep
                           rows_loaded=previous["rows_loaded"],
                           rows_quarantined=previous["rows_quarantined"],
                           encoding=previous["encoding"], delimiter=previous["delimiter"],
-                          sha256=previous["sha256"], tables=stored.get("tables", {}))
+                          sha256=previous["sha256"], tables=stored.get("tables", {}),
+                          figures=stored.get("figures", {}))
     for item in stored.get("problems", []):  # a store written before problems were scrubbed
         item = {**item, "message": scrub_text(item.get("message")),
                 "value": scrub_text(item.get("value"))}

@@ -142,6 +142,9 @@ class ImportReport:
     examples: dict[tuple[str, str | None, str], list[int]] = field(default_factory=dict)
     #: what a person must not miss (e.g. the source now holds no row)
     notices: list[str] = field(default_factory=list)
+    #: figures the importer computed over the whole file (e.g. totals with and without the
+    #: rows superseded by an amendment); amounts in minor units end with '_minor'
+    figures: dict[str, Any] = field(default_factory=dict)
     #: problems kept in full; counts are always complete
     max_problems: int = 1000
 
@@ -203,6 +206,8 @@ class ImportReport:
             "problems_total": self.problems_total,
             "notices": list(self.notices),
         }
+        if self.figures:
+            data["figures"] = dict(self.figures)
         if with_problems:
             data["problems"] = [p.as_dict() for p in self.problems]
             data["problems_truncated"] = self.problems_total > len(self.problems)

@@ -81,6 +81,10 @@ def render_report(report: ImportReport) -> None:
     counts.add_row("rows quarantined", f"[red]{report.rows_quarantined:,}[/red]" if report.rows_quarantined else "0")
     for table, n in report.tables.items():
         counts.add_row(f"  → {table}", f"{n:,}")
+    for name, value in report.figures.items():
+        if isinstance(value, int) and name.endswith("_minor"):
+            name, value = name.removesuffix("_minor"), f"{value // 100:,}.{value % 100:02d}"
+        counts.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
     console.print(counts)
     for notice in report.notices:
         console.print(f"[bold red]Warning:[/bold red] [red]{escape(notice)}[/red]")

@@ -66,6 +66,10 @@ def compute_command(
     axis: Annotated[list[str], typer.Option(help="Convention axis (repeatable).")] = [],  # noqa: B006
     basis: Annotated[str | None, typer.Option(help="Conventions: committed or actual.")] = None,
     min_coverage: Annotated[float, typer.Option(help="Flag results whose coverage is below this share.")] = 0.7,
+    include_superseded: Annotated[bool, typer.Option(
+        "--include-superseded",
+        help="Count every signed value, the rows an amendment superseded too (by default each "
+             "contract counts once, at its final value).")] = False,
     change: Annotated[bool, typer.Option("--change", help="Year-on-year change (implies --by-year).")] = False,
     period_change: Annotated[bool, typer.Option("--period-change", help="Change between the first and last year (implies --by-year).")] = False,
     rank: Annotated[bool, typer.Option("--rank", help="Rank territories and compare them to their country's median.")] = False,
@@ -79,7 +83,7 @@ def compute_command(
     cut = Cut(level=level, territories=tuple(territory), years=_years(years),
               by_year=by_year or change or period_change, funders=tuple(funder), schemes=tuple(scheme),
               stages=tuple(stage), formats=tuple(work_format), genres=tuple(genre), axes=tuple(axis),
-              basis=basis, min_coverage=min_coverage)
+              basis=basis, min_coverage=min_coverage, include_superseded=include_superseded)
     with Store(db, read_only=True) as store:
         frame = compute_all(Engine.duckdb(store), cut, ids)
     if change:

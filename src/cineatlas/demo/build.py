@@ -157,7 +157,8 @@ class _Steps:
 
 def summarise(store: Store, reports: Mapping[str, ImportReport], notes: list[str], seed: int,
               seconds: float) -> dict[str, Any]:
-    """What the store holds after the build, JSON-able: sources, tables, awards and money."""
+    """What the store holds after the build, JSON-able: sources, tables, awards and money (each
+    contract once, at its final value; `signed_amount_minor`: every signed value)."""
     sources = store.frame(
         "SELECT source_id, importer, title, fictitious, rows_read, rows_loaded, rows_quarantined "
         "FROM sources ORDER BY fictitious DESC, source_id").to_dicts()
@@ -167,13 +168,15 @@ def summarise(store: Store, reports: Mapping[str, ImportReport], notes: list[str
     tables = {t: store.count(t) for t in store.tables() if t not in ("schema_migrations",)}
     money = store.frame(
         "SELECT a.currency, a.fictitious, coalesce(s.level, 'unknown') AS funder_level, "
-        "count(*) AS awards, sum(a.amount_minor)::BIGINT AS amount_minor, "
+        "count(*) AS awards, sum(a.amount_minor) FILTER (WHERE a.superseded_by IS NULL)::BIGINT "
+        "AS amount_minor, "
         "count(*) - count(a.amount_minor) AS awards_without_amount "
         "FROM awards a LEFT JOIN schemes s USING (scheme_id) "
         "GROUP BY ALL ORDER BY a.fictitious DESC, a.currency, funder_level").to_dicts()
     by_currency = store.frame(
         "SELECT currency, fictitious, count(*) AS awards, "
-        "sum(amount_minor)::BIGINT AS amount_minor "
+        "sum(amount_minor) FILTER (WHERE superseded_by IS NULL)::BIGINT AS amount_minor, "
+        "sum(amount_minor)::BIGINT AS signed_amount_minor "
         "FROM awards GROUP BY ALL ORDER BY fictitious DESC, currency").to_dicts()
     unflagged = sum(store.count(t, "source_id = ? AND NOT fictitious", [SOURCE_ID])
                     for t in _flagged_tables(store))

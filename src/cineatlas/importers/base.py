@@ -39,6 +39,10 @@ class ImportContext:
     options: dict[str, Any]
     columns: dict[str, str] = field(default_factory=dict)  # expected label -> frame column
     fictitious: bool = False
+    #: Problems found once every row is known (by `finish`): added to the report.
+    problems: list[Problem] = field(default_factory=list)
+    #: Figures over the whole file (by `finish`): copied to the report's `figures`.
+    figures: dict[str, Any] = field(default_factory=dict)
     _geocoder: Geocoder | None = None
 
     @property
@@ -149,6 +153,12 @@ class Importer:
     def begin(self, ctx: ImportContext) -> None:
         """Called once before the first batch."""
 
+    def private_facts(self, raw: pl.DataFrame, ctx: ImportContext) -> list[pl.Series]:
+        """Structured facts read from the private columns before they are dropped (a date, a
+        flag; never their text), as series named '__<fact>' given to `parse` with the other
+        columns. They are not original cells: never quarantined."""
+        return []
+
     def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
         raise NotImplementedError
 
@@ -156,7 +166,9 @@ class Importer:
         raise NotImplementedError
 
     def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
-        """Called once after the last batch; may return more rows (e.g. aggregated entities)."""
+        """Called once after the last batch; may return more rows (e.g. aggregated entities),
+        update this source's rows already written (it runs inside the import's transaction)
+        and add problems found across rows to `ctx.problems`."""
         return {}
 
     # -- provenance --------------------------------------------------------------------

@@ -23,9 +23,10 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas.importers.amendments import Row, amendment_note, link_amendments, named_dates
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
-from cineatlas.problems import WARNING, problem_type
+from cineatlas.problems import WARNING, Problem, problem_type
 from cineatlas.reading import ROW
 from cineatlas.text import clean, fold, name_key
 
@@ -46,6 +47,18 @@ problem_type("territory-mismatch", "Province and country disagree",
 problem_type("invalid-fiscal-period", "Not a fiscal period",
              "Write the fiscal year as YYYY-YYYY (e.g. 2009-2010, from 1 April to 31 March); the "
              "fiscal year was taken from the date instead.")
+problem_type("amended-contract-not-found", "Amended contract not found",
+             "Comments says the row amends a contract signed on this date, but no earlier row of "
+             "the same recipient and title has that date (the contract may predate the files "
+             "imported): the row is counted as a contract of its own. Import the file that holds "
+             "the contract, or check the spellings of recipient and title.")
+problem_type("ambiguous-amendment", "Amendment of which contract?",
+             "Comments names a signing date on which the recipient signed several contracts for "
+             "this title (same programme, same original value): the row is counted as a contract "
+             "of its own. Check which contract it amends.")
+problem_type("amendment-date-not-read", "Amendment without a date",
+             "Comments says the row is an amendment but names no date that can be read (write "
+             "it as 21-OCT-08 or 2008-10-21): the row is counted as a contract of its own.")
 problem_type("date-outside-period", "Date outside the fiscal period",
              "The date does not fall between 1 April and 31 March of the fiscal period given; "
              "both were loaded as published. Check the period or the date.")
@@ -303,11 +316,17 @@ class TelefilmImporter(Importer):
     required_columns = ("Recipient Name", "Title", "Final Value", "Type", "Purpose")
     optional_columns = ("Period", "Quarter", "City", "Province", "Country", "Language", "Genre",
                         "Date", "Original Value")
-    #: Contract-amendment notes: free text, not needed, never read nor stored.
+    #: Contract-amendment notes: free text, never stored; only the amendment and the date it
+    #: names are read (`private_facts`).
     private_columns = ("Comments",)
     tables = ("organisations", "schemes", "works", "awards")
 
     # -- parse -------------------------------------------------------------------------
+
+    def private_facts(self, raw: pl.DataFrame, ctx: ImportContext) -> list[pl.Series]:
+        """'Amended contract signed 21-OCT-08' -> '08-10-21' (see `amendment_note`)."""
+        return [_lookup(_series(raw, ctx.column("Comments")), amendment_note, pl.Utf8,
+                        "__amendment")]
 
     def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
         col = ctx.column
@@ -322,6 +341,8 @@ class TelefilmImporter(Importer):
         self._add_amounts(p, col("Final Value"), col("Original Value"))
         self._add_vocabularies(p, ctx)
         self._add_place(p, ctx)
+        p.add("amendment", "Comments", self._flagged(
+            pl.col("__amendment"), pl.col("__amendment") == "", "amendment-date-not-read"))
         for name in ("beneficiary_key", "title_key", "purpose_key", "purpose", "format_hint",
                      "concerns_work", "city", "org_kind"):
             p.add_value(name, pl.col(f"__{name}"))
@@ -489,6 +510,9 @@ class TelefilmImporter(Importer):
 
     def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
         rows = rows.sort(ROW)
+        contract_date = pl.Series([
+            min(named_dates(note, on), default=None) for note, on in
+            rows.select("amendment", "decision_date").iter_rows()], dtype=pl.Date)
         funder_id = ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
         org_id = ctx.entity_id("org", rows["beneficiary_key"])
         scheme_id = ctx.entity_id("scheme", rows["purpose_key"])
@@ -496,7 +520,8 @@ class TelefilmImporter(Importer):
                                 .then(pl.col("title_key"))).to_series()
         rows = rows.with_columns(org_id.alias("beneficiary_id"), scheme_id.alias("scheme_id"),
                                  ctx.entity_id("work", work_keys).alias("work_id"),
-                                 pl.lit(funder_id).alias("funder_id"))
+                                 pl.lit(funder_id).alias("funder_id"),
+                                 contract_date.alias("amends_contract_date"))
         return {
             "organisations": self._organisations(rows, funder_id),
             "schemes": self._schemes(rows, funder_id),
@@ -542,8 +567,66 @@ class TelefilmImporter(Importer):
             "project_title", "decision_date", "fiscal_year", "fiscal_period", "amount_minor",
             pl.lit(CURRENCY).alias("currency"), "original_amount_minor", "aid_type", "aid_type_raw",
             "stage", "format", "genre", "genre_detail", "language", "beneficiary_territory_id",
-            "beneficiary_country_code",
+            "beneficiary_country_code", "amends_contract_date",
         )
+
+    # -- amendments --------------------------------------------------------------------
+
+    def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        """Link amendments to the contracts they amend, over every Telefilm source in the store
+        (a later file amends contracts of an earlier one), and mark superseded rows."""
+        frame = ctx.store.frame(_LINK_INPUT, [ctx.source_id, self.name])
+        titles = _lookup(frame["project_title"], lambda v: title_key(v) or None, pl.Utf8, "t")
+        rows = {r["award_id"]: r for r in frame.to_dicts()}
+        links = link_amendments(
+            Row(award_id=r["award_id"], party=r["party"], title=t, programme=r["programme"],
+                date=r["decision_date"], named=r["amends_contract_date"],
+                original=r["original_amount_minor"], amount=r["amount_minor"],
+                order=(r["source_id"], r["row_number"]))
+            for r, t in zip(rows.values(), titles, strict=True))
+        changed = [(k.award_id, k.amends_award_id, k.superseded_by) for k in links
+                   if (rows[k.award_id]["amends_award_id"], rows[k.award_id]["superseded_by"])
+                   != (k.amends_award_id, k.superseded_by)]
+        ctx.store.update("awards", pl.DataFrame(
+            changed, schema={"award_id": pl.Utf8, "amends_award_id": pl.Utf8,
+                             "superseded_by": pl.Utf8}, orient="row"), key="award_id")
+        for k in links:
+            r = rows[k.award_id]
+            if k.problem and r["source_id"] == ctx.source_id:
+                named = r["amends_contract_date"]
+                ctx.problems.append(Problem(r["row_number"], "Comments", k.problem, WARNING,
+                                            _LINK_MESSAGES[k.problem].format(named), str(named)))
+        ctx.figures.update(ctx.store.frame(_FIGURES, [ctx.source_id]).row(0, named=True))
+        return {}
+
+
+#: The awards of this source and of the other sources of this importer, with matching keys.
+_LINK_INPUT = """
+    SELECT a.award_id, a.source_id, a.row_number, o.name_key AS party, a.project_title,
+           s.name_key AS programme, a.decision_date, a.amends_contract_date,
+           a.original_amount_minor, a.amount_minor, a.amends_award_id, a.superseded_by
+    FROM awards a
+    LEFT JOIN organisations o ON o.organisation_id = a.beneficiary_id
+    LEFT JOIN schemes s ON s.scheme_id = a.scheme_id
+    WHERE a.source_id = ? OR a.source_id IN (SELECT source_id FROM sources WHERE importer = ?)
+"""
+#: The report's figures: both totals (each contract once; every signed value) and the rows.
+_FIGURES = """
+    SELECT count(amends_contract_date) AS amendments,
+           count(amends_award_id) AS amendments_linked,
+           count(superseded_by) AS rows_superseded,
+           coalesce(sum(amount_minor) FILTER (WHERE superseded_by IS NULL), 0)::BIGINT
+               AS total_each_contract_once_minor,
+           coalesce(sum(amount_minor), 0)::BIGINT AS total_every_signed_value_minor,
+           'CAD' AS currency
+    FROM awards WHERE source_id = ?
+"""
+_LINK_MESSAGES = {
+    "amended-contract-not-found": "Amends a contract signed on {} that no earlier row of this "
+                                  "recipient and title holds; counted as a contract of its own.",
+    "ambiguous-amendment": "Amends a contract signed on {}, but the recipient signed several for "
+                           "this title that day; counted as a contract of its own.",
+}
 
 
 def _country_of(territory_id: str | None) -> str | None:

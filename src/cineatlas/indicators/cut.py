@@ -39,6 +39,9 @@ class Cut:
     axes: tuple[str, ...] = ()
     basis: str | None = None
     min_coverage: float = DEFAULT_MIN_COVERAGE
+    #: Count every signed value: an amended contract's earlier rows too (docs/data-model.md,
+    #: "Amendments"). By default each contract counts once, at its final value.
+    include_superseded: bool = False
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:

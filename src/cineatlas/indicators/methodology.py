@@ -74,6 +74,10 @@ def _index(items: list[Indicator]) -> str:
         "- **Monnaie / money**: amounts are summed exactly in cents and never added across "
         "currencies: a territory with awards in euros and in Canadian dollars gets one row per "
         "currency.",
+        "- **Chaque contrat une fois / each contract once**: when a funder re-discloses an "
+        "amended contract as a new row (Telefilm), the contract counts once, at its final value: "
+        "the rows a later amendment superseded are left out (docs/data-model.md, *Amendments*). "
+        "`--include-superseded` counts every signed value instead.",
         "- **Évolution / change over time**: every indicator computed by year can be read as a "
         "year-on-year change (`--change`) or over a period (`--period-change`); a missing year "
         "gives no change rather than a change over two years.",

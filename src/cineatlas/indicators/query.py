@@ -163,8 +163,11 @@ class Query:
         they are placed in a unit: for an indicator that places awards by another territory
         than the beneficiary's, e.g. `self.rebase(self._funder_territory(self.cut_awards()))`
         places them by their funder's territory (local initiative). Same rows as `_awards`
-        before its `place`."""
+        before its `place`. Each contract counts once, at its final value: rows superseded by
+        a later amendment are left out unless the cut includes them."""
         a = self.table("awards")
+        if not self.cut.include_superseded:
+            a = a.filter(a.superseded_by.isnull())
         a = a.select(*AWARD_COLUMNS, year=ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32")),
                      amount=a.amount_minor)
         a = self.years(a)

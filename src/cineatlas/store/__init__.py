@@ -161,6 +161,20 @@ class Store:
             self.con.unregister("__cineatlas_frame")
         return arrow.num_rows
 
+    def update(self, table: str, frame: pl.DataFrame, key: str) -> int:
+        """Set the frame's other columns on the rows whose `key` matches. Returns the number
+        of rows given."""
+        if frame.height == 0:
+            return 0
+        sets = ", ".join(f"{c} = f.{c}" for c in frame.columns if c != key)
+        self.con.register("__cineatlas_frame", frame.to_arrow())
+        try:
+            self.con.execute(f"UPDATE {table} SET {sets} FROM __cineatlas_frame f "
+                             f"WHERE {table}.{key} = f.{key}")
+        finally:
+            self.con.unregister("__cineatlas_frame")
+        return frame.height
+
     def delete_source(self, source_id: str) -> None:
         """Remove every row owned by a source, and the source itself."""
         for table in SOURCE_TABLES:

@@ -147,12 +147,16 @@ def indicator_values(request: Request, indicator_id: str,
                      level: Level = Level.region,
                      territory: Annotated[list[str] | None, Query(max_length=50)] = None,
                      year_from: Year = None, year_to: Year = None, by_year: bool = False,
+                     include_superseded: Annotated[bool, Query(
+                         description="Count every signed value, the rows a later amendment "
+                                     "superseded too (default: each contract once)")] = False,
                      page: Page = 1, per_page: PerPage = 500) -> dict[str, Any]:
     _get(indicator_id)
     years = None
     if year_from is not None or year_to is not None:
         years = (year_from or year_to, year_to or year_from)
-    cut = Cut(level=level.value, territories=tuple(territory or ()), years=years, by_year=by_year)
+    cut = Cut(level=level.value, territories=tuple(territory or ()), years=years, by_year=by_year,
+              include_superseded=include_superseded)
     a = atlas(request)
     with a.lock:
         frame = compute(a.engine, indicator_id, cut)
@@ -215,7 +219,7 @@ AWARDS_SELECT = (
     "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
     "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
     "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, "
-    "a.currency, a.stage, a.format, a.genre, a.fictitious ")
+    "a.currency, a.stage, a.format, a.genre, a.amends_award_id, a.superseded_by, a.fictitious ")
 
 
 def _awards(a: Atlas, filters: AwardFilters, limit: int | None,

@@ -230,7 +230,8 @@ class Views:
             f"SELECT {BREAKDOWNS[by]} AS key, a.currency, count(*) AS n, "
             "sum(a.amount_minor)::BIGINT AS amount_minor FROM awards a "
             "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-            f"WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, n DESC LIMIT 15",
+            f"WHERE {where} AND a.superseded_by IS NULL "
+            "GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, n DESC LIMIT 15",
             params)
 
     def top_beneficiaries(self, territory_id: str, limit: int = 10) -> pl.DataFrame:
@@ -239,7 +240,8 @@ class Views:
             "SELECT a.beneficiary_id, b.name, a.currency, count(*) AS n, "
             "sum(a.amount_minor)::BIGINT AS amount_minor FROM awards a "
             "JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-            f"WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, b.name LIMIT ?",
+            f"WHERE {where} AND a.superseded_by IS NULL "
+            "GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, b.name LIMIT ?",
             [*params, limit])
 
     def facets(self, where: str, params: list[Any], limit: int = 12) -> dict[str, list[dict]]:
@@ -297,9 +299,12 @@ class Views:
                 "places": self.award_territories(where, params).to_dicts()}
 
     def totals(self, where: str, params: list[Any]) -> pl.DataFrame:
-        """Count and sum of awards per currency."""
+        """Count and sum of awards per currency: `amount_minor` counts each contract once (at
+        its final value), `signed_minor` every signed value (superseded rows too)."""
         return self.atlas.frame(
-            "SELECT a.currency, count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor "
+            "SELECT a.currency, count(*) AS n, sum(a.amount_minor) FILTER "
+            "(WHERE a.superseded_by IS NULL)::BIGINT AS amount_minor, "
+            "sum(a.amount_minor)::BIGINT AS signed_minor "
             f"{AWARDS_FROM} WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST",
             params)
 
@@ -321,5 +326,6 @@ class Views:
         out = []
         for row in frame.to_dicts():
             report = json.loads(row.pop("report") or "{}")
-            out.append(row | {"problems": report.get("problem_summary") or []})
+            out.append(row | {"problems": report.get("problem_summary") or [],
+                              "figures": report.get("figures") or {}})
         return out
