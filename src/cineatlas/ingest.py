@@ -110,7 +110,7 @@ def import_file(
                 raise _no_data_row(path, source_id, blank_rows, previous)
             report.notices.extend(_emptied_notices(report, path, blank_rows, previous))
             write_frames(store, importer.finish(ctx), source_id, fictitious)
-            report.add(scrub_problems(problems_frame(ctx.problems)))
+            _record_problems(store, report, scrub_problems(problems_frame(ctx.problems)))
             report.figures = dict(ctx.figures)
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
