@@ -11,11 +11,11 @@ from rich.table import Table
 
 from cineatlas import importers
 from cineatlas.cli.options import DbOption, JsonOption
-from cineatlas.cli.output import Format, console, print_frame, print_json
+from cineatlas.cli.output import Format, cell, console, print_frame, print_json, safe
 from cineatlas.errors import AtlasError
 from cineatlas.ingest import import_file
 from cineatlas.problems import ImportReport
-from cineatlas.query import read_only_query
+from cineatlas.query import QueryLimits, read_only_query
 from cineatlas.store import Store
 
 
@@ -51,7 +51,7 @@ def import_command(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed:,.0f} rows"), TimeElapsedColumn(),
                   console=console, transient=True, disable=json_output) as progress:
-        task = progress.add_task(f"Importing {file.name}", total=None)
+        task = progress.add_task(f"Importing {safe(file.name)}", total=None)
         with Store(db) as store:
             report = import_file(source, file, store=store, source_id=source_id, options=options,
                                  force=force, progress=lambda n: progress.update(task, completed=n))
@@ -66,7 +66,8 @@ def import_command(
 def render_report(report: ImportReport) -> None:
     status = {"loaded": "[green]loaded[/green]", "replaced": "[green]replaced the previous import[/green]",
               "unchanged": "[yellow]unchanged (this exact file was already imported)[/yellow]"}
-    console.print(f"[bold]{report.file}[/bold] → source [cyan]{report.source_id}[/cyan]: {status[report.status]}")
+    console.print(f"[bold]{safe(report.file)}[/bold] → source "
+                  f"[cyan]{safe(report.source_id)}[/cyan]: {status[report.status]}")
     counts = Table(show_header=False, box=None)
     counts.add_row("rows read", f"{report.rows_read:,}")
     counts.add_row("rows loaded", f"[green]{report.rows_loaded:,}[/green]")
@@ -83,11 +84,13 @@ def render_report(report: ImportReport) -> None:
         problems.add_column(column, overflow="fold")
     for item in summary:
         colour = "red" if item["severity"] == "error" else "yellow"
-        problems.add_row(f"[{colour}]{item['severity']}[/{colour}]", item["code"], item["field"] or "",
-                         f"{item['count']:,}", ", ".join(map(str, item["example_rows"])), item["hint"] or "")
+        problems.add_row(f"[{colour}]{safe(item['severity'])}[/{colour}]", cell(item["code"]),
+                         cell(item["field"]), f"{item['count']:,}",
+                         ", ".join(map(str, item["example_rows"])), cell(item["hint"]))
     console.print(problems)
     if report.rows_quarantined:
-        console.print(f"See the rejected rows: [bold]cineatlas quarantine --source {report.source_id}[/bold]")
+        console.print(f"See the rejected rows: [bold]cineatlas quarantine --source "
+                      f"{safe(report.source_id)}[/bold]")
 
 
 def sources_command(db: DbOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
@@ -123,10 +126,16 @@ def quarantine_command(
 def sql_command(
     query: Annotated[str, typer.Argument(help="A read-only SQL query (DuckDB dialect).")],
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", help=(
+        "table, csv or json. In CSV, lists, structs and maps are written as JSON text in "
+        "their cell."))] = Format.table,
+    timeout: Annotated[float, typer.Option(min=0, help=(
+        "Stop the query after this many seconds (0: no limit)."))] = QueryLimits.timeout,
+    memory_limit: Annotated[str, typer.Option(help=(
+        "Most memory the query and its result may use, e.g. 500MB or 8GB."))] = QueryLimits.memory,
 ) -> None:
-    """Run a read-only SQL query on the store."""
-    print_frame(read_only_query(query, db=db), fmt)
+    """Run a read-only SQL query on the store, within a time and a memory limit."""
+    print_frame(read_only_query(query, db=db, limits=QueryLimits(timeout, memory_limit)), fmt)
 
 
 def importers_command(json_output: JsonOption = False) -> None:
@@ -149,6 +158,7 @@ def importers_command(json_output: JsonOption = False) -> None:
     for column in ("name", "reads", "options"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["name"], f"{row['title']}\n[dim]{row['description']}[/dim]",
-                      "\n".join(f"{k}: {v}" for k, v in row["options"].items()))
+        table.add_row(cell(row["name"]),
+                      f"{safe(row['title'])}\n[dim]{safe(row['description'])}[/dim]",
+                      cell("\n".join(f"{k}: {v}" for k, v in row["options"].items())))
     console.print(table)
