@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
+import math
 import re
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -22,6 +25,7 @@ NESTED = {"list", "array", "struct", "map", "union"}
 UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
 BATCH_ROWS = 65_536
+POLL_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -46,53 +50,73 @@ class QueryLimits:
 def read_only_query(sql: str, *, db: str | Path | None = None,
                     limits: QueryLimits = QueryLimits()) -> pl.DataFrame:
     """Run one query on a store opened read-only, with no access to files or the network,
-    stopped when it exceeds `limits`."""
+    stopped when it exceeds `limits` (or on Ctrl+C, which raises KeyboardInterrupt)."""
     memory = limits.memory_bytes()
     store = Store(db, read_only=True, config={
         "enable_external_access": False, "memory_limit": f"{memory}B", "temp_directory": ""})
-    con, path = store.con, store.path
-    timed_out = threading.Event()
-    timer = _timer(con, limits.timeout, timed_out)
     try:
-        relation = con.sql(sql)
-        if relation is None:
-            raise StoreError("The statement returns no rows: `cineatlas sql` runs queries such "
-                             "as SELECT.")
-        return _collect(_polars_safe(relation), memory, limits)
-    except duckdb.InterruptException:
-        if not timed_out.is_set():
-            raise KeyboardInterrupt from None
-        raise QueryLimitError(
-            f"The query ran longer than the time limit ({limits.timeout:g} s) and was stopped. "
-            f"Raise it with --timeout SECONDS (0 for none), or narrow the query.") from None
+        return _run(store.con, lambda: _fetch(store.con, sql, memory, limits), limits.timeout)
     except duckdb.OutOfMemoryException:
         raise _memory_error(limits) from None
     except duckdb.IOException as exc:
-        raise StoreError(f"The store {path} could not be read: {_first_line(exc)}. It may be "
-                         "damaged (cut short or overwritten): restore it from a copy, or "
+        raise StoreError(f"The store {store.path} could not be read: {_first_line(exc)}. It may "
+                         "be damaged (cut short or overwritten): restore it from a copy, or "
                          "rebuild it.") from None
     except duckdb.Error as exc:
         raise StoreError(f"The query failed: {exc}".strip()) from None
     finally:
-        if timer is not None:
-            timer.cancel()
         store.close()
 
 
-def _timer(con: duckdb.DuckDBPyConnection, timeout: float | None,
-           fired: threading.Event) -> threading.Timer | None:
-    if not timeout:
-        return None
+def _run(con: duckdb.DuckDBPyConnection, work: Callable[[], pl.DataFrame],
+         timeout: float | None) -> pl.DataFrame:
+    """`work()` in a thread, interrupted after `timeout` seconds or on Ctrl+C.
 
-    def stop() -> None:
-        fired.set()
-        with contextlib.suppress(duckdb.Error):
-            con.interrupt()
+    The query runs outside the main thread so that the main thread stays free to notice both
+    (DuckDB holds it otherwise, and Python's Ctrl+C handler would wait for the query's end).
+    """
+    outcome: dict[str, Any] = {}
+    done = threading.Event()  # not Thread.join: a Ctrl+C inside join can mark a thread ended
 
-    timer = threading.Timer(timeout, stop)
-    timer.daemon = True
-    timer.start()
-    return timer
+    def target() -> None:
+        try:
+            outcome["frame"] = work()
+        except BaseException as exc:  # noqa: BLE001 — handed over to the main thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=target, name="cineatlas-sql", daemon=True).start()
+    deadline = time.monotonic() + timeout if timeout else math.inf
+    try:
+        # short waits: a Ctrl+C may reach another thread, and Python handles it only when the
+        # main thread wakes up
+        while not done.wait(min(POLL_SECONDS, max(deadline - time.monotonic(), 0))):
+            if time.monotonic() >= deadline:
+                break
+    except KeyboardInterrupt:
+        con.interrupt()
+        done.wait()
+        raise
+    if not done.is_set():
+        con.interrupt()
+        done.wait()
+        if "frame" not in outcome:
+            raise QueryLimitError(
+                f"The query ran longer than the time limit ({timeout:g} s) and was stopped. "
+                "Raise it with --timeout SECONDS (0 for none), or narrow the query.")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["frame"]
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, memory: int, limits: QueryLimits
+           ) -> pl.DataFrame:
+    relation = con.sql(sql)
+    if relation is None:
+        raise StoreError("The statement returns no rows: `cineatlas sql` runs queries such as "
+                         "SELECT.")
+    return _collect(_polars_safe(relation), memory, limits)
 
 
 def _memory_error(limits: QueryLimits) -> QueryLimitError:
@@ -105,14 +129,15 @@ def _memory_error(limits: QueryLimits) -> QueryLimitError:
 def _collect(relation: duckdb.DuckDBPyRelation, memory: int, limits: QueryLimits
              ) -> pl.DataFrame:
     """The relation's rows as a frame, batch by batch, refusing a result above `memory`."""
-    reader = relation.to_arrow_reader(BATCH_ROWS)
     batches, size = [], 0
-    for batch in reader:
-        size += batch.nbytes
-        if size > memory:
-            raise _memory_error(limits)
-        batches.append(batch)
-    return pl.from_arrow(pa.Table.from_batches(batches, schema=reader.schema))
+    with relation.to_arrow_reader(BATCH_ROWS) as reader:  # closed even when stopped midway
+        for batch in reader:
+            size += batch.nbytes
+            if size > memory:
+                raise _memory_error(limits)
+            batches.append(batch)
+        schema = reader.schema
+    return pl.from_arrow(pa.Table.from_batches(batches, schema=schema))
 
 
 def _polars_safe(relation: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
