@@ -147,9 +147,6 @@ class Store:
         self._in_transaction = True
         try:
             yield self
-        except (duckdb.IOException, duckdb.FatalException) as exc:
-            self._rollback()
-            raise write_error(self.path, exc) from None
         except BaseException:
             self._rollback()
             raise
@@ -180,8 +177,9 @@ class Store:
         self.con.register("__cineatlas_frame", arrow)
         try:
             self.con.execute(f"{verb} {table} BY NAME SELECT * FROM __cineatlas_frame")
-        finally:
-            self.con.unregister("__cineatlas_frame")
+        finally:  # after a failed insert the transaction refuses this: the insert's error shows
+            with contextlib.suppress(duckdb.TransactionException):
+                self.con.unregister("__cineatlas_frame")
         return arrow.num_rows
 
     def delete_source(self, source_id: str) -> None:
