@@ -206,7 +206,8 @@ def test_a_command_blocked_by_a_server_says_so_and_how_to_stop_it(tmp_path: Path
     try:
         _wait_for_port(port)
         result = cineatlas(tmp_path, "import", "scdl",
-                           str(find_shared_data("scdl/exemple_valide.csv")), "--db", str(store_path))
+                           str(find_shared_data("scdl/exemple_valide.csv")),
+                           "--db", str(store_path))
     finally:
         server.terminate()
         server.wait(timeout=60)

@@ -11,7 +11,6 @@ import pytest
 from cli_process import cineatlas, output
 from conftest import find_shared_data
 
-from cineatlas.cli.output import visible
 from cineatlas.store import Store
 
 CLOSING = "[/x]"
@@ -21,6 +20,11 @@ ESCAPE = "\x1b[31mred"
 HOSTILE = (CLOSING, LINK, STYLE, ESCAPE)
 OSC_8 = "\x1b]8;"  # a terminal hyperlink
 SGR = re.compile(r"\x1b\[[0-9;]*m")  # Rich's own colours, on a colour terminal
+
+
+def visible(text: str) -> str:
+    """How the terminal must show `text`: ESC as the control picture ␛ (U+241B)."""
+    return text.replace("\x1b", "\u241b")
 
 
 @pytest.fixture
@@ -94,7 +98,8 @@ def test_the_import_report_prints_data_as_text(tmp_path: Path, hostile_store: Pa
 
 
 def test_error_messages_print_data_as_text(tmp_path: Path, hostile_store: Path) -> None:
-    result = run(tmp_path, "sql", f"SELECT CAST('{CLOSING} {STYLE}' AS INTEGER)", "--db", str(hostile_store))
+    result = run(tmp_path, "sql", f"SELECT CAST('{CLOSING} {STYLE}' AS INTEGER)", "--db",
+                 str(hostile_store))
     assert result.returncode == 1 and "Traceback" not in output(result), output(result)
     check_terminal_output(result.stderr, f"{CLOSING} {STYLE}")
     missing = hostile_store.parent / f"{STYLE}.csv"
