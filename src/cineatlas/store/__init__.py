@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from cineatlas.errors import StoreError
 from cineatlas.settings import default_db_path
-from cineatlas.store.opening import damaged, opening_error, write_error
+from cineatlas.store.opening import damaged, is_write_failure, opening_error, write_error
 
 MIGRATIONS = files("cineatlas.store") / "migrations"
 
@@ -153,9 +153,11 @@ class Store:
         else:
             try:
                 self.con.execute("COMMIT")
-            except duckdb.Error as exc:  # disk full, file-size limit: nothing was committed
+            except duckdb.Error as exc:
                 self._rollback()
-                raise write_error(self.path, exc) from None
+                if is_write_failure(exc):  # disk full, file-size limit: nothing was committed
+                    raise write_error(self.path, exc) from None
+                raise
         finally:
             self._in_transaction = False
 

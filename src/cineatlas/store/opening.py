@@ -69,6 +69,15 @@ def damaged(path: Path, exc: BaseException) -> StoreError:
         f"`cineatlas demo --db {path}` (then your imports).")
 
 
+WRITE_FAILURE = re.compile(r"could not write|no space left|file too large|disk quota", re.I)
+
+
+def is_write_failure(exc: duckdb.Error) -> bool:
+    """Whether a failed commit failed to write (rather than, say, on a constraint)."""
+    return (isinstance(exc, duckdb.IOException | duckdb.FatalException)
+            or bool(WRITE_FAILURE.search(str(exc))))
+
+
 def write_error(path: Path, exc: duckdb.Error) -> StoreError:
     """A StoreError for a write that failed at commit (disk full, file-size limit…)."""
     return StoreError(
