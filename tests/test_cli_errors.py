@@ -80,6 +80,12 @@ def test_an_atlas_error_keeps_its_own_message(tmp_path: Path) -> None:
     assert_clean_failure(result, "No importer is called 'no-such-importer'")
 
 
+def test_an_output_file_that_cannot_be_written_is_one_message(tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "result.json"
+    result = cineatlas(tmp_path, "simulate", "conventions-2026-2028", "--output", str(target))
+    assert_clean_failure(result, f"No such file or directory ({target}). Check the path")
+
+
 @pytest.mark.parametrize("option", ["delimiter=abc", "delimiter=", "encoding=utf-16"])
 def test_bad_importer_options_never_print_a_traceback(tmp_path: Path, store_path: Path,
                                                       option: str) -> None:

@@ -3,6 +3,7 @@
 - AtlasError (an error cineatlas raises on purpose): its own message, exit code 1.
 - A DuckDB error reading or writing the store (damaged file, disk full): what happened and
   what to do, exit code 1.
+- A file that cannot be read or written (missing folder, permissions, full disk): exit code 1.
 - Ctrl+C: one line, exit code 130.
 - Anything else is a bug: one line, the details written to a log file, exit code 2.
 """
@@ -48,6 +49,12 @@ def store_io_message(exc: duckdb.Error) -> str:
             "by this command. If the disk is full, free some space and run it again; if the "
             "store file was cut short or overwritten, restore it from a copy or rebuild it "
             "(`cineatlas demo`, then your imports).")
+
+
+def file_message(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return (f"{exc.strerror or one_line(exc)}{where}. Check the path, its permissions and the "
+            "free disk space, then run the command again.")
 
 
 def log_path() -> Path:
@@ -105,6 +112,9 @@ def run(app) -> None:
         sys.exit(1)
     except STORE_IO as exc:
         report(store_io_message(exc))
+        sys.exit(1)
+    except OSError as exc:
+        report(file_message(exc))
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 — the last guard: a bug becomes one line and a log
         report(internal_error(exc))
