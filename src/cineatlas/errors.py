@@ -25,6 +25,10 @@ class StoreError(AtlasError):
     """The store cannot be opened, migrated or queried as asked."""
 
 
+class QueryLimitError(StoreError):
+    """A query went past its time or memory limit, or a limit was given wrongly."""
+
+
 class UnknownImporter(AtlasError):
     """No importer is registered under the given name."""
 

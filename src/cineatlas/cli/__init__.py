@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
-from cineatlas.cli import atlas, data, indicators, simulate, web
-from cineatlas.cli.output import errors
-from cineatlas.errors import AtlasError
+from cineatlas.cli import atlas, data, failures, indicators, simulate, web
 
 app = typer.Typer(
     name="cineatlas",
@@ -32,9 +28,6 @@ app.command("simulate")(simulate.simulate_command)
 
 
 def main() -> None:
-    """Entry point: runs the app, turning AtlasError into a one-line message and exit code 1."""
-    try:
-        app()  # standalone: usage errors and typer.Exit become exit codes
-    except AtlasError as exc:
-        errors.print(f"[red]Error:[/red] {exc}", highlight=False, soft_wrap=True, markup=True)
-        sys.exit(1)
+    """Entry point: runs the app; a failure is one message and an exit code, never a traceback
+    (see `cineatlas.cli.failures`)."""
+    failures.run(app)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from cineatlas.cli.options import DbOption, JsonOption
-from cineatlas.cli.output import Format, console, print_frame, print_json
+from cineatlas.cli.output import Format, cell, console, print_frame, print_json, safe
 from cineatlas.store import Store
 
 
@@ -69,10 +69,11 @@ def info_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     if json_output:
         print_json(info)
         return
-    console.print(f"Store [bold]{info['path']}[/bold], schema version {info['schema_version']}")
+    console.print(f"Store [bold]{safe(info['path'])}[/bold], schema version "
+                  f"{info['schema_version']}")
     table = Table(header_style="bold")
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in counts.items():
-        table.add_row(name, f"{n:,}")
+        table.add_row(cell(name), f"{n:,}")
     console.print(table)

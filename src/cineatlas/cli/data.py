@@ -9,17 +9,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from cineatlas import importers
 from cineatlas.cli.options import DbOption, JsonOption
-from cineatlas.cli.output import Format, console, print_frame, print_json
+from cineatlas.cli.output import Format, cell, console, print_frame, print_json, safe
 from cineatlas.errors import AtlasError, StoreError
 from cineatlas.ingest import import_file
 from cineatlas.problems import ImportReport, listing_command
-from cineatlas.query import read_only_query
+from cineatlas.query import QueryLimits, read_only_query
 from cineatlas.store import Store
 
 
@@ -58,7 +57,7 @@ def import_command(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed:,.0f} rows"), TimeElapsedColumn(),
                   console=console, transient=True, disable=json_output) as progress:
-        task = progress.add_task(f"Importing {file.name}", total=None)
+        task = progress.add_task(f"Importing {safe(file.name)}", total=None)
         with Store(db) as store:
             report = import_file(source, file, store=store, source_id=source_id, options=options,
                                  force=force, allow_empty=allow_empty,
@@ -74,7 +73,8 @@ def import_command(
 def render_report(report: ImportReport) -> None:
     status = {"loaded": "[green]loaded[/green]", "replaced": "[green]replaced the previous import[/green]",
               "unchanged": "[yellow]unchanged (this exact file was already imported)[/yellow]"}
-    console.print(f"[bold]{report.file}[/bold] → source [cyan]{report.source_id}[/cyan]: {status[report.status]}")
+    console.print(f"[bold]{safe(report.file)}[/bold] → source "
+                  f"[cyan]{safe(report.source_id)}[/cyan]: {status[report.status]}")
     counts = Table(show_header=False, box=None)
     counts.add_row("rows read", f"{report.rows_read:,}")
     counts.add_row("rows loaded", f"[green]{report.rows_loaded:,}[/green]")
@@ -87,7 +87,7 @@ def render_report(report: ImportReport) -> None:
         counts.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
     console.print(counts)
     for notice in report.notices:
-        console.print(f"[bold red]Warning:[/bold red] [red]{escape(notice)}[/red]")
+        console.print(f"[bold red]Warning:[/bold red] [red]{safe(notice)}[/red]")
     summary = report.summary()
     if not summary:
         console.print("[green]No problem found.[/green]")
@@ -97,17 +97,19 @@ def render_report(report: ImportReport) -> None:
         problems.add_column(column, overflow="fold")
     for item in summary:
         colour = "red" if item["severity"] == "error" else "yellow"
-        problems.add_row(f"[{colour}]{item['severity']}[/{colour}]", item["code"], item["field"] or "",
-                         f"{item['count']:,}", ", ".join(map(str, item["example_rows"])), item["hint"] or "")
+        problems.add_row(f"[{colour}]{safe(item['severity'])}[/{colour}]", cell(item["code"]),
+                         cell(item["field"]), f"{item['count']:,}",
+                         ", ".join(map(str, item["example_rows"])), cell(item["hint"]))
     console.print(problems)
-    listing = escape(listing_command(report.source_id))
+    listing = safe(listing_command(report.source_id))
     if report.problems_total > len(report.problems):
         console.print(f"The report keeps {len(report.problems):,} of the {report.problems_total:,} "
                       f"problems; all are in the store: [bold]{listing}[/bold]")
     else:
         console.print(f"Every problem, row by row: [bold]{listing}[/bold]")
     if report.rows_quarantined:
-        console.print(f"See the rejected rows: [bold]cineatlas quarantine --source {report.source_id}[/bold]")
+        console.print(f"See the rejected rows: [bold]cineatlas quarantine --source "
+                      f"{safe(report.source_id)}[/bold]")
 
 
 def sources_command(db: DbOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
@@ -198,10 +200,16 @@ def problems_command(
 def sql_command(
     query: Annotated[str, typer.Argument(help="A read-only SQL query (DuckDB dialect).")],
     db: DbOption = None,
-    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    fmt: Annotated[Format, typer.Option("--format", help=(
+        "table, csv or json. In CSV, lists, structs and maps are written as JSON text in "
+        "their cell."))] = Format.table,
+    timeout: Annotated[float, typer.Option(min=0, help=(
+        "Stop the query after this many seconds (0: no limit)."))] = QueryLimits.timeout,
+    memory_limit: Annotated[str, typer.Option(help=(
+        "Most memory the query and its result may use, e.g. 500MB or 8GB."))] = QueryLimits.memory,
 ) -> None:
-    """Run a read-only SQL query on the store."""
-    print_frame(read_only_query(query, db=db), fmt)
+    """Run a read-only SQL query on the store, within a time and a memory limit."""
+    print_frame(read_only_query(query, db=db, limits=QueryLimits(timeout, memory_limit)), fmt)
 
 
 def importers_command(json_output: JsonOption = False) -> None:
@@ -224,6 +232,7 @@ def importers_command(json_output: JsonOption = False) -> None:
     for column in ("name", "reads", "options"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(row["name"], f"{row['title']}\n[dim]{row['description']}[/dim]",
-                      "\n".join(f"{k}: {v}" for k, v in row["options"].items()))
+        table.add_row(cell(row["name"]),
+                      f"{safe(row['title'])}\n[dim]{safe(row['description'])}[/dim]",
+                      cell("\n".join(f"{k}: {v}" for k, v in row["options"].items())))
     console.print(table)

@@ -10,7 +10,7 @@ import polars as pl
 import typer
 
 from cineatlas.cli.options import DbOption
-from cineatlas.cli.output import Format, console, print_frame
+from cineatlas.cli.output import Format, console, print_frame, safe
 from cineatlas.errors import AtlasError
 from cineatlas.indicators import Cut, Engine, compare, compute_all, methodology, registry
 from cineatlas.indicators.registry import THEMES, UNITS
@@ -101,7 +101,7 @@ def docs_command(
 ) -> None:
     """Regenerate the methodology pages from the declarations."""
     written = methodology.write(directory)
-    console.print(f"Wrote {len(written)} pages to {directory}.")
+    console.print(f"Wrote {len(written)} pages to {safe(directory)}.")
 
 
 def _years(text: str | None) -> tuple[int, int] | None:
@@ -119,14 +119,14 @@ def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
         if output is None:
             raise AtlasError("--format parquet writes a file: add --output FILE.parquet.")
         frame.write_parquet(output)
-        console.print(f"Wrote {frame.height:,} rows to {output}.")
+        console.print(f"Wrote {frame.height:,} rows to {safe(output)}.")
         return
     if output is not None:
         if fmt is OutputFormat.json:
             output.write_text(frame.write_json(), encoding="utf-8")
         else:
             frame.write_csv(output)
-        console.print(f"Wrote {frame.height:,} rows to {output}.")
+        console.print(f"Wrote {frame.height:,} rows to {safe(output)}.")
         return
     if fmt is OutputFormat.table:
         frame = _compact(frame)

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from cineatlas.cli.output import Format as SimFormat
-from cineatlas.cli.output import console
+from cineatlas.cli.output import cell, console, safe
 from cineatlas.errors import AtlasError
 from cineatlas.simulator import compare, load_scenario, simulate, sweep
 from cineatlas.simulator.money import cents_to_euros_text
@@ -102,8 +102,8 @@ def _single(scenario: Scenario, facts: dict[str, RegionFacts], fmt: SimFormat,
         _write_csv(result.explanation if explain else result.lines, output)
         return
     summary = result.summary
-    console.print(f"[bold]{scenario.title}[/bold] ({scenario.id}, {scenario.period[0]}–"
-                  f"{scenario.period[1]})")
+    console.print(f"[bold]{safe(scenario.title)}[/bold] ({safe(scenario.id)}, "
+                  f"{scenario.period[0]}–{scenario.period[1]})")
     caption = _banner(result.illustrative)
     facts_table = pl.DataFrame([
         {"figure": k.removesuffix("_cents").replace("_", " "),
@@ -120,7 +120,7 @@ def _single(scenario: Scenario, facts: dict[str, RegionFacts], fmt: SimFormat,
                "Explanation (steps that change an amount; --format csv for every step)", caption,
                max_rows=10_000)
     for note in result.notes:
-        console.print(f"• {note}")
+        console.print(f"• {safe(note)}")
 
 
 # -- comparison -----------------------------------------------------------------------------
@@ -208,13 +208,13 @@ def _cell(name: str, value: object) -> str:
 
 def _print(frame: pl.DataFrame, title: str, caption: str | None, *,
            max_rows: int = 200) -> None:
-    table = Table(title=title, caption=caption, header_style="bold")
+    table = Table(title=cell(title), caption=caption, header_style="bold")
     for name in frame.columns:
         right = frame[name].dtype.is_numeric()
-        table.add_column(name.replace("_cents", " €"), justify="right" if right else "left",
-                         overflow="fold")
+        table.add_column(cell(name.replace("_cents", " €")),
+                         justify="right" if right else "left", overflow="fold")
     for row in frame.head(max_rows).iter_rows(named=True):
-        table.add_row(*(_cell(k, v) for k, v in row.items()))
+        table.add_row(*(cell(_cell(k, v)) for k, v in row.items()))
     console.print(table)
     if frame.height > max_rows:
         console.print(f"[dim]… {frame.height - max_rows:,} more rows (--format csv or json "
@@ -226,7 +226,7 @@ def _write_csv(frame: pl.DataFrame, output: Path | None) -> None:
         sys.stdout.write(frame.write_csv())
         return
     frame.write_csv(output)
-    console.print(f"Wrote {frame.height:,} rows to {output}.")
+    console.print(f"Wrote {frame.height:,} rows to {safe(output)}.")
 
 
 def _write_json(data: Any, output: Path | None) -> None:
@@ -235,4 +235,4 @@ def _write_json(data: Any, output: Path | None) -> None:
         sys.stdout.write(text)
         return
     output.write_text(text, encoding="utf-8")
-    console.print(f"Wrote {output}.")
+    console.print(f"Wrote {safe(output)}.")

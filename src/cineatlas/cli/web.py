@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cineatlas.cli.options import DbOption
-from cineatlas.settings import default_db_path
+from cineatlas.store import Store
 
 
 def serve_command(
@@ -20,4 +20,8 @@ def serve_command(
 
     from cineatlas.web import create_app
 
-    uvicorn.run(create_app(db or default_db_path()), host=host, port=port, log_level="info")
+    # Open the store once before the server starts, so that a missing, damaged or locked store
+    # is reported here as one message, not as a failed startup inside the server.
+    with Store(db, read_only=True) as store:
+        path = store.path
+    uvicorn.run(create_app(path), host=host, port=port, log_level="info")

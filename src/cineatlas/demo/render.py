@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 FICTITIOUS = "[bold black on yellow] FICTITIOUS [/]"
 REAL = "[green]real[/green]"
@@ -23,15 +25,15 @@ def render_summary(summary: dict[str, Any], console: Console) -> None:
     """Print what `build_demo` returned: sources, tables, awards and money, notes."""
     console.print(Panel.fit(
         f"{FICTITIOUS}  The French awards, funders, schemes, companies, people and titles of "
-        f"source [bold]{summary['fictitious_source']}[/bold] are invented "
+        f"source [bold]{escape(str(summary['fictitious_source']))}[/bold] are invented "
         f"(seed {summary['seed']}).\n"
         "Every such row has fictitious = TRUE. The territories are real.",
-        title=f"cineatlas demo atlas — {summary['store']}", border_style="yellow"))
+        title=Text(f"cineatlas demo atlas — {summary['store']}"), border_style="yellow"))
     console.print(_sources(summary["sources"]))
     console.print(_money(summary["money_by_funder_level"]))
     console.print(_tables(summary["tables"]))
     for note in summary["notes"]:
-        console.print(f"• {note}", highlight=False)
+        console.print(Text(f"• {note}"), highlight=False)
     console.print(f"[dim]Built in {summary['seconds']:.1f} s.[/dim]")
 
 
@@ -41,7 +43,7 @@ def _sources(sources: list[dict[str, Any]]) -> Table:
     for name in ("source", "data", *numbers, "status"):
         table.add_column(name, justify="right" if name in numbers else "left")
     for s in sources:
-        table.add_row(s["source_id"], FICTITIOUS if s["fictitious"] else REAL,
+        table.add_row(Text(s["source_id"]), FICTITIOUS if s["fictitious"] else REAL,
                       f"{s['rows_read']:,}", f"{s['rows_loaded']:,}", f"{s['rows_quarantined']:,}",
                       s["status"])
     return table

@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from cineatlas.errors import StoreError
 from cineatlas.settings import default_db_path
+from cineatlas.store.opening import damaged, is_write_failure, opening_error, write_error
 
 MIGRATIONS = files("cineatlas.store") / "migrations"
 
@@ -65,7 +66,8 @@ class Store:
     `read_only=True` opens an existing store for queries only.
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False,
+                 config: Mapping[str, Any] | None = None) -> None:
         self.path = Path(path) if path is not None else default_db_path()
         self.read_only = read_only
         if read_only and not self.path.exists():
@@ -76,15 +78,30 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            raise StoreError(
-                f"Cannot open the store {self.path}: {exc}. If another cineatlas command is "
-                "writing to it, wait for it to finish."
-            ) from exc
-        if not read_only:
+            self.con = duckdb.connect(str(self.path), read_only=read_only,
+                                      config=dict(config or {}))
+        except duckdb.Error as exc:
+            raise opening_error(self.path, exc) from None
+        if read_only:
+            self._check_schema()
+        else:
             self.migrate()
         self._in_transaction = False
+
+    def _check_schema(self) -> None:
+        """A store opened read-only must be a cineatlas store whose catalogue can be read."""
+        try:
+            found = self.scalar("SELECT count(*) FROM duckdb_tables() "
+                                "WHERE schema_name = 'main' AND table_name = 'schema_migrations'")
+        except duckdb.Error as exc:
+            self.con.close()
+            raise damaged(self.path, exc) from None
+        if not found:
+            self.con.close()
+            raise StoreError(
+                f"{self.path} is a DuckDB file but not a cineatlas store (it has no "
+                "schema_migrations table). Point --db at a store built by `cineatlas demo` or "
+                "`cineatlas import`.")
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -137,12 +154,23 @@ class Store:
         try:
             yield self
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
-            self.con.execute("COMMIT")
+            try:
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self._rollback()
+                if is_write_failure(exc):  # disk full, file-size limit: nothing was committed
+                    raise write_error(self.path, exc) from None
+                raise
         finally:
             self._in_transaction = False
+
+    def _rollback(self) -> None:
+        """Roll back if the connection still can (after a fatal error DuckDB already has)."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("ROLLBACK")
 
     # -- writing -----------------------------------------------------------------------
 
@@ -157,8 +185,9 @@ class Store:
         self.con.register("__cineatlas_frame", arrow)
         try:
             self.con.execute(f"{verb} {table} BY NAME SELECT * FROM __cineatlas_frame")
-        finally:
-            self.con.unregister("__cineatlas_frame")
+        finally:  # after a failed insert the transaction refuses this: the insert's error shows
+            with contextlib.suppress(duckdb.TransactionException):
+                self.con.unregister("__cineatlas_frame")
         return arrow.num_rows
 
     def update(self, table: str, frame: pl.DataFrame, key: str) -> int:

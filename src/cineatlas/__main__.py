@@ -1,0 +1,5 @@
+"""`python -m cineatlas`: the `cineatlas` command."""
+
+from cineatlas.cli import main
+
+main()
