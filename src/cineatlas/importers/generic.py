@@ -35,7 +35,7 @@ from cineatlas.parsing.identifiers import siret_parts
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
 from cineatlas.reading import ROW, RawTable, open_table
-from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES
+from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES, no_header_error
 from cineatlas.text import clean, name_key
 
 problem_type(
@@ -645,8 +645,9 @@ class GenericImporter(Importer):
         return {"mapping": self.mapping.sha256 or ""}
 
     def _option(self, name: str) -> Any:
-        """An option given on the command line, else in the mapping file."""
-        return self.options.get(name) or self.mapping.options.get(name)
+        """An option given on the command line (even empty: it is then refused), else in the
+        mapping file."""
+        return self.options[name] if name in self.options else self.mapping.options.get(name)
 
     def open(self, path: Path) -> RawTable:
         self._spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
@@ -689,6 +690,10 @@ class GenericImporter(Importer):
                         f"Column '{column}' was read as '{label}' ({key}).", column,
                     )
                 )
+        if missing and table.sheet is not None:
+            error = no_header_error(table, list(self.mapping.columns.values()), "mapping file")
+            if error.code == "wrong-sheet":
+                raise error
         if missing:
             one = len(missing) == 1
             raise MappingError(

@@ -47,6 +47,8 @@ class RawTable:
     labels: list[str]            # header cells as written (trimmed)
     columns: list[str]           # unique names used in frames (duplicates get ' (2)')
     notes: list[Problem]         # file-level warnings
+    sheet: str | None = None     # the sheet read (spreadsheets only)
+    sheets: tuple[str, ...] = () # every sheet of the workbook, in order
     _batches: Iterator[RawBatch] | None = None
 
     def batches(self) -> Iterator[RawBatch]:
