@@ -810,13 +810,14 @@ class GenericImporter(Importer):
         if kind == "text":
             p.add(name, column, values.text(raw))
         elif kind == "amount":
-            parsed = values.money(raw, decimal=decimal)
+            currency = pl.col("__currency") if "__currency" in p.frame.columns else None
+            parsed = values.money(raw, decimal=decimal, currency=currency)
             code = pl.when(blank(raw)).then(pl.lit("amount-not-given")).otherwise(parsed.code)
             p.add(
                 f"{name}_minor", column,
                 Parsed(
                     parsed.value, code, {**parsed.severities, "amount-not-given": WARNING},
-                    parsed.stages,
+                    parsed.stages, parsed.detail,
                 ),
             )
         elif kind == "date":

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from cineatlas.problems import ERROR, WARNING, Severity
+from cineatlas.problems import ERROR, WARNING, Severity, problem_type
 
 NULL_TEXT = pl.lit(None, dtype=pl.Utf8)
 
@@ -27,6 +27,8 @@ class Parsed:
     code: pl.Expr
     severities: dict[str, Severity] = field(default_factory=dict)
     stages: list[list[pl.Expr]] = field(default_factory=list)
+    #: Utf8 text added to a problem's message where not null (e.g. the currencies compared).
+    detail: pl.Expr | None = None
 
 
 class Stages:
@@ -128,7 +130,20 @@ def boolean(raw: pl.Expr, *, true_values: Iterable[str] = _BOOL_TRUE,
 
 
 _SPACES = r"[\s\u00a0\u202f\u2009']"
-_CURRENCY = r"(?i)(€|eur(os?)?|\$|ca?d|can\$|us\$|usd|£|gbp|chf)"
+_CURRENCY = r"(?i)(€|eur(os?)?|\$|ca?d|can\$|ca?\$|us\$|usd|£|gbp|chf)"
+#: A currency written in an amount (lower-cased), longest spelling first, and its ISO 4217
+#: code; a bare '$' is any dollar.
+_WRITTEN = r"(€|euros?|eur|can\$|ca\$|c\$|us\$|\$|cad|usd|cd|£|gbp|chf)"
+WRITTEN_CURRENCIES = {
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "cd": "CAD",
+    "can$": "CAD", "ca$": "CAD", "c$": "CAD", "us$": "USD", "usd": "USD", "$": "$",
+    "£": "GBP", "gbp": "GBP", "chf": "CHF",
+}
+problem_type("currency-mismatch", "Amount in another currency",
+             "Amounts are stored exactly in the source's currency, never converted: correct the "
+             "amount, or import the rows in that currency as a source of their own.")
+#: Currencies a bare '$' may stand for.
+DOLLARS = ("CAD", "USD", "AUD", "NZD", "HKD", "SGD")
 
 
 def _normalise_number(raw: pl.Expr, decimal: str, st: Stages) -> tuple[pl.Expr, pl.Expr]:
@@ -167,14 +182,26 @@ def _normalise_number(raw: pl.Expr, decimal: str, st: Stages) -> tuple[pl.Expr, 
     return norm, flag
 
 
+def written_currency(raw: pl.Expr) -> pl.Expr:
+    """The ISO 4217 code of the currency written in an amount ('1 000 €' -> 'EUR'; a bare '$'
+    gives '$'), or null when none is written."""
+    return (raw.str.to_lowercase().str.extract(_WRITTEN, 1)
+            .replace_strict(WRITTEN_CURRENCIES, default=None, return_dtype=pl.Utf8))
+
+
 def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, required: bool = False,
           zero_is_unknown: bool = False, max_major: int = 10**11, invalid: Severity = ERROR,
           missing: Severity = ERROR, negative_severity: Severity = WARNING,
-          decimal_comma: Severity = WARNING) -> Parsed:
+          decimal_comma: Severity = WARNING, currency: str | pl.Expr | None = None,
+          other_currency: Severity = ERROR) -> Parsed:
     """An amount as exact integer minor units (Int64): '1 234,56 €' -> 123456.
 
     decimal: '.' (commas are thousands, or a tolerated decimal comma), ',' (dots are thousands)
     or 'auto'. Fractions of a minor unit are rounded half up, with a warning.
+    currency: the ISO 4217 code of the source's amounts (a constant or a column). An amount
+    that writes another currency ('1 000 €' where amounts are CAD) is `currency-mismatch`, an
+    error by default: converting it would not be exact, and storing it as written would be
+    false. Its value is then null; the problem names both currencies.
     """
     st = Stages()
     norm, flag = _normalise_number(raw, decimal, st)
@@ -197,11 +224,21 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
     )
     absent = blank(raw)
     zero = norm.is_not_null() & (minor == 0)
-    value = (pl.when(absent | norm.is_null() | over).then(pl.lit(None, dtype=pl.Int64))
+    mismatch, detail = pl.lit(False), None
+    if currency is not None:
+        expected = pl.lit(currency, dtype=pl.Utf8) if isinstance(currency, str) else currency
+        written = st.then(written_currency(raw))
+        mismatch = (written.is_not_null() & expected.is_not_null() & (written != expected)
+                    & ~((written == "$") & expected.is_in(DOLLARS)))
+        detail = pl.when(mismatch).then(pl.format(
+            "written in {}, where this source's amounts are in {}",
+            pl.when(written == "$").then(pl.lit("dollars")).otherwise(written), expected))
+    value = (pl.when(absent | norm.is_null() | over | mismatch).then(pl.lit(None, dtype=pl.Int64))
              .when(zero & zero_is_unknown).then(pl.lit(None, dtype=pl.Int64))
              .otherwise(minor))
     code = (pl.when(absent).then(pl.lit("required") if required else NULL_TEXT)
             .when(norm.is_null()).then(pl.lit("invalid-amount"))
+            .when(mismatch).then(pl.lit("currency-mismatch"))
             .when(over).then(pl.lit("amount-too-large"))
             .when(zero & zero_is_unknown).then(pl.lit("zero-as-unknown"))
             .when(minor < 0).then(pl.lit("negative-amount"))
@@ -211,7 +248,8 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
         "required": missing, "invalid-amount": invalid, "amount-too-large": invalid,
         "zero-as-unknown": WARNING, "negative-amount": negative_severity, "sub-unit-amount": WARNING,
         "decimal-comma": decimal_comma, "ambiguous-separator": WARNING,
-    }, st.stages)
+        "currency-mismatch": other_currency,
+    }, st.stages, detail)
 
 
 def number(raw: pl.Expr, *, decimal: str = ".", required: bool = False, minimum: float | None = None,

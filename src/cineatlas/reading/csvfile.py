@@ -15,6 +15,7 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.problems import ERROR, Problem
+from cineatlas.reading.cleaning import clean_labels
 from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file, refuse_nuls
 from cineatlas.reading.options import check_delimiter
 from cineatlas.reading.table import (
@@ -130,9 +131,9 @@ def open_csv(
         handle.close()
         raise FileError(path, f"has an unreadable header ({exc})",
                         "Check the first line of the file.", code="bad-header") from exc
-    labels = [c.strip().lstrip("\ufeff").strip() for c in header_cells]
-    columns, label_notes = unique_columns(labels)
-    notes.extend(label_notes)
+    labels, label_notes = clean_labels([c.strip().lstrip("\ufeff").strip() for c in header_cells])
+    columns, unique_notes = unique_columns(labels)
+    notes.extend([*label_notes, *unique_notes])
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=encoding, delimiter=delimiter,
         labels=labels, columns=columns, notes=notes,

@@ -1,6 +1,7 @@
 """Raw tables: a header and batches of text cells, each row numbered as a spreadsheet shows it.
 
-Readers never interpret values; importers do. A record whose number of cells differs from
+Readers never interpret values; importers do. They only remove invisible characters, with a
+warning (see reading.cleaning). A record whose number of cells differs from
 the header's is set aside as malformed (it will be quarantined, never dropped).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from cineatlas.problems import ERROR, Problem
+from cineatlas.reading.cleaning import clean_cells, clean_frame
 
 ROW = "_row"    # the line a record starts on (header = 1): what a spreadsheet shows
 LINE = "_line"  # the line it ends on (differs when a quoted cell spans lines)
@@ -90,6 +92,7 @@ class BatchBuilder:
         self.rows: list[int] = []
         self.lines: list[int | None] = []
         self.malformed: list[tuple[Problem, int | None, str]] = []
+        self.notes: list[Problem] = []
         self.pieces: list[pl.DataFrame] = []
         self._piece_rows = 0
 
@@ -111,6 +114,8 @@ class BatchBuilder:
                 "unquoted delimiter, a stray quote or a cut line. Fix the row in the file.",
                 None,
             )
+        cells, notes = clean_cells(row, self.columns, cells)
+        self.notes.extend(notes)
         content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
         self.malformed.append((problem, line, content))
 
@@ -135,9 +140,11 @@ class BatchBuilder:
             # chunks include an empty one, as filtering a merged frame can leave
             # (tests/test_robustness.py, test_polars_format_on_a_filtered_merged_batch).
             frame = (added.merge_sorted(frame, ROW) if frame.height else added).rechunk()
-        notes = _rows_in_cells(frame, self.columns) + _cut_long_cells(frame, self.columns)
-        if notes:
+        frame, notes = clean_frame(frame, ROW, self.columns)
+        long = _cut_long_cells(frame, self.columns)
+        if long:
             frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))
+        notes = [*self.notes, *notes, *_rows_in_cells(frame, self.columns), *long]
         batch = RawBatch(frame, self.malformed, notes)
         self._reset()
         return batch

@@ -9,6 +9,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from cineatlas.errors import FileError
+from cineatlas.reading.cleaning import clean_labels
 from cineatlas.reading.encoding import FileFacts, inspect_file
 from cineatlas.reading.table import BatchBuilder, RawBatch, RawTable, unique_columns
 from cineatlas.text import name_key
@@ -57,8 +58,9 @@ def open_spreadsheet(
     header = texts[header_index]
     while header and not header[-1].strip():
         header.pop()
-    labels = [c.strip() for c in header]
-    columns, notes = unique_columns(labels)
+    labels, notes = clean_labels([c.strip() for c in header])
+    columns, unique_notes = unique_columns(labels)
+    notes.extend(unique_notes)
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=None, delimiter=None,
         labels=labels, columns=columns, notes=notes, sheet=sheet or names[0], sheets=tuple(names),
