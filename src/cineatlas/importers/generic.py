@@ -1141,22 +1141,7 @@ def date_cells(raw: pl.Expr, order: str) -> Parsed:
     """Dates as the mapping says: 'day-first' (ISO accepted), 'iso', or a strptime format."""
     if order in ("day-first", "iso"):
         return values.date(raw, iso_only_is_standard=order == "iso")
-    st = Stages()
-    text = st.then(raw.str.strip_chars())
-    parsed = st.then(
-        pl.coalesce(
-            text.str.to_date(order, strict=False),
-            text.str.to_date("%Y-%m-%d", strict=False, exact=True),
-        )
-    )
-    code = (
-        pl.when(blank(raw))
-        .then(NULL_TEXT)
-        .when(parsed.is_null())
-        .then(pl.lit("invalid-date"))
-        .otherwise(NULL_TEXT)
-    )
-    return Parsed(parsed, code, {"invalid-date": WARNING}, st.stages)
+    return values.date(raw, formats=(order,))
 
 
 def fiscal_year(raw: pl.Expr) -> tuple[Parsed, pl.Expr]:

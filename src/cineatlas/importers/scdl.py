@@ -383,7 +383,8 @@ def check_field(spec: ScdlField, raw: pl.Expr) -> Parsed:
         return _strict(parsed, raw, _INTEGER_SPELLING, "non-standard-number")
     if spec.type == "date":
         parsed = values.date(
-            raw, required=spec.required, iso_only_is_standard=True, missing=missing
+            raw, required=spec.required, iso_only_is_standard=True, missing=missing,
+            kind="end" if spec.name == "dateFin" else "event",
         )
         return _strict(parsed, raw, _ISO_DATE, "non-iso-date")
     if spec.type == "boolean":

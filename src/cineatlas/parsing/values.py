@@ -7,6 +7,7 @@ Codes and their severity are chosen by the caller (an importer knows what is fat
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -303,27 +304,64 @@ ISO_FORMATS = ("%Y-%m-%d",)
 OTHER_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 
 
+#: The plausible range of dates, one rule for every importer: a date's year must fall between
+#: EARLIEST_YEAR (1895, the first public film screening: no support for cinema is older) and
+#: the import year plus a horizon that depends on what the date is:
+#: - 'event' (a decision, a signature, a payment, a creation or an update: something that
+#:   happened): +1, for a file prepared late in a year that already holds decisions of the
+#:   next one (budgets voted in December, fiscal years that straddle two calendar years);
+#: - 'end' (the end of a convention or of a payment period): +5, that one year plus the
+#:   longest multi-year agreements (French multi-year conventions run up to 4 years).
+#: An importer may raise the earliest year for a source that cannot be older (Telefilm).
+EARLIEST_YEAR = 1895
+HORIZONS = {"event": 1, "end": 5}
+
+
+def date_range(kind: str = "event", *, earliest: int | None = None,
+               latest: int | None = None) -> tuple[int, int]:
+    """(earliest, latest) plausible year for a date of this kind, imported today."""
+    if kind not in HORIZONS:
+        raise ValueError(f"unknown kind of date {kind!r}: one of {', '.join(HORIZONS)}")
+    return (EARLIEST_YEAR if earliest is None else earliest,
+            dt.date.today().year + HORIZONS[kind] if latest is None else latest)
+
+
 def date(raw: pl.Expr, *, required: bool = False, iso_only_is_standard: bool = False,
-         earliest: int = 1900, latest: int = 2100, invalid: Severity = WARNING,
+         kind: str = "event", earliest: int | None = None, latest: int | None = None,
+         formats: tuple[str, ...] | None = None, invalid: Severity = WARNING,
          missing: Severity = ERROR, implausible: Severity = WARNING) -> Parsed:
-    """A calendar date from ISO 8601 (time part ignored) or day-first spellings.
+    """A calendar date from ISO 8601 (time part ignored) or day-first spellings, or from
+    the strptime `formats` given (tried first, then ISO 8601; the cell as written).
 
     With iso_only_is_standard, a day-first date loads with a `non-iso-date` warning.
-    Impossible dates (31/02/2021) are `invalid-date`; years outside [earliest, latest] are
-    `implausible-date` (value kept null).
+    Impossible dates (31/02/2021) are `invalid-date`; dates whose year is outside the
+    plausible range for their kind (see `date_range`) are `implausible-date` (value null:
+    unknown), the problem saying the range.
     """
+    lowest, highest = date_range(kind, earliest=earliest, latest=latest)
     st = Stages()
-    s = st.then(raw.str.strip_chars().str.replace(
-        r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", ""))
+    if formats is None:
+        s = st.then(raw.str.strip_chars().str.replace(
+            r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", ""))
+    else:
+        s = st.then(raw.str.strip_chars())
     iso = st.then(pl.coalesce([s.str.to_date(f, strict=False, exact=True) for f in ISO_FORMATS]))
-    parsed = st.then(pl.coalesce([iso, *(s.str.to_date(f, strict=False, exact=True) for f in OTHER_FORMATS)]))
+    if formats is None:
+        others = [s.str.to_date(f, strict=False, exact=True) for f in OTHER_FORMATS]
+        parsed = st.then(pl.coalesce([iso, *others]))
+    else:
+        parsed = st.then(pl.coalesce([*(s.str.to_date(f, strict=False) for f in formats), iso]))
     absent = blank(raw)
-    in_range = parsed.dt.year().is_between(earliest, latest)
+    in_range = parsed.dt.year().is_between(lowest, highest)
     value = pl.when(in_range).then(parsed).otherwise(pl.lit(None, dtype=pl.Date))
     code = (pl.when(absent).then(pl.lit("required") if required else NULL_TEXT)
             .when(parsed.is_null()).then(pl.lit("invalid-date"))
             .when(~in_range).then(pl.lit("implausible-date"))
             .when(iso.is_null() & pl.lit(iso_only_is_standard)).then(pl.lit("non-iso-date"))
             .otherwise(NULL_TEXT))
+    detail = pl.when(parsed.is_not_null() & ~in_range).then(pl.lit(
+        f"the year of {'an end' if kind == 'end' else 'a'} date must be between {lowest} and "
+        f"{highest}"))
     return Parsed(value, code, {"required": missing, "invalid-date": invalid,
-                                "implausible-date": implausible, "non-iso-date": WARNING}, st.stages)
+                                "implausible-date": implausible, "non-iso-date": WARNING},
+                  st.stages, detail)
