@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 from pathlib import Path
 
 import openpyxl
@@ -159,7 +159,8 @@ def test_a_utf8_file_with_one_windows_1252_line_keeps_both_right(tmp_path) -> No
 # -- invisible characters ---------------------------------------------------------------------
 
 
-def test_invisible_characters_are_removed_with_a_warning_naming_row_and_column(tmp_path: Path) -> None:
+def test_invisible_characters_are_removed_with_a_warning_naming_row_and_column(
+        tmp_path: Path) -> None:
     path = tmp_path / "i.csv"
     path.write_text("id,title\u200b\n"
                     "1,Café \u202eevil\n"            # right-to-left override
@@ -215,11 +216,11 @@ def test_cleaning_removes_exactly_the_invisible_characters(text, invisible, seed
 
 def test_a_few_stray_nuls_in_utf8_text_are_removed_with_warnings(tmp_path: Path) -> None:
     path = tmp_path / "n.csv"
-    data = "a,b\n1,x\x00y\n2,ok\n3,\x00z\n".encode()
+    data = b"a,b\n1,x\x00y\n2,ok\n3,\x00z\n"
     path.write_bytes(data)
     table, frames, _, notes = read_all(path)
     assert frames[0]["b"].to_list() == ["xy", "ok", "z"]
-    assert [(n.code, n.row) for n in table.notes] == [("stray-nul", 2)]
+    assert [(n.code, n.row) for n in table.notes] == [("stray-nul", None)]
     assert f"2 NUL bytes (the first on line 2, byte {data.index(0)})" in table.notes[0].message
     assert sorted((n.row, n.code) for n in notes) == [(2, "invisible-character"),
                                                       (4, "invisible-character")]

@@ -104,7 +104,8 @@ def test_a_delimiter_given_that_does_not_split_the_header(store: Path, csv_file:
     message = refused(store, csv_file, "-o", "delimiter=;")
     assert "has a single column 'Period,Quarter" in message
     assert "when split by the delimiter given, semicolon" in message
-    assert "Leave --option delimiter out to let cineatlas detect it (its header is split by comma)" in message
+    assert ("Leave --option delimiter out to let cineatlas detect it (its header is split by "
+            "comma)") in message
 
 
 def test_utf16_without_bom_is_read_when_its_encoding_is_given(tmp_path: Path, store: Path) -> None:

@@ -83,8 +83,10 @@ class Importer:
     private_columns: ClassVar[tuple[str, ...]] = ()
     #: Options the importer understands, with their help text.
     options_help: ClassVar[dict[str, str]] = {
-        "delimiter": "Column delimiter of a CSV file (detected when absent).",
-        "encoding": "Text encoding of a CSV file (detected when absent).",
+        "delimiter": "Column delimiter of a CSV file: one character, or comma, semicolon, tab, "
+        "pipe (detected when absent).",
+        "encoding": "Text encoding of a CSV file, e.g. utf-8, cp1252, utf-16-le (detected when "
+        "absent).",
         "sheet": "Sheet of a spreadsheet file (the first when absent).",
     }
     #: The tables this importer writes, in insertion order.

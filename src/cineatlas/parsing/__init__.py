@@ -70,8 +70,8 @@ class RowParser:
         for name, column, severities in self._checks:
             code_col, raw_col = f"__code__{name}", f"__raw__{name}"
             found = evaluated.select(  # select first: filter four columns, not all of them
-                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"), pl.col(raw_col).alias("value"),
-                pl.col(f"__detail__{name}").alias("detail"),
+                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"),
+                pl.col(raw_col).alias("value"), pl.col(f"__detail__{name}").alias("detail"),
             ).filter(pl.col("code").is_not_null())
             if found.is_empty():
                 continue

@@ -58,7 +58,8 @@ def warning(row: int | None, column: str | None, cell: str) -> Problem:
     return Problem(row, column, "invisible-character", WARNING, message, shown(cell)[:QUOTED])
 
 
-def clean_cells(row: int | None, columns: list[str], cells: list[str]) -> tuple[list[str], list[Problem]]:
+def clean_cells(row: int | None, columns: list[str],
+                cells: list[str]) -> tuple[list[str], list[Problem]]:
     """Cells of one record cleaned, and a warning for each that changed."""
     notes = [warning(row, columns[i] if i < len(columns) else f"cell {i + 1}", cell)
              for i, cell in enumerate(cells) if _INVISIBLE.search(cell)]
@@ -72,7 +73,8 @@ def clean_labels(labels: list[str]) -> tuple[list[str], list[Problem]]:
     return ([clean_text(label).strip() for label in labels] if notes else labels), notes
 
 
-def clean_frame(frame: pl.DataFrame, row: str, columns: list[str]) -> tuple[pl.DataFrame, list[Problem]]:
+def clean_frame(frame: pl.DataFrame, row: str,
+                columns: list[str]) -> tuple[pl.DataFrame, list[Problem]]:
     """A batch's cells cleaned (vectorised), and a warning per cell that changed, naming
     its row (`row` column) and column."""
     if not columns or frame.is_empty():

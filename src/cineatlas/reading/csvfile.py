@@ -97,7 +97,7 @@ def open_csv(
         refuse_nuls(path, facts)
     if facts.stray_nuls:
         nuls = facts.nuls
-        notes.append(Problem(nuls.line, None, "stray-nul", "warning",
+        notes.append(Problem(None, None, "stray-nul", "warning",
                              f"The file holds {nuls.count} NUL byte{'s' if nuls.count > 1 else ''} "
                              f"(the first on line {nuls.line}, byte {nuls.offset}); they are "
                              "removed from the cells (see the rows' 'invisible-character' "

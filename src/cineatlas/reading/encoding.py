@@ -18,13 +18,16 @@ MIXED = "cineatlas-utf8-cp1252"
 _UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 #: Bytes Windows-1252 leaves undefined: a file holding them is Latin-1, not CP1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+#: C0 control bytes other than NUL, tab, LF, CR (and ESC, in terminal colour codes).
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f]")
 #: Whitespace, byte-order marks and UTF-16's NUL halves: a file of only these is empty.
 _BLANK_BYTES = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
 
 
 #: NUL bytes in a UTF-8 text file are "stray" (removed from the cells with a warning, see
-#: reading.cleaning) when there are at most this many, or one per STRAY_NUL_RATIO bytes; more
-#: mean a binary file or UTF-16 without a byte-order mark, and the file is refused.
+#: reading.cleaning) when there are at most this many, or one per STRAY_NUL_RATIO bytes, and
+#: no other control byte (as binary data has); more mean a binary file or UTF-16 without a
+#: byte-order mark, and the file is refused.
 STRAY_NULS = 10
 STRAY_NUL_RATIO = 1000
 
@@ -38,6 +41,7 @@ class Nuls:
     offset: int | None = None
     line: int | None = None
     utf16: str | None = None  # 'utf-16-le' | 'utf-16-be' | None
+    other_controls: bool = False  # the file also holds C0 controls other than tab, CR, LF
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,8 @@ class FileFacts:
     def stray_nuls(self) -> bool:
         """The file is UTF-8 text with a few NUL bytes (removed from cells, with a warning)."""
         return (0 < self.nuls.count <= max(STRAY_NULS, self.size // STRAY_NUL_RATIO)
-                and self.nuls.utf16 is None and self.encoding in {"utf-8", "utf-8-sig"})
+                and self.nuls.utf16 is None and not self.nuls.other_controls
+                and self.encoding in {"utf-8", "utf-8-sig"})
 
 
 def inspect_file(path: Path) -> FileFacts:
@@ -67,6 +72,7 @@ def inspect_file(path: Path) -> FileFacts:
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8_ok = True
     nul_count, nul_offset, nul_line, newlines = 0, None, None, 0
+    controls = False
     undefined_cp1252 = False
     size = 0
     first = b""
@@ -88,6 +94,7 @@ def inspect_file(path: Path) -> FileFacts:
                 else:
                     nul_offset, nul_line = size + at, newlines + chunk.count(b"\n", 0, at) + 1
             nul_count += chunk.count(b"\x00") if nul_offset is not None else 0
+            controls = controls or bool(_CONTROL_BYTES.search(chunk))
             size += len(chunk)
             digest.update(chunk)
             has_content = has_content or bool(chunk.strip(_BLANK_BYTES))
@@ -107,7 +114,8 @@ def inspect_file(path: Path) -> FileFacts:
     if not has_content:
         raise FileError(path, "is empty", "Export the table again with its header row and data.",
                         code="empty-file")
-    nuls = Nuls(nul_count, nul_offset, nul_line, _utf16_order(first) if nul_count else None)
+    nuls = Nuls(nul_count, nul_offset, nul_line, _utf16_order(first) if nul_count else None,
+                controls)
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     elif utf8_ok:
@@ -148,7 +156,8 @@ def refuse_nuls(path: Path, facts: FileFacts) -> None:
     raise FileError(
         path, f"is not a text file: it holds {where}",
         "If it is a table, save it as CSV UTF-8 (in a spreadsheet: 'CSV UTF-8') or pass the "
-        ".xlsx file; if those bytes are stray, delete them (e.g. tr -d '\\000' < in.csv > out.csv).",
+        ".xlsx file; if those bytes are stray, delete them "
+        "(e.g. tr -d '\\000' < in.csv > out.csv).",
         code="binary-file")
 
 

@@ -108,7 +108,8 @@ def no_header_error(table: RawTable, wanted: Sequence[str], reader: str) -> File
     else:
         fix = "Check that this is the right file, or rename the columns."
     wrong_sheet = bool(found) and found[0] != table.sheet
-    return FileError(table.path, problem, fix, code="wrong-sheet" if wrong_sheet else "missing-column")
+    return FileError(table.path, problem, fix,
+                     code="wrong-sheet" if wrong_sheet else "missing-column")
 
 
 def _facts(path: Path) -> FileFacts:
