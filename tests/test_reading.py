@@ -211,6 +211,19 @@ def test_cleaning_removes_exactly_the_invisible_characters(text, invisible, seed
     assert clean_text(visible) == visible  # letters, accents, spaces and emoji are kept
 
 
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                        max_size=12), min_size=1, max_size=8))
+def test_the_vectorised_cleaning_equals_the_per_cell_one(cells) -> None:
+    import polars as pl
+
+    from cineatlas.reading.cleaning import INVISIBLE, clean_frame, clean_text
+
+    frame = pl.DataFrame({"_row": list(range(2, len(cells) + 2)), "c": cells})
+    cleaned, notes = clean_frame(frame, "_row", ["c"])
+    assert cleaned["c"].to_list() == [clean_text(c) for c in cells]
+    assert [n.row for n in notes] == [r for r, c in enumerate(cells, 2) if re.search(INVISIBLE, c)]
+
+
 # -- NUL bytes ----------------------------------------------------------------------------------
 
 

@@ -650,10 +650,16 @@ class GenericImporter(Importer):
         return self.options[name] if name in self.options else self.mapping.options.get(name)
 
     def open(self, path: Path) -> RawTable:
-        self._spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
+        """Open the file with the reading options given, else the mapping file's: those for
+        the other type of file (a list published as CSV and as XLSX) are left out."""
+        spreadsheet = self._spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+        def option(name: str, applies: bool) -> Any:
+            return self._option(name) if name in self.options or applies else None
+
         return open_table(
-            path, delimiter=self._option("delimiter"), encoding=self._option("encoding"),
-            sheet=self._option("sheet"),
+            path, delimiter=option("delimiter", not spreadsheet),
+            encoding=option("encoding", not spreadsheet), sheet=option("sheet", spreadsheet),
         )
 
     def source_metadata(self, path: Path) -> dict[str, Any]:

@@ -1,8 +1,10 @@
-"""Files and options that are refused, through the real command line in a subprocess: one
-message saying what, where and what to do, a non-zero exit, no traceback, the store unchanged."""
+"""Reading through the real command line, in a subprocess. Files and options refused: one
+message saying what, where and what to do, a non-zero exit, no traceback, the store
+unchanged. Cells cleaned or refused: a problem naming row, field and what was found."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -155,3 +157,33 @@ def test_a_sheet_of_notes_names_the_sheets_and_the_option(tmp_path: Path, store:
     assert "Choose the sheet of the data with --option sheet='Contributions 2017'" in message
     assert "delimiter" not in message
     assert "applies to CSV files only" in refused(store, path, "-o", "delimiter=;")
+
+
+def test_currency_dates_and_invisible_characters_in_a_telefilm_file(tmp_path: Path) -> None:
+    year = dt.date.today().year
+    path = tmp_path / "tf.csv"
+    rows = [
+        ROWS[0].replace("195000.00,195000.00", "1 000 €,195000.00"),           # row 2
+        ROWS[1].replace("2017-08-03", "2044-08-03"),                           # row 3
+        ROWS[1].replace("Soeur", "Soeur\u202eevil").replace("P2", "P3"),      # row 4
+        ROWS[1].replace("2017-08-03", "9999-12-31").replace("P2", "P4"),      # row 5
+    ]
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    done = cineatlas("import", "telefilm", path, "--db", tmp_path / "s.duckdb", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"]) == (4, 3, 1)
+    found = {(p["row"], p["field"], p["code"], p["severity"]): p["message"]
+             for p in report["problems"]}
+    assert found[(2, "Final Value", "currency-mismatch", "error")] == (
+        "Amount in another currency in column 'Final Value': '1 000 €' (written in EUR, where "
+        "this source's amounts are in CAD). Amounts are stored exactly in the source's "
+        "currency, never converted: correct the amount, or import the rows in that currency as "
+        "a source of their own.")
+    assert year + 1 < 2044
+    for row, value in ((3, "2044-08-03"), (5, "9999-12-31")):
+        assert found[(row, "Date", "implausible-date", "warning")].startswith(
+            f"Implausible date in column 'Date': '{value}' (the year of a date must be between "
+            f"1960 and {year + 1})")
+    assert found[(4, "Title", "invisible-character", "warning")] == (
+        "Row 4, column 'Title': 1 invisible character removed (U+202E right-to-left override).")
