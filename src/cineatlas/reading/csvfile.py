@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from cineatlas.errors import FileError
-from cineatlas.problems import ERROR, Problem
+from cineatlas.problems import ERROR, Problem, problem_type
 from cineatlas.reading.cleaning import clean_labels
 from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file, refuse_nuls
 from cineatlas.reading.options import check_delimiter
@@ -27,6 +27,10 @@ from cineatlas.reading.table import (
     RawTable,
     unique_columns,
 )
+
+problem_type("stray-nul", "NUL bytes removed",
+             "A few NUL bytes, which never belong in text, were removed from the cells; check "
+             "the rows named and the tool that wrote the file.")
 
 DELIMITERS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
