@@ -15,7 +15,7 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.problems import ERROR, Problem, problem_type
-from cineatlas.reading.cleaning import clean_labels
+from cineatlas.reading.cleaning import INVISIBLE, clean_labels
 from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file, refuse_nuls
 from cineatlas.reading.options import check_delimiter
 from cineatlas.reading.table import (
@@ -275,8 +275,9 @@ class _FastRecords:
     (every field unquoted without any quote, or quoted with doubled inner quotes), with as many
     fields as the header and not blank. For such a line the csv module and Polars' CSV parser
     give the same cells, so they are parsed by Polars, all those of a block at once. Any other
-    line (a quoted cell spanning lines, a stray quote, a wrong number of fields, a blank row, a
-    NUL or a byte-order mark) is left to the csv module, which reads it exactly as before."""
+    line (a quoted cell spanning lines, a stray quote, a wrong number of fields, a blank row, an
+    invisible character such as a NUL or a byte-order mark) is left to the csv module, which
+    reads it exactly as before (and the batch builder cleans its cells)."""
 
     def __init__(self, columns: list[str], delimiter: str) -> None:
         self.columns = columns
@@ -294,8 +295,7 @@ class _FastRecords:
         fast = (
             text.str.contains(self.record)
             & text.str.contains(self.content)
-            & ~text.str.contains("\x00", literal=True)
-            & ~text.str.contains("\ufeff", literal=True)
+            & ~text.str.contains(INVISIBLE)  # a NUL, a byte-order mark, a control...
         )
         return text, fast.fill_null(False).to_numpy()
 

@@ -72,7 +72,6 @@ def inspect_file(path: Path) -> FileFacts:
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8_ok = True
     nul_count, nul_offset, nul_line, newlines = 0, None, None, 0
-    controls = False
     undefined_cp1252 = False
     size = 0
     first = b""
@@ -94,7 +93,6 @@ def inspect_file(path: Path) -> FileFacts:
                 else:
                     nul_offset, nul_line = size + at, newlines + chunk.count(b"\n", 0, at) + 1
             nul_count += chunk.count(b"\x00") if nul_offset is not None else 0
-            controls = controls or bool(_CONTROL_BYTES.search(chunk))
             size += len(chunk)
             digest.update(chunk)
             has_content = has_content or bool(chunk.strip(_BLANK_BYTES))
@@ -115,7 +113,7 @@ def inspect_file(path: Path) -> FileFacts:
         raise FileError(path, "is empty", "Export the table again with its header row and data.",
                         code="empty-file")
     nuls = Nuls(nul_count, nul_offset, nul_line, _utf16_order(first) if nul_count else None,
-                controls)
+                nul_count > 0 and _has_control_bytes(path))
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     elif utf8_ok:
@@ -125,6 +123,13 @@ def inspect_file(path: Path) -> FileFacts:
     else:
         encoding = "latin-1" if undefined_cp1252 else "cp1252"
     return FileFacts(sha256=digest.hexdigest(), size=size, encoding=encoding, nuls=nuls)
+
+
+def _has_control_bytes(path: Path) -> bool:
+    """Whether the file holds C0 control bytes other than NUL, tab, LF, CR and ESC (read
+    again: only for a file with NULs)."""
+    with path.open("rb") as handle:
+        return any(_CONTROL_BYTES.search(chunk) for chunk in iter(lambda: handle.read(CHUNK), b""))
 
 
 def _utf16_order(head: bytes) -> str | None:

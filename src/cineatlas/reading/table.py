@@ -122,7 +122,8 @@ class BatchBuilder:
     def add_frame(self, frame: pl.DataFrame) -> None:
         """Add well-formed rows already split into cells: a frame of _row, _line (Int64) and
         the columns (Utf8), in this order. Rows are numbered in file order, and a batch holds
-        its rows in that order whichever way they were added."""
+        its rows in that order whichever way they were added. Their cells must hold no
+        invisible character (`cleaning.INVISIBLE`): the caller has checked their lines."""
         if frame.height:
             self.pieces.append(frame)
             self._piece_rows += frame.height
@@ -133,14 +134,13 @@ class BatchBuilder:
                 LINE: pl.Series(LINE, self.lines, dtype=pl.Int64)}
         for name, values in zip(self.columns, columns, strict=True):
             data[name] = pl.Series(name, values, dtype=pl.Utf8)
-        frame = pl.DataFrame(data)
+        frame, notes = clean_frame(pl.DataFrame(data), ROW, self.columns)  # pieces are clean
         if self.pieces:  # rows added as frames, in file order: merge the others in by number
             added = pl.concat(self.pieces, how="vertical", rechunk=len(self.pieces) > 1)
             # One chunk per column: Polars 2.1 panics in pl.format on a string column whose
             # chunks include an empty one, as filtering a merged frame can leave
             # (tests/test_robustness.py, test_polars_format_on_a_filtered_merged_batch).
             frame = (added.merge_sorted(frame, ROW) if frame.height else added).rechunk()
-        frame, notes = clean_frame(frame, ROW, self.columns)
         long = _cut_long_cells(frame, self.columns)
         if long:
             frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))
