@@ -255,7 +255,7 @@ def test_many_nuls_refuse_the_file_saying_where(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("kwargs", "expected"), [
     ({"delimiter": "abc"}, "--option delimiter='abc': it has 3 characters"),
     ({"delimiter": ""}, "--option delimiter='': it is empty"),
-    ({"encoding": "klingon"}, "--option encoding=klingon: no such encoding"),
+    ({"encoding": "klingon"}, "--option encoding='klingon': no such encoding"),
     ({"encoding": "utf-16"}, "cannot be decoded as utf-16 (UTF-16 stream does not start with BOM)"),
     ({"sheet": ""}, "is a CSV file: --option sheet applies to spreadsheets only"),
 ])
@@ -283,3 +283,21 @@ def test_import_file_refuses_an_option_that_does_not_apply(tmp_path: Path) -> No
     book.save(path)
     with pytest.raises(FileError, match="is a spreadsheet: --option encoding applies to CSV"):
         import_file("telefilm", path, db=tmp_path / "s.duckdb", options={"encoding": "utf-8"})
+
+
+def test_a_mapping_file_s_reading_options_are_checked_by_the_same_rules(tmp_path: Path) -> None:
+    from cineatlas.errors import MappingError
+    from cineatlas.importers.generic import load_mapping
+
+    path = tmp_path / "m.toml"
+    path.write_text('[columns]\nbeneficiary = "Société"\namount = "Montant"\n[constants]\n'
+                    'currency = "EUR"\n[options]\ndelimiter = "abc"\nencoding = "klingon"\n',
+                    encoding="utf-8")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(path)
+    assert "options.delimiter: 'abc': it has 3 characters. Accepted: one character" in str(
+        caught.value)
+    assert "options.encoding: 'klingon': no such encoding. Accepted: a text encoding" in str(
+        caught.value)
+    path.write_text(path.read_text().replace('"abc"', '"tab"').replace('"klingon"', '"cp1252"'))
+    assert load_mapping(path).options == {"delimiter": "\t", "encoding": "cp1252"}

@@ -74,9 +74,9 @@ def csv_file(tmp_path: Path) -> Path:
     ("delimiter=abc", "--option delimiter='abc': it has 3 characters. Accepted: one character"),
     ("delimiter=", "--option delimiter='': it is empty. Accepted: one character"),
     ('delimiter="', "a quote, a space or a line break cannot separate cells"),
-    ("encoding=klingon", "--option encoding=klingon: no such encoding. Accepted: a text "
+    ("encoding=klingon", "--option encoding='klingon': no such encoding. Accepted: a text "
                          "encoding such as utf-8"),
-    ("encoding=base64", "--option encoding=base64: it is not a text encoding"),
+    ("encoding=base64", "--option encoding='base64': it is not a text encoding"),
     ("encoding=", "--option encoding='': it is empty"),
     ("sheet=", "is a CSV file: --option sheet applies to spreadsheets only and would be ignored"),
     ("sheet=Data", "Remove --option sheet (options for a CSV file: delimiter, encoding)"),

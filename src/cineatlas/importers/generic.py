@@ -35,6 +35,7 @@ from cineatlas.parsing.identifiers import siret_parts
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
 from cineatlas.reading import ROW, RawTable, open_table
+from cineatlas.reading.options import OptionValueError, parse_delimiter, parse_encoding
 from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES, no_header_error
 from cineatlas.text import clean, name_key
 
@@ -439,10 +440,12 @@ def _check_options(section: dict[str, Any], mapping: MappingFile, problems: list
         if not isinstance(value, str):
             problems.append(f"options.{key}: must be a text. {fix}")
             continue
-        if key == "delimiter":
-            value = "\t" if value in ("tab", "\\t") else value
-            if len(value) != 1:
-                problems.append(f"options.delimiter: {value!r} is not one character. {fix}")
+        if key in ("delimiter", "encoding"):
+            try:
+                value = parse_delimiter(value) if key == "delimiter" else parse_encoding(value)
+            except OptionValueError as exc:
+                problems.append(f"options.{key}: {exc.value!r}: {exc.why}. Accepted: "
+                                f"{exc.accepted}.")
                 continue
         elif key == "decimal" and value not in (",", ".", "auto"):
             problems.append(f"options.decimal: {value!r} is not ',', '.' or 'auto'. {fix}")

@@ -19,41 +19,60 @@ _ACCEPTED_DELIMITERS = "one character, such as , ; | or a name: comma, semicolon
 _ACCEPTED_ENCODINGS = "a text encoding such as utf-8, utf-8-sig, cp1252, latin-1, utf-16, utf-16-le"
 
 
-def _refuse(path: Path, option: str, value: object, why: str, accepted: str) -> FileError:
-    return FileError(path, f"cannot be read with --option {option}={value!s}: {why}",
-                     f"Accepted: {accepted}; or leave the option out to let cineatlas detect it.",
-                     code="bad-option")
+class OptionValueError(ValueError):
+    """An invalid value for a reading option: why, and what is accepted."""
+
+    def __init__(self, option: str, value: str, why: str, accepted: str) -> None:
+        self.option, self.value, self.why, self.accepted = option, value, why, accepted
+        super().__init__(f"{option}={value!r}: {why}. Accepted: {accepted}.")
+
+    def file_error(self, path: Path) -> FileError:
+        return FileError(path, f"cannot be read with --option {self.option}={self.value!r}: "
+                         f"{self.why}", f"Accepted: {self.accepted}; or leave the option out "
+                         "to let cineatlas detect it.", code="bad-option")
 
 
-def check_delimiter(path: Path, value: object) -> str | None:
-    """The delimiter a CSV reader uses for the option's value (None: detect it)."""
-    if value is None:
-        return None
+def parse_delimiter(value: object) -> str:
+    """The delimiter character for an option's value (a character or a name)."""
     text = str(value)
     text = DELIMITER_NAMES.get(text.strip().lower(), text)
     if len(text) != 1:
         why = "it is empty" if not text else f"it has {len(text)} characters"
-        raise _refuse(path, "delimiter", repr(text), why, _ACCEPTED_DELIMITERS)
+        raise OptionValueError("delimiter", text, why, _ACCEPTED_DELIMITERS)
     if text in _BAD_DELIMITERS:
-        raise _refuse(path, "delimiter", repr(text), "a quote, a space or a line break cannot "
-                      "separate cells", _ACCEPTED_DELIMITERS)
+        raise OptionValueError("delimiter", text, "a quote, a space or a line break cannot "
+                               "separate cells", _ACCEPTED_DELIMITERS)
     return text
+
+
+def parse_encoding(value: object) -> str:
+    """The codec name for an option's value: an encoding of text Python knows."""
+    text = str(value).strip()
+    if not text:
+        raise OptionValueError("encoding", text, "it is empty", _ACCEPTED_ENCODINGS)
+    try:
+        info = codecs.lookup(text)
+    except LookupError:
+        raise OptionValueError("encoding", text, "no such encoding", _ACCEPTED_ENCODINGS) from None
+    if not getattr(info, "_is_text_encoding", True):  # base64, zlib, rot13...
+        raise OptionValueError("encoding", text, "it is not a text encoding", _ACCEPTED_ENCODINGS)
+    return text
+
+
+def check_delimiter(path: Path, value: object) -> str | None:
+    """The delimiter a CSV reader uses for the option's value (None: detect it)."""
+    try:
+        return None if value is None else parse_delimiter(value)
+    except OptionValueError as exc:
+        raise exc.file_error(path) from None
 
 
 def check_encoding(path: Path, value: object) -> str | None:
     """The Python codec name for the option's value (None: detect it)."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text:
-        raise _refuse(path, "encoding", "''", "it is empty", _ACCEPTED_ENCODINGS)
     try:
-        info = codecs.lookup(text)
-    except LookupError:
-        raise _refuse(path, "encoding", text, "no such encoding", _ACCEPTED_ENCODINGS) from None
-    if not getattr(info, "_is_text_encoding", True):  # base64, zlib, rot13...
-        raise _refuse(path, "encoding", text, "it is not a text encoding", _ACCEPTED_ENCODINGS)
-    return text
+        return None if value is None else parse_encoding(value)
+    except OptionValueError as exc:
+        raise exc.file_error(path) from None
 
 
 def check_applies(path: Path, *, spreadsheet: bool, delimiter: object, encoding: object,
