@@ -113,15 +113,8 @@ def no_header_error(table: RawTable, wanted: Sequence[str], reader: str) -> File
 
 
 def _facts(path: Path) -> FileFacts:
-    try:
-        return inspect_file(path)
-    except FileError as exc:
-        if exc.code == "binary-file":  # spreadsheets are binary: only the hash matters
-            import hashlib
-
-            data = path.read_bytes()
-            return FileFacts(hashlib.sha256(data).hexdigest(), len(data), "binary")
-        raise
+    """The hash and size of a spreadsheet (its NUL bytes are the format's, not an error)."""
+    return inspect_file(path)
 
 
 def _iter_batches(texts: list[list[str]], header_index: int, columns: list[str], size: int) -> Iterator[RawBatch]:
