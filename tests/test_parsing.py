@@ -132,3 +132,84 @@ def test_map_unique_calls_once_per_distinct_value() -> None:
     # a value mapped to None stays None even when None itself maps to something
     out = map_unique(pl.Series("s", ["x", None]), lambda v: None if v == "x" else "null", pl.Utf8)
     assert out.to_list() == [None, "null"]
+
+
+# -- written currencies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "minor", "code"), [
+    ("195000.00", 19500000, None),
+    ("195 000 $", 19500000, None),            # a bare dollar sign is any dollar: CAD fits
+    ("CAD 50", 5000, None),
+    ("C$ 3", 300, None),
+    ("can$ 7.50", 750, None),
+    ("1 000 €", None, "currency-mismatch"),
+    ("EUR 50", None, "currency-mismatch"),
+    ("50 euros", None, "currency-mismatch"),
+    ("US$ 20", None, "currency-mismatch"),
+    ("£12", None, "currency-mismatch"),
+])
+def test_an_amount_in_another_currency_is_refused_in_a_cad_source(cell, minor, code) -> None:
+    assert parse([cell], values.money, decimal=".", currency="CAD") == ([minor], [code])
+
+
+def test_a_currency_mismatch_names_row_field_and_both_currencies() -> None:
+    frame = pl.DataFrame({"_row": [7, 8], "Final Value": ["1 000 €", "12 $"]})
+    p = RowParser(frame)
+    p.add("amount", "Final Value", values.money(p.raw("Final Value"), currency="EUR"))
+    typed, problems = p.finish()
+    assert typed["amount"].to_list() == [100000, None]
+    assert problems.select("row", "field", "code", "severity").rows() == [
+        (8, "Final Value", "currency-mismatch", "error")]
+    assert problems["message"].to_list() == [
+        "Amount in another currency in column 'Final Value': '12 $' (written in dollars, where "
+        "this source's amounts are in EUR). Amounts are stored exactly in the source's currency, "
+        "never converted: correct the amount, or import the rows in that currency as a source "
+        "of their own."]
+
+
+def test_a_currency_column_is_compared_row_by_row() -> None:
+    frame = pl.DataFrame({"_row": [2, 3, 4], "a": ["10 €", "10 €", "10 $"],
+                          "cur": ["EUR", "CAD", "USD"]})
+    p = RowParser(frame)
+    p.add("v", "a", values.money(p.raw("a"), currency=pl.col("cur")))
+    typed, problems = p.finish()
+    assert typed["v"].to_list() == [1000, None, 1000]
+    assert problems.select("row", "code").rows() == [(3, "currency-mismatch")]
+
+
+def test_without_a_currency_a_written_one_is_ignored_as_before() -> None:
+    assert parse(["1 000 €"], values.money, decimal=".") == ([100000], [None])
+
+
+# -- one rule for implausible dates ----------------------------------------------------------
+
+
+def test_implausible_dates_follow_one_rule_by_kind() -> None:
+    year = dt.date.today().year
+    cells = ["1894-12-31", "1895-01-01", f"{year + 1}-12-31", f"{year + 2}-01-01",
+             f"{year + 5}-12-31", f"{year + 6}-01-01", "2044-05-01", "9999-12-31"]
+    event = parse(cells, values.date)
+    end = parse(cells, values.date, kind="end")
+    assert event[1] == ["implausible-date", None, None, "implausible-date",
+                        "implausible-date", "implausible-date",
+                        None if year + 1 >= 2044 else "implausible-date", "implausible-date"]
+    assert end[1] == ["implausible-date", None, None, None, None, "implausible-date",
+                      None if year + 5 >= 2044 else "implausible-date", "implausible-date"]
+    assert event[0][1] == dt.date(1895, 1, 1) and event[0][3] is None
+
+
+def test_an_implausible_date_says_the_range() -> None:
+    frame = pl.DataFrame({"_row": [4], "Date": ["2044-05-01"]})
+    p = RowParser(frame)
+    p.add("d", "Date", values.date(p.raw("Date"), latest=2027))
+    _, problems = p.finish()
+    assert problems["message"].to_list() == [
+        "Implausible date in column 'Date': '2044-05-01' (the year of a date must be between "
+        "1895 and 2027). The date is out of the plausible range for this field; check it."]
+
+
+def test_dates_in_a_given_format_follow_the_same_rule() -> None:
+    cells = ["03.2019.15", "01.9999.01", "2019-03-15"]
+    assert parse(cells, values.date, formats=("%m.%Y.%d",)) == (
+        [dt.date(2019, 3, 15), None, dt.date(2019, 3, 15)], [None, "implausible-date", None])

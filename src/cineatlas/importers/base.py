@@ -22,6 +22,8 @@ from cineatlas.errors import AtlasError, FileError
 from cineatlas.parsing import map_unique
 from cineatlas.problems import Problem
 from cineatlas.reading import RawTable, open_table
+from cineatlas.reading.csvfile import delimiter_name, sniff_delimiter
+from cineatlas.reading.xlsx import no_header_error
 from cineatlas.text import name_key, short_hash
 
 if TYPE_CHECKING:
@@ -85,8 +87,10 @@ class Importer:
     private_columns: ClassVar[tuple[str, ...]] = ()
     #: Options the importer understands, with their help text.
     options_help: ClassVar[dict[str, str]] = {
-        "delimiter": "Column delimiter of a CSV file (detected when absent).",
-        "encoding": "Text encoding of a CSV file (detected when absent).",
+        "delimiter": "Column delimiter of a CSV file: one character, or comma, semicolon, tab, "
+        "pipe (detected when absent).",
+        "encoding": "Text encoding of a CSV file, e.g. utf-8, cp1252, utf-16-le (detected when "
+        "absent).",
         "sheet": "Sheet of a spreadsheet file (the first when absent).",
     }
     #: The tables this importer writes, in insertion order.
@@ -129,6 +133,19 @@ class Importer:
                     problems.append(Problem(1, label, "incorrect-label", "warning",
                                             f"Column '{column}' was read as '{label}'.", column))
         missing = [label for label in self.required_columns if label not in found]
+        if missing and table.sheet is not None:
+            raise no_header_error(table, self.required_columns, f"{self.name} importer")
+        given = self.options.get("delimiter")
+        if missing and len(table.columns) == 1 and given is not None:
+            found_here = delimiter_name(sniff_delimiter(table.labels[:1]))
+            raise FileError(
+                table.path,
+                f"has a single column {table.labels[0][:120]!r} when split by the delimiter "
+                f"given, {delimiter_name(table.delimiter)}",
+                "Leave --option delimiter out to let cineatlas detect it"
+                + (f" (its header is split by {found_here})." if found_here else "."),
+                code="unknown-delimiter",
+            )
         if missing and len(table.columns) == 1 and len(self.required_columns) > 1:
             raise FileError(
                 table.path,

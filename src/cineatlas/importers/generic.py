@@ -35,7 +35,8 @@ from cineatlas.parsing.identifiers import siret_parts
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
 from cineatlas.reading import ROW, RawTable, open_table
-from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES
+from cineatlas.reading.options import OptionValueError, parse_delimiter, parse_encoding
+from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES, no_header_error
 from cineatlas.text import clean, name_key
 
 problem_type(
@@ -439,10 +440,12 @@ def _check_options(section: dict[str, Any], mapping: MappingFile, problems: list
         if not isinstance(value, str):
             problems.append(f"options.{key}: must be a text. {fix}")
             continue
-        if key == "delimiter":
-            value = "\t" if value in ("tab", "\\t") else value
-            if len(value) != 1:
-                problems.append(f"options.delimiter: {value!r} is not one character. {fix}")
+        if key in ("delimiter", "encoding"):
+            try:
+                value = parse_delimiter(value) if key == "delimiter" else parse_encoding(value)
+            except OptionValueError as exc:
+                problems.append(f"options.{key}: {exc.value!r}: {exc.why}. Accepted: "
+                                f"{exc.accepted}.")
                 continue
         elif key == "decimal" and value not in (",", ".", "auto"):
             problems.append(f"options.decimal: {value!r} is not ',', '.' or 'auto'. {fix}")
@@ -645,14 +648,21 @@ class GenericImporter(Importer):
         return {"mapping": self.mapping.sha256 or ""}
 
     def _option(self, name: str) -> Any:
-        """An option given on the command line, else in the mapping file."""
-        return self.options.get(name) or self.mapping.options.get(name)
+        """An option given on the command line (even empty: it is then refused), else in the
+        mapping file."""
+        return self.options[name] if name in self.options else self.mapping.options.get(name)
 
     def open(self, path: Path) -> RawTable:
-        self._spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
+        """Open the file with the reading options given, else the mapping file's: those for
+        the other type of file (a list published as CSV and as XLSX) are left out."""
+        spreadsheet = self._spreadsheet = path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+        def option(name: str, applies: bool) -> Any:
+            return self._option(name) if name in self.options or applies else None
+
         return open_table(
-            path, delimiter=self._option("delimiter"), encoding=self._option("encoding"),
-            sheet=self._option("sheet"),
+            path, delimiter=option("delimiter", not spreadsheet),
+            encoding=option("encoding", not spreadsheet), sheet=option("sheet", spreadsheet),
         )
 
     def source_metadata(self, path: Path) -> dict[str, Any]:
@@ -689,6 +699,10 @@ class GenericImporter(Importer):
                         f"Column '{column}' was read as '{label}' ({key}).", column,
                     )
                 )
+        if missing and table.sheet is not None:
+            error = no_header_error(table, list(self.mapping.columns.values()), "mapping file")
+            if error.code == "wrong-sheet":
+                raise error
         if missing:
             one = len(missing) == 1
             raise MappingError(
@@ -805,13 +819,14 @@ class GenericImporter(Importer):
         if kind == "text":
             p.add(name, column, values.text(raw))
         elif kind == "amount":
-            parsed = values.money(raw, decimal=decimal)
+            currency = pl.col("__currency") if "__currency" in p.frame.columns else None
+            parsed = values.money(raw, decimal=decimal, currency=currency)
             code = pl.when(blank(raw)).then(pl.lit("amount-not-given")).otherwise(parsed.code)
             p.add(
                 f"{name}_minor", column,
                 Parsed(
                     parsed.value, code, {**parsed.severities, "amount-not-given": WARNING},
-                    parsed.stages,
+                    parsed.stages, parsed.detail,
                 ),
             )
         elif kind == "date":
@@ -1135,22 +1150,7 @@ def date_cells(raw: pl.Expr, order: str) -> Parsed:
     """Dates as the mapping says: 'day-first' (ISO accepted), 'iso', or a strptime format."""
     if order in ("day-first", "iso"):
         return values.date(raw, iso_only_is_standard=order == "iso")
-    st = Stages()
-    text = st.then(raw.str.strip_chars())
-    parsed = st.then(
-        pl.coalesce(
-            text.str.to_date(order, strict=False),
-            text.str.to_date("%Y-%m-%d", strict=False, exact=True),
-        )
-    )
-    code = (
-        pl.when(blank(raw))
-        .then(NULL_TEXT)
-        .when(parsed.is_null())
-        .then(pl.lit("invalid-date"))
-        .otherwise(NULL_TEXT)
-    )
-    return Parsed(parsed, code, {"invalid-date": WARNING}, st.stages)
+    return values.date(raw, formats=(order,))
 
 
 def fiscal_year(raw: pl.Expr) -> tuple[Parsed, pl.Expr]:

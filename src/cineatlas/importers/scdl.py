@@ -329,7 +329,7 @@ def _strict(parsed: Parsed, raw: pl.Expr, spelling: str, code: str) -> Parsed:
     odd = parsed.value.is_not_null() & parsed.code.is_null() & ~raw.str.contains(spelling)
     return Parsed(
         parsed.value, pl.when(odd).then(pl.lit(code)).otherwise(parsed.code),
-        {**parsed.severities, code: WARNING}, parsed.stages,
+        {**parsed.severities, code: WARNING}, parsed.stages, parsed.detail,
     )
 
 
@@ -383,7 +383,8 @@ def check_field(spec: ScdlField, raw: pl.Expr) -> Parsed:
         return _strict(parsed, raw, _INTEGER_SPELLING, "non-standard-number")
     if spec.type == "date":
         parsed = values.date(
-            raw, required=spec.required, iso_only_is_standard=True, missing=missing
+            raw, required=spec.required, iso_only_is_standard=True, missing=missing,
+            kind="end" if spec.name == "dateFin" else "event",
         )
         return _strict(parsed, raw, _ISO_DATE, "non-iso-date")
     if spec.type == "boolean":
@@ -405,14 +406,16 @@ def check_field(spec: ScdlField, raw: pl.Expr) -> Parsed:
 def check_amount(spec: ScdlField, raw: pl.Expr) -> Parsed:
     """An amount in euros as exact cents; missing montant is an error even where the draft
     makes it optional (a row without an amount is not an award)."""
-    parsed = values.money(raw, decimal=".", required=spec.required or spec.name == "montant")
+    parsed = values.money(raw, decimal=".", required=spec.required or spec.name == "montant",
+                          currency="EUR")
     parsed = _strict(parsed, raw, _NUMBER_SPELLING, "non-standard-number")
     if spec.name == "montant" and not spec.required:
         code = (
             pl.when(parsed.code == "required").then(pl.lit("missing-amount")).otherwise(parsed.code)
         )
         parsed = Parsed(
-            parsed.value, code, {**parsed.severities, "missing-amount": ERROR}, parsed.stages
+            parsed.value, code, {**parsed.severities, "missing-amount": ERROR}, parsed.stages,
+            parsed.detail,
         )
     return parsed
 

@@ -396,14 +396,15 @@ class TelefilmImporter(Importer):
         p.add_value("fiscal_year", pl.when(valid).then(first).otherwise(from_date))
 
     def _add_amounts(self, p: RowParser, final_col: str | None, original_col: str | None) -> None:
-        final = values.money(p.raw(final_col), decimal=".", zero_is_unknown=True)
+        final = values.money(p.raw(final_col), decimal=".", zero_is_unknown=True,
+                             currency=CURRENCY)
         absent = values.blank(p.raw(final_col))
         code = pl.when(absent).then(pl.lit("amount-not-published")).otherwise(final.code)
         p.add("amount_minor", final_col, Parsed(final.value, code, {
-            **final.severities, "amount-not-published": WARNING}, final.stages))
+            **final.severities, "amount-not-published": WARNING}, final.stages, final.detail))
         # The original value is secondary: a bad one does not make the award meaningless.
         original = values.money(p.raw(original_col), decimal=".", zero_is_unknown=True,
-                                invalid=WARNING)
+                                invalid=WARNING, currency=CURRENCY, other_currency=WARNING)
         p.add("original_amount_minor", original_col, original)
 
     def _add_vocabularies(self, p: RowParser, ctx: ImportContext) -> None:

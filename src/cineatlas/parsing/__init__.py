@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from cineatlas.parsing import values
-from cineatlas.parsing.values import Parsed
+from cineatlas.parsing.values import NULL_TEXT, Parsed
 from cineatlas.problems import PROBLEM_SCHEMA, PROBLEM_TYPES, WARNING, Severity, empty_problems
 from cineatlas.reading.table import ROW
 
@@ -47,6 +47,8 @@ class RowParser:
             code_name = f"__code__{name}"
             self._exprs.append(parsed.code.alias(code_name))
             self._exprs.append(self.raw(column).alias(f"__raw__{name}"))
+            detail = NULL_TEXT if parsed.detail is None else parsed.detail
+            self._exprs.append(detail.alias(f"__detail__{name}"))
             self._checks.append((name, column or name, parsed.severities))
 
     def add_value(self, name: str, expr: pl.Expr) -> None:
@@ -67,8 +69,9 @@ class RowParser:
         problem_frames = list(self._extra)
         for name, column, severities in self._checks:
             code_col, raw_col = f"__code__{name}", f"__raw__{name}"
-            found = evaluated.select(  # select first: filter three columns, not all of them
-                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"), pl.col(raw_col).alias("value")
+            found = evaluated.select(  # select first: filter four columns, not all of them
+                pl.col(ROW).alias("row"), pl.col(code_col).alias("code"),
+                pl.col(raw_col).alias("value"), pl.col(f"__detail__{name}").alias("detail"),
             ).filter(pl.col("code").is_not_null())
             if found.is_empty():
                 continue
@@ -79,7 +82,8 @@ class RowParser:
 
 
 def problem_rows(found: pl.DataFrame, field: str, severities: dict[str, Severity]) -> pl.DataFrame:
-    """Problems from a frame of (row, code, value), with messages naming field, value and fix."""
+    """Problems from a frame of (row, code, value[, detail]), with messages naming field,
+    value, what the parser found (detail, where not null) and the fix."""
     titles = {code: PROBLEM_TYPES[code].title if code in PROBLEM_TYPES else code for code in severities}
     hints = {code: PROBLEM_TYPES[code].hint if code in PROBLEM_TYPES else "" for code in severities}
     value = pl.col("value").fill_null("").str.slice(0, 200)
@@ -89,10 +93,12 @@ def problem_rows(found: pl.DataFrame, field: str, severities: dict[str, Severity
         pl.col("code"),
         pl.col("code").replace_strict(severities, default=WARNING, return_dtype=pl.Utf8).alias("severity"),
         pl.format(
-            "{} in column '{}': '{}'. {}",
+            "{} in column '{}': '{}'{}. {}",
             pl.col("code").replace_strict(titles, default="Problem", return_dtype=pl.Utf8),
             pl.lit(field),
             value,
+            (pl.lit(" (") + pl.col("detail") + pl.lit(")")).fill_null("")
+            if "detail" in found.columns else pl.lit(""),
             pl.col("code").replace_strict(hints, default="", return_dtype=pl.Utf8),
         ).alias("message"),
         value.alias("value"),

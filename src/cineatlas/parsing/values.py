@@ -7,13 +7,14 @@ Codes and their severity are chosen by the caller (an importer knows what is fat
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
 
-from cineatlas.problems import ERROR, WARNING, Severity
+from cineatlas.problems import ERROR, WARNING, Severity, problem_type
 
 NULL_TEXT = pl.lit(None, dtype=pl.Utf8)
 
@@ -27,6 +28,8 @@ class Parsed:
     code: pl.Expr
     severities: dict[str, Severity] = field(default_factory=dict)
     stages: list[list[pl.Expr]] = field(default_factory=list)
+    #: Utf8 text added to a problem's message where not null (e.g. the currencies compared).
+    detail: pl.Expr | None = None
 
 
 class Stages:
@@ -128,7 +131,20 @@ def boolean(raw: pl.Expr, *, true_values: Iterable[str] = _BOOL_TRUE,
 
 
 _SPACES = r"[\s\u00a0\u202f\u2009']"
-_CURRENCY = r"(?i)(€|eur(os?)?|\$|ca?d|can\$|us\$|usd|£|gbp|chf)"
+_CURRENCY = r"(?i)(€|eur(os?)?|\$|ca?d|can\$|ca?\$|us\$|usd|£|gbp|chf)"
+#: A currency written in an amount (lower-cased), longest spelling first, and its ISO 4217
+#: code; a bare '$' is any dollar.
+_WRITTEN = r"(€|euros?|eur|can\$|ca\$|c\$|us\$|\$|cad|usd|cd|£|gbp|chf)"
+WRITTEN_CURRENCIES = {
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "cad": "CAD", "cd": "CAD",
+    "can$": "CAD", "ca$": "CAD", "c$": "CAD", "us$": "USD", "usd": "USD", "$": "$",
+    "£": "GBP", "gbp": "GBP", "chf": "CHF",
+}
+problem_type("currency-mismatch", "Amount in another currency",
+             "Amounts are stored exactly in the source's currency, never converted: correct the "
+             "amount, or import the rows in that currency as a source of their own.")
+#: Currencies a bare '$' may stand for.
+DOLLARS = ("CAD", "USD", "AUD", "NZD", "HKD", "SGD")
 
 
 def _normalise_number(raw: pl.Expr, decimal: str, st: Stages) -> tuple[pl.Expr, pl.Expr]:
@@ -167,14 +183,26 @@ def _normalise_number(raw: pl.Expr, decimal: str, st: Stages) -> tuple[pl.Expr, 
     return norm, flag
 
 
+def written_currency(raw: pl.Expr) -> pl.Expr:
+    """The ISO 4217 code of the currency written in an amount ('1 000 €' -> 'EUR'; a bare '$'
+    gives '$'), or null when none is written."""
+    return (raw.str.to_lowercase().str.extract(_WRITTEN, 1)
+            .replace_strict(WRITTEN_CURRENCIES, default=None, return_dtype=pl.Utf8))
+
+
 def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, required: bool = False,
           zero_is_unknown: bool = False, max_major: int = 10**11, invalid: Severity = ERROR,
           missing: Severity = ERROR, negative_severity: Severity = WARNING,
-          decimal_comma: Severity = WARNING) -> Parsed:
+          decimal_comma: Severity = WARNING, currency: str | pl.Expr | None = None,
+          other_currency: Severity = ERROR) -> Parsed:
     """An amount as exact integer minor units (Int64): '1 234,56 €' -> 123456.
 
     decimal: '.' (commas are thousands, or a tolerated decimal comma), ',' (dots are thousands)
     or 'auto'. Fractions of a minor unit are rounded half up, with a warning.
+    currency: the ISO 4217 code of the source's amounts (a constant or a column). An amount
+    that writes another currency ('1 000 €' where amounts are CAD) is `currency-mismatch`, an
+    error by default: converting it would not be exact, and storing it as written would be
+    false. Its value is then null; the problem names both currencies.
     """
     st = Stages()
     norm, flag = _normalise_number(raw, decimal, st)
@@ -197,11 +225,21 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
     )
     absent = blank(raw)
     zero = norm.is_not_null() & (minor == 0)
-    value = (pl.when(absent | norm.is_null() | over).then(pl.lit(None, dtype=pl.Int64))
+    mismatch, detail = pl.lit(False), None
+    if currency is not None:
+        expected = pl.lit(currency, dtype=pl.Utf8) if isinstance(currency, str) else currency
+        written = st.then(written_currency(raw))
+        mismatch = (written.is_not_null() & expected.is_not_null() & (written != expected)
+                    & ~((written == "$") & expected.is_in(DOLLARS)))
+        detail = pl.when(mismatch).then(pl.format(
+            "written in {}, where this source's amounts are in {}",
+            pl.when(written == "$").then(pl.lit("dollars")).otherwise(written), expected))
+    value = (pl.when(absent | norm.is_null() | over | mismatch).then(pl.lit(None, dtype=pl.Int64))
              .when(zero & zero_is_unknown).then(pl.lit(None, dtype=pl.Int64))
              .otherwise(minor))
     code = (pl.when(absent).then(pl.lit("required") if required else NULL_TEXT)
             .when(norm.is_null()).then(pl.lit("invalid-amount"))
+            .when(mismatch).then(pl.lit("currency-mismatch"))
             .when(over).then(pl.lit("amount-too-large"))
             .when(zero & zero_is_unknown).then(pl.lit("zero-as-unknown"))
             .when(minor < 0).then(pl.lit("negative-amount"))
@@ -211,7 +249,8 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
         "required": missing, "invalid-amount": invalid, "amount-too-large": invalid,
         "zero-as-unknown": WARNING, "negative-amount": negative_severity, "sub-unit-amount": WARNING,
         "decimal-comma": decimal_comma, "ambiguous-separator": WARNING,
-    }, st.stages)
+        "currency-mismatch": other_currency,
+    }, st.stages, detail)
 
 
 def number(raw: pl.Expr, *, decimal: str = ".", required: bool = False, minimum: float | None = None,
@@ -265,27 +304,64 @@ ISO_FORMATS = ("%Y-%m-%d",)
 OTHER_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d/%m/%y")
 
 
+#: The plausible range of dates, one rule for every importer: a date's year must fall between
+#: EARLIEST_YEAR (1895, the first public film screening: no support for cinema is older) and
+#: the import year plus a horizon that depends on what the date is:
+#: - 'event' (a decision, a signature, a payment, a creation or an update: something that
+#:   happened): +1, for a file prepared late in a year that already holds decisions of the
+#:   next one (budgets voted in December, fiscal years that straddle two calendar years);
+#: - 'end' (the end of a convention or of a payment period): +5, that one year plus the
+#:   longest multi-year agreements (French multi-year conventions run up to 4 years).
+#: An importer may raise the earliest year for a source that cannot be older (Telefilm).
+EARLIEST_YEAR = 1895
+HORIZONS = {"event": 1, "end": 5}
+
+
+def date_range(kind: str = "event", *, earliest: int | None = None,
+               latest: int | None = None) -> tuple[int, int]:
+    """(earliest, latest) plausible year for a date of this kind, imported today."""
+    if kind not in HORIZONS:
+        raise ValueError(f"unknown kind of date {kind!r}: one of {', '.join(HORIZONS)}")
+    return (EARLIEST_YEAR if earliest is None else earliest,
+            dt.date.today().year + HORIZONS[kind] if latest is None else latest)
+
+
 def date(raw: pl.Expr, *, required: bool = False, iso_only_is_standard: bool = False,
-         earliest: int = 1900, latest: int = 2100, invalid: Severity = WARNING,
+         kind: str = "event", earliest: int | None = None, latest: int | None = None,
+         formats: tuple[str, ...] | None = None, invalid: Severity = WARNING,
          missing: Severity = ERROR, implausible: Severity = WARNING) -> Parsed:
-    """A calendar date from ISO 8601 (time part ignored) or day-first spellings.
+    """A calendar date from ISO 8601 (time part ignored) or day-first spellings, or from
+    the strptime `formats` given (tried first, then ISO 8601; the cell as written).
 
     With iso_only_is_standard, a day-first date loads with a `non-iso-date` warning.
-    Impossible dates (31/02/2021) are `invalid-date`; years outside [earliest, latest] are
-    `implausible-date` (value kept null).
+    Impossible dates (31/02/2021) are `invalid-date`; dates whose year is outside the
+    plausible range for their kind (see `date_range`) are `implausible-date` (value null:
+    unknown), the problem saying the range.
     """
+    lowest, highest = date_range(kind, earliest=earliest, latest=latest)
     st = Stages()
-    s = st.then(raw.str.strip_chars().str.replace(
-        r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", ""))
+    if formats is None:
+        s = st.then(raw.str.strip_chars().str.replace(
+            r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", ""))
+    else:
+        s = st.then(raw.str.strip_chars())
     iso = st.then(pl.coalesce([s.str.to_date(f, strict=False, exact=True) for f in ISO_FORMATS]))
-    parsed = st.then(pl.coalesce([iso, *(s.str.to_date(f, strict=False, exact=True) for f in OTHER_FORMATS)]))
+    if formats is None:
+        others = [s.str.to_date(f, strict=False, exact=True) for f in OTHER_FORMATS]
+        parsed = st.then(pl.coalesce([iso, *others]))
+    else:
+        parsed = st.then(pl.coalesce([*(s.str.to_date(f, strict=False) for f in formats), iso]))
     absent = blank(raw)
-    in_range = parsed.dt.year().is_between(earliest, latest)
+    in_range = parsed.dt.year().is_between(lowest, highest)
     value = pl.when(in_range).then(parsed).otherwise(pl.lit(None, dtype=pl.Date))
     code = (pl.when(absent).then(pl.lit("required") if required else NULL_TEXT)
             .when(parsed.is_null()).then(pl.lit("invalid-date"))
             .when(~in_range).then(pl.lit("implausible-date"))
             .when(iso.is_null() & pl.lit(iso_only_is_standard)).then(pl.lit("non-iso-date"))
             .otherwise(NULL_TEXT))
+    detail = pl.when(parsed.is_not_null() & ~in_range).then(pl.lit(
+        f"the year of {'an end' if kind == 'end' else 'a'} date must be between {lowest} and "
+        f"{highest}"))
     return Parsed(value, code, {"required": missing, "invalid-date": invalid,
-                                "implausible-date": implausible, "non-iso-date": WARNING}, st.stages)
+                                "implausible-date": implausible, "non-iso-date": WARNING},
+                  st.stages, detail)

@@ -8,6 +8,7 @@ from pathlib import Path
 from cineatlas.errors import FileError
 from cineatlas.reading.csvfile import open_csv
 from cineatlas.reading.jsonfile import JSON_SUFFIXES, open_json
+from cineatlas.reading.options import check_applies, check_delimiter, check_encoding
 from cineatlas.reading.table import LINE, ROW, RawBatch, RawTable
 from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES, open_spreadsheet
 
@@ -22,15 +23,22 @@ def open_table(
     sheet: str | None = None,
     batch_size: int = 100_000,
 ) -> RawTable:
-    """Open a CSV, spreadsheet or JSON file as a RawTable. Raises FileError for a bad file."""
+    """Open a CSV, spreadsheet or JSON file as a RawTable. Raises FileError for a bad file, or
+    for an option that is invalid or does not apply to the file's type (see reading.options)."""
     path = Path(path)
     if not path.exists():
         raise FileError(path, "does not exist", "Check the path.", code="missing-file")
     if path.is_dir():
         raise FileError(path, "is a directory", "Give the path of a CSV, spreadsheet or JSON file.",
                         code="missing-file")
-    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
-        return open_spreadsheet(path, sheet=sheet, batch_size=batch_size)
-    if path.suffix.lower() in JSON_SUFFIXES:
+    suffix = path.suffix.lower()
+    kind = ("spreadsheet" if suffix in SPREADSHEET_SUFFIXES
+            else "json" if suffix in JSON_SUFFIXES else "csv")
+    check_applies(path, kind=kind, delimiter=delimiter, encoding=encoding, sheet=sheet)
+    if kind == "spreadsheet":
+        return open_spreadsheet(path, sheet=None if sheet is None else str(sheet),
+                                batch_size=batch_size)
+    if kind == "json":
         return open_json(path, batch_size=batch_size)
-    return open_csv(path, delimiter=delimiter, encoding=encoding, batch_size=batch_size)
+    return open_csv(path, delimiter=check_delimiter(path, delimiter),
+                    encoding=check_encoding(path, encoding), batch_size=batch_size)

@@ -14,8 +14,10 @@ import numpy as np
 import polars as pl
 
 from cineatlas.errors import FileError
-from cineatlas.problems import ERROR, Problem
-from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file
+from cineatlas.problems import ERROR, Problem, problem_type
+from cineatlas.reading.cleaning import INVISIBLE, clean_labels
+from cineatlas.reading.encoding import MIXED, FileFacts, inspect_file, refuse_nuls
+from cineatlas.reading.options import check_delimiter
 from cineatlas.reading.table import (
     LINE,
     MAX_CELL,
@@ -25,6 +27,10 @@ from cineatlas.reading.table import (
     RawTable,
     unique_columns,
 )
+
+problem_type("stray-nul", "NUL bytes removed",
+             "A few NUL bytes, which never belong in text, were removed from the cells; check "
+             "the rows named and the tool that wrote the file.")
 
 DELIMITERS = (",", ";", "\t", "|")
 _NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -89,7 +95,17 @@ def open_csv(
     or when no delimiter can be found.
     """
     facts = facts or inspect_file(path)
+    delimiter = check_delimiter(path, delimiter)
     notes: list[Problem] = []
+    if encoding is None or not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        refuse_nuls(path, facts)
+    if facts.stray_nuls:
+        nuls = facts.nuls
+        notes.append(Problem(None, None, "stray-nul", "warning",
+                             f"The file holds {nuls.count} NUL byte{'s' if nuls.count > 1 else ''} "
+                             f"(the first on line {nuls.line}, byte {nuls.offset}); they are "
+                             "removed from the cells (see the rows' 'invisible-character' "
+                             "warnings).", None))
     if encoding is None:
         encoding = facts.encoding
         if not facts.is_utf8:
@@ -102,14 +118,7 @@ def open_csv(
                 message = f"The file is not valid UTF-8; it was decoded as {label}."
             notes.append(Problem(None, None, "decoded-as", "warning", message, encoding))
     else:
-        try:
-            with path.open(encoding=encoding, newline="") as handle:
-                while handle.read(1 << 20):
-                    pass
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise FileError(path, f"cannot be decoded as {encoding} ({exc})",
-                            "Leave the encoding out to let cineatlas detect it, or give the right one.",
-                            code="wrong-encoding") from exc
+        _check_decodes(path, encoding, facts)
     sample = _header_lines(path, encoding)
     if delimiter is None:
         # None: one column (or no delimiter found); an importer needing more columns says so.
@@ -126,15 +135,43 @@ def open_csv(
         handle.close()
         raise FileError(path, f"has an unreadable header ({exc})",
                         "Check the first line of the file.", code="bad-header") from exc
-    labels = [c.strip().lstrip("\ufeff").strip() for c in header_cells]
-    columns, label_notes = unique_columns(labels)
-    notes.extend(label_notes)
+    labels, label_notes = clean_labels([c.strip().lstrip("\ufeff").strip() for c in header_cells])
+    columns, unique_notes = unique_columns(labels)
+    notes.extend([*label_notes, *unique_notes])
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=encoding, delimiter=delimiter,
         labels=labels, columns=columns, notes=notes,
         _batches=_iter_batches(handle, lines, reader, columns, batch_size,
                                path=path, encoding=encoding, delimiter=delimiter),
     )
+
+
+def _check_decodes(path: Path, encoding: str, facts: FileFacts) -> None:
+    """Raise FileError, saying where and what was detected, if the file does not decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done, lines = 0, 1  # bytes fully decoded before the current chunk, lines they hold
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    at = max(0, done + exc.start - (len(exc.object) - len(chunk)))
+                    lines += chunk.count(b"\n", 0, max(0, at - done))
+                    raise UnicodeError(f"byte {at:,} (line {lines:,}): {exc.reason}") from exc
+                done += len(chunk)
+                lines += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
+    except UnicodeError as exc:  # a byte that is not the encoding's, or UTF-16 without a BOM
+        detected = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with a byte-order mark",
+                    "utf-16": "UTF-16", "cp1252": "Windows-1252", "latin-1": "Latin-1",
+                    MIXED: "UTF-8 with some Windows-1252"}.get(facts.encoding, facts.encoding)
+        guess = facts.nuls.utf16
+        hint = (f"--option encoding={guess}" if guess and guess != encoding
+                else f"leave --option encoding out (cineatlas reads this file as {detected})")
+        raise FileError(path, f"cannot be decoded as {encoding} ({exc})",
+                        f"Give the file's real encoding, or {hint}.",
+                        code="wrong-encoding") from exc
 
 
 def _first_record(reader: csv.reader) -> list[str]:  # type: ignore[valid-type]
@@ -238,8 +275,9 @@ class _FastRecords:
     (every field unquoted without any quote, or quoted with doubled inner quotes), with as many
     fields as the header and not blank. For such a line the csv module and Polars' CSV parser
     give the same cells, so they are parsed by Polars, all those of a block at once. Any other
-    line (a quoted cell spanning lines, a stray quote, a wrong number of fields, a blank row, a
-    NUL or a byte-order mark) is left to the csv module, which reads it exactly as before."""
+    line (a quoted cell spanning lines, a stray quote, a wrong number of fields, a blank row, an
+    invisible character such as a NUL or a byte-order mark) is left to the csv module, which
+    reads it exactly as before (and the batch builder cleans its cells)."""
 
     def __init__(self, columns: list[str], delimiter: str) -> None:
         self.columns = columns
@@ -257,8 +295,7 @@ class _FastRecords:
         fast = (
             text.str.contains(self.record)
             & text.str.contains(self.content)
-            & ~text.str.contains("\x00", literal=True)
-            & ~text.str.contains("\ufeff", literal=True)
+            & ~text.str.contains(INVISIBLE)  # a NUL, a byte-order mark, a control...
         )
         return text, fast.fill_null(False).to_numpy()
 

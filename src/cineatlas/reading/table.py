@@ -1,6 +1,7 @@
 """Raw tables: a header and batches of text cells, each row numbered as a spreadsheet shows it.
 
-Readers never interpret values; importers do. A record whose number of cells differs from
+Readers never interpret values; importers do. They only remove invisible characters, with a
+warning (see reading.cleaning). A record whose number of cells differs from
 the header's is set aside as malformed (it will be quarantined, never dropped).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from cineatlas.problems import ERROR, Problem
+from cineatlas.reading.cleaning import clean_cells, clean_frame
 
 ROW = "_row"    # the line a record starts on (header = 1): what a spreadsheet shows
 LINE = "_line"  # the line it ends on (differs when a quoted cell spans lines)
@@ -47,6 +49,8 @@ class RawTable:
     labels: list[str]            # header cells as written (trimmed)
     columns: list[str]           # unique names used in frames (duplicates get ' (2)')
     notes: list[Problem]         # file-level warnings
+    sheet: str | None = None     # the sheet read (spreadsheets only)
+    sheets: tuple[str, ...] = () # every sheet of the workbook, in order
     _batches: Iterator[RawBatch] | None = None
 
     def batches(self) -> Iterator[RawBatch]:
@@ -88,6 +92,7 @@ class BatchBuilder:
         self.rows: list[int] = []
         self.lines: list[int | None] = []
         self.malformed: list[tuple[Problem, int | None, str]] = []
+        self.notes: list[Problem] = []
         self.pieces: list[pl.DataFrame] = []
         self._piece_rows = 0
 
@@ -109,13 +114,16 @@ class BatchBuilder:
                 "unquoted delimiter, a stray quote or a cut line. Fix the row in the file.",
                 None,
             )
+        cells, notes = clean_cells(row, self.columns, cells)
+        self.notes.extend(notes)
         content = json.dumps({"cells": [c[:MAX_CELL] for c in cells]}, ensure_ascii=False)
         self.malformed.append((problem, line, content))
 
     def add_frame(self, frame: pl.DataFrame) -> None:
         """Add well-formed rows already split into cells: a frame of _row, _line (Int64) and
         the columns (Utf8), in this order. Rows are numbered in file order, and a batch holds
-        its rows in that order whichever way they were added."""
+        its rows in that order whichever way they were added. Their cells must hold no
+        invisible character (`cleaning.INVISIBLE`): the caller has checked their lines."""
         if frame.height:
             self.pieces.append(frame)
             self._piece_rows += frame.height
@@ -126,16 +134,17 @@ class BatchBuilder:
                 LINE: pl.Series(LINE, self.lines, dtype=pl.Int64)}
         for name, values in zip(self.columns, columns, strict=True):
             data[name] = pl.Series(name, values, dtype=pl.Utf8)
-        frame = pl.DataFrame(data)
+        frame, notes = clean_frame(pl.DataFrame(data), ROW, self.columns)  # pieces are clean
         if self.pieces:  # rows added as frames, in file order: merge the others in by number
             added = pl.concat(self.pieces, how="vertical", rechunk=len(self.pieces) > 1)
             # One chunk per column: Polars 2.1 panics in pl.format on a string column whose
             # chunks include an empty one, as filtering a merged frame can leave
             # (tests/test_robustness.py, test_polars_format_on_a_filtered_merged_batch).
             frame = (added.merge_sorted(frame, ROW) if frame.height else added).rechunk()
-        notes = _rows_in_cells(frame, self.columns) + _cut_long_cells(frame, self.columns)
-        if notes:
+        long = _cut_long_cells(frame, self.columns)
+        if long:
             frame = frame.with_columns(pl.col(self.columns).str.slice(0, MAX_CELL))
+        notes = [*self.notes, *notes, *_rows_in_cells(frame, self.columns), *long]
         batch = RawBatch(frame, self.malformed, notes)
         self._reset()
         return batch

@@ -4,14 +4,16 @@ raw table, or every sheet as text cells (`read_sheets`) for importers of whole w
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
 from cineatlas.errors import FileError
+from cineatlas.reading.cleaning import clean_labels
 from cineatlas.reading.encoding import FileFacts, inspect_file
 from cineatlas.reading.table import BatchBuilder, RawBatch, RawTable, unique_columns
+from cineatlas.text import name_key
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
@@ -51,11 +53,12 @@ def open_spreadsheet(
     header = texts[header_index]
     while header and not header[-1].strip():
         header.pop()
-    labels = [c.strip() for c in header]
-    columns, notes = unique_columns(labels)
+    labels, notes = clean_labels([c.strip() for c in header])
+    columns, unique_notes = unique_columns(labels)
+    notes.extend(unique_notes)
     return RawTable(
         path=path, sha256=facts.sha256, size=facts.size, encoding=None, delimiter=None,
-        labels=labels, columns=columns, notes=notes,
+        labels=labels, columns=columns, notes=notes, sheet=sheet or names[0], sheets=tuple(names),
         _batches=_iter_batches(texts, header_index, columns, batch_size),
     )
 
@@ -89,16 +92,53 @@ def _unreadable(path: Path, exc: Exception) -> FileError:
                      code="bad-spreadsheet")
 
 
-def _facts(path: Path) -> FileFacts:
-    try:
-        return inspect_file(path)
-    except FileError as exc:
-        if exc.code == "binary-file":  # spreadsheets are binary: only the hash matters
-            import hashlib
+#: How many of a sheet's first rows are searched for a header when a sheet is described.
+HEADER_SEARCH = 30
 
-            data = path.read_bytes()
-            return FileFacts(hashlib.sha256(data).hexdigest(), len(data), "binary")
-        raise
+
+def no_header_error(table: RawTable, wanted: Sequence[str], reader: str) -> FileError:
+    """The error for a sheet whose header lacks labels a reader needs: which sheet was read,
+    what each sheet of the workbook holds (which have those labels: the data), and the
+    --option sheet=NAME to give. Its code is 'wrong-sheet' when another sheet has them."""
+    def key(text: str) -> str:
+        return name_key(text) or ""
+
+    needed = {key(label) for label in wanted}
+    found: list[str] = []
+    described: list[str] = []
+    book = CalamineWorkbook.from_path(str(table.path))
+    for name in table.sheets:
+        rows = [[cell_text(v).strip() for v in row]
+                for row in book.get_sheet_by_name(name).to_python(nrows=HEADER_SEARCH)]
+        filled = [i for i, row in enumerate(rows) if any(row)]
+        header = next((i for i in filled if needed <= {key(c) for c in rows[i] if c}), None)
+        if not filled:
+            described.append(f"{name!r} (empty)")
+            continue
+        if header is None:
+            described.append(f"{name!r} (no such header in its first {HEADER_SEARCH} rows)")
+            continue
+        found.append(name)
+        above = " (delete the rows above it)" if filled and header != filled[0] else ""
+        described.append(f"{name!r} (header on row {header + 1}: looks like the data{above})")
+    first = ", ".join(repr(label[:60]) for label in table.labels[:5] if label) or "nothing"
+    problem = (f"has no header row with the columns the {reader} needs "
+               f"({', '.join(map(repr, wanted))}) in its sheet {table.sheet!r}, whose first row "
+               f"holds {first}. Its sheets: {'; '.join(described)}")
+    if found and found[0] != table.sheet:
+        fix = f"Choose the sheet of the data with --option sheet={found[0]!r}."
+    elif found:
+        fix = "Delete the rows above the header in that sheet."
+    else:
+        fix = "Check that this is the right file, or rename the columns."
+    wrong_sheet = bool(found) and found[0] != table.sheet
+    return FileError(table.path, problem, fix,
+                     code="wrong-sheet" if wrong_sheet else "missing-column")
+
+
+def _facts(path: Path) -> FileFacts:
+    """The hash and size of a spreadsheet (its NUL bytes are the format's, not an error)."""
+    return inspect_file(path)
 
 
 def _iter_batches(texts: list[list[str]], header_index: int, columns: list[str], size: int) -> Iterator[RawBatch]:
