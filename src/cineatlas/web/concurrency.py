@@ -1,0 +1,222 @@
+"""Concurrent reads of the read-only store, and a bound on the work no cache holds yet.
+
+Each server thread reads through a DuckDB cursor of its own (a connection to the same
+database), so a short query never waits for another request's query. Computing indicators is
+*cold* work, bounded by a `Gate`: at most `Limits.cold_workers` at once, each on an engine of
+its own, at most `Limits.cold_queue` requests waiting, none longer than `Limits.cold_wait`
+seconds; past that the request is answered 503 with Retry-After (`Busy`) instead of holding one
+of the server's threads.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from cineatlas.errors import AtlasError
+
+
+class Busy(Exception):
+    """The server cannot take this computation now; the client should retry later."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much cold work the server takes (see docs/web.md, "Concurrency and limits")."""
+
+    #: Indicator computations running at once (each on its own DuckDB connection).
+    cold_workers: int = 2
+    #: Requests waiting for cold work (a free worker, or figures another request is computing)
+    #: at most; more are answered 503 at once.
+    cold_queue: int = 16
+    #: Seconds a request waits for cold work before it is answered 503.
+    cold_wait: float = 10.0
+
+    def __post_init__(self) -> None:
+        if self.cold_workers < 1 or self.cold_queue < 0 or not self.cold_wait > 0:
+            raise AtlasError(f"Invalid web limits {self}: cold_workers must be 1 or more, "
+                             "cold_queue 0 or more, cold_wait more than 0 seconds.")
+
+    @classmethod
+    def from_env(cls, **given: Any) -> Limits:
+        """Limits from `given` (None: not given), else CINEATLAS_COLD_WORKERS, _COLD_QUEUE and
+        _COLD_WAIT, else the defaults."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            value = given.get(f.name)
+            if value is None and (text := os.environ.get(f"CINEATLAS_{f.name.upper()}")):
+                kind = float if f.type in ("float", float) else int
+                try:
+                    value = kind(text)
+                except ValueError:
+                    raise AtlasError(f"CINEATLAS_{f.name.upper()}={text!r} is not a number; "
+                                     f"give e.g. {f.default}.") from None
+            if value is not None:
+                values[f.name] = value
+        return cls(**values)
+
+
+class Cursors:
+    """One cursor per thread on `con`, each with the same in-memory `tables` registered
+    (Arrow tables registered on a DuckDB connection are visible to that connection only)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._tables: dict[str, pa.Table] = {}
+        self._local = threading.local()
+        self._opened: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        """Make `table` readable as `name` by every cursor (call before serving)."""
+        self._tables[name] = table
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self.new()
+            self._local.cursor = cursor
+        return cursor
+
+    def new(self) -> duckdb.DuckDBPyConnection:
+        """A new cursor with the tables registered (closed by `close`)."""
+        with self._lock:
+            cursor = self._con.cursor()
+            self._opened.append(cursor)
+        for name, table in self._tables.items():
+            cursor.register(name, table)
+        return cursor
+
+    def close(self) -> None:
+        with self._lock:
+            for cursor in self._opened:
+                cursor.close()
+            self._opened.clear()
+
+
+class Gate:
+    """Runs cold work on at most `limits.cold_workers` resources made by `make` (engines), with
+    at most `limits.cold_queue` callers waiting (for a resource, or for a `Memo` value another
+    request is computing), each at most `limits.cold_wait` seconds."""
+
+    def __init__(self, make: Callable[[], Any], limits: Limits,
+                 ready: tuple | list = ()) -> None:
+        self.limits = limits
+        self._make = make
+        self._waiting = threading.BoundedSemaphore(limits.cold_queue) if limits.cold_queue else None
+        self._idle: queue.LifoQueue = queue.LifoQueue()
+        for resource in ready[:limits.cold_workers]:
+            self._idle.put(resource)
+        self._made = self._idle.qsize()
+        self._lock = threading.Lock()
+
+    @property
+    def retry_after(self) -> int:
+        return max(1, math.ceil(self.limits.cold_wait))
+
+    @contextlib.contextmanager
+    def enter(self) -> Iterator[Any]:
+        """A resource of the pool for the `with` block; Busy when none is free in time."""
+        resource = self._take()
+        try:
+            yield resource
+        finally:
+            self._idle.put(resource)
+
+    @contextlib.contextmanager
+    def waiting(self) -> Iterator[None]:
+        """A place among the callers waiting for cold work; Busy when there is none."""
+        if self._waiting is None or not self._waiting.acquire(blocking=False):
+            raise Busy(f"The atlas is computing figures for {self.limits.cold_workers} "
+                       f"request(s), with {self.limits.cold_queue} more waiting; try again in "
+                       f"{self.retry_after} s.", self.retry_after)
+        try:
+            yield
+        finally:
+            self._waiting.release()
+
+    def timed_out(self) -> Busy:
+        return Busy(f"These figures waited {self.limits.cold_wait:g} s for other computations "
+                    f"to end; try again in {self.retry_after} s.", self.retry_after)
+
+    def _take(self) -> Any:
+        with self._lock:
+            build = self._idle.empty() and self._made < self.limits.cold_workers
+            if build:
+                self._made += 1
+        if build:
+            try:
+                return self._make()
+            except BaseException:
+                with self._lock:
+                    self._made -= 1
+                raise
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            pass
+        with self.waiting():
+            try:
+                return self._idle.get(timeout=self.limits.cold_wait)
+            except queue.Empty:
+                raise self.timed_out() from None
+
+
+class Memo:
+    """Values computed once per key and kept (the store does not change while served), the
+    least recently used beyond `size` forgotten. Two requests for the same missing key compute
+    it once: the second waits (as the `gate` lets it); requests for other keys never wait."""
+
+    def __init__(self, size: int, gate: Gate) -> None:
+        self.size = size
+        self.gate = gate
+        self._values: dict[tuple, Any] = {}
+        self._pending: dict[tuple, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        found, value = self._lookup(key)
+        if found:
+            return value
+        with self._lock:
+            pending = self._pending.setdefault(key, threading.Lock())
+        if not pending.acquire(blocking=False):
+            with self.gate.waiting():
+                if not pending.acquire(timeout=self.gate.limits.cold_wait):
+                    raise self.gate.timed_out()
+        try:
+            found, value = self._lookup(key)  # computed while this one waited
+            if not found:
+                value = make()
+                with self._lock:
+                    self._values[key] = value
+                    while len(self._values) > self.size:
+                        del self._values[next(iter(self._values))]
+            return value
+        finally:
+            with self._lock:
+                if self._pending.get(key) is pending:
+                    del self._pending[key]
+            pending.release()
+
+    def _lookup(self, key: tuple) -> tuple[bool, Any]:
+        with self._lock:
+            if key in self._values:
+                value = self._values.pop(key)  # re-inserted last: most recently used
+                self._values[key] = value
+                return True, value
+        return False, None
