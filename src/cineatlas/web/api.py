@@ -11,16 +11,14 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
-import ibis
 import polars as pl
 import pyarrow as pa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
 from cineatlas.indicators import Cut, Engine, registry
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.indicators.engine import _TERRITORIES_SQL as TERRITORIES_SQL  # as Engine.duckdb
 from cineatlas.store import Store
-from cineatlas.web.concurrency import Cursors, Gate, Limits
+from cineatlas.web.concurrency import Cursors, Limits, Workers
 from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, excerpt
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
@@ -34,28 +32,18 @@ Level = Enum("Level", {level: level for level in LEVELS}, type=str)
 
 
 class Atlas:
-    """The store the API reads (read-only): a cursor per thread for queries, and a pool of
-    indicator engines behind a `Gate` for the cold computations (see concurrency.py)."""
+    """The store the API reads (read-only): a cursor per thread for queries, and the cold
+    workers for indicator computations (see concurrency.py)."""
 
     def __init__(self, store: Store, limits: Limits | None = None) -> None:
         self.store = store
-        self.limits = limits or Limits()
         self.lock = threading.Lock()  # the store's own connection: start-up reads only
         self.cursors = Cursors(store.con)
-        self.territories = store.frame(TERRITORIES_SQL)
-        first = self._engine()
         # the territory filters' hierarchy and the search index, readable by every cursor
-        self.cursors.register("territory_closure", first.closure.to_arrow())
+        self.cursors.register("territory_closure", Engine.duckdb(store).closure.to_arrow())
         self.cursors.register("award_search", self._search_index())
-        self.gate = Gate(self._engine, self.limits, ready=[first])
-
-    def _engine(self) -> Engine:
-        """An indicator engine on a cursor of its own (one per cold worker)."""
-        cursor = self.cursors.new()
-        engine = Engine(ibis.duckdb.from_connection(cursor), self.territories, "duckdb",
-                        cursor.register)
-        engine.closure_table  # noqa: B018 (registered on its cursor, for the filters)
-        return engine
+        self.workers = Workers(store.path, limits or Limits())
+        self.gate = self.workers.gate
 
     def _search_index(self) -> pa.Table:
         """`award_search` (award_id, text): each award's title, beneficiary, funder and scheme,
@@ -71,6 +59,7 @@ class Atlas:
         return self.cursors.cursor().sql(sql, params=params or None).pl()
 
     def close(self) -> None:
+        self.workers.close()
         self.cursors.close()
 
 

@@ -24,9 +24,10 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db: str | Path, limits: Limits | None = None) -> FastAPI:
+def create_app(db: str | Path, limits: Limits | None = None, *, warm: bool = False) -> FastAPI:
     """The atlas application over the store `db`, opened read-only; `limits` bound its cold
-    computations (default: `Limits.from_env()`)."""
+    computations (default: `Limits.from_env()`); `warm` starts their workers with the app
+    (otherwise the first computation does)."""
     limits = limits or Limits.from_env()
 
     @asynccontextmanager
@@ -35,6 +36,8 @@ def create_app(db: str | Path, limits: Limits | None = None) -> FastAPI:
         try:
             app.state.atlas = api.Atlas(store, limits)
             app.state.views = views.Views(app.state.atlas)
+            if warm:
+                app.state.atlas.workers.warm()
             yield
         finally:
             if hasattr(app.state, "atlas"):

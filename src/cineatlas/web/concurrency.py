@@ -2,27 +2,32 @@
 
 Each server thread reads through a DuckDB cursor of its own (a connection to the same
 database), so a short query never waits for another request's query. Computing indicators is
-*cold* work, bounded by a `Gate`: at most `Limits.cold_workers` at once, each on an engine of
-its own, at most `Limits.cold_queue` requests waiting, none longer than `Limits.cold_wait`
-seconds; past that the request is answered 503 with Retry-After (`Busy`) instead of holding one
-of the server's threads.
+*cold* work, done by `Workers` (processes of their own, so that it holds neither the server's
+interpreter nor its threads) behind a `Gate`: at most `Limits.cold_workers` at once, at most
+`Limits.cold_queue` requests waiting, none longer than `Limits.cold_wait` seconds; past that the
+request is answered 503 with Retry-After (`Busy`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import multiprocessing
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
 
 from cineatlas.errors import AtlasError
+
+T = TypeVar("T")
 
 
 class Busy(Exception):
@@ -44,16 +49,19 @@ class Limits:
     cold_queue: int = 16
     #: Seconds a request waits for cold work before it is answered 503.
     cold_wait: float = 10.0
+    #: DuckDB threads of each worker (the server's own queries keep the other cores).
+    cold_threads: int = 1
 
     def __post_init__(self) -> None:
-        if self.cold_workers < 1 or self.cold_queue < 0 or not self.cold_wait > 0:
-            raise AtlasError(f"Invalid web limits {self}: cold_workers must be 1 or more, "
-                             "cold_queue 0 or more, cold_wait more than 0 seconds.")
+        if (self.cold_workers < 1 or self.cold_queue < 0 or not self.cold_wait > 0
+                or self.cold_threads < 1):
+            raise AtlasError(f"Invalid web limits {self}: cold_workers and cold_threads must be "
+                             "1 or more, cold_queue 0 or more, cold_wait more than 0 seconds.")
 
     @classmethod
     def from_env(cls, **given: Any) -> Limits:
-        """Limits from `given` (None: not given), else CINEATLAS_COLD_WORKERS, _COLD_QUEUE and
-        _COLD_WAIT, else the defaults."""
+        """Limits from `given` (None: not given), else CINEATLAS_COLD_WORKERS, _COLD_QUEUE,
+        _COLD_WAIT and _COLD_THREADS, else the defaults."""
         values: dict[str, Any] = {}
         for f in fields(cls):
             value = given.get(f.name)
@@ -109,33 +117,30 @@ class Cursors:
 
 
 class Gate:
-    """Runs cold work on at most `limits.cold_workers` resources made by `make` (engines), with
-    at most `limits.cold_queue` callers waiting (for a resource, or for a `Memo` value another
-    request is computing), each at most `limits.cold_wait` seconds."""
+    """At most `limits.cold_workers` callers inside at once, at most `limits.cold_queue` waiting
+    (for a place inside, or for a `Memo` value another request is computing), each at most
+    `limits.cold_wait` seconds; the others are refused at once (Busy)."""
 
-    def __init__(self, make: Callable[[], Any], limits: Limits,
-                 ready: tuple | list = ()) -> None:
+    def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self._make = make
+        self._running = threading.BoundedSemaphore(limits.cold_workers)
         self._waiting = threading.BoundedSemaphore(limits.cold_queue) if limits.cold_queue else None
-        self._idle: queue.LifoQueue = queue.LifoQueue()
-        for resource in ready[:limits.cold_workers]:
-            self._idle.put(resource)
-        self._made = self._idle.qsize()
-        self._lock = threading.Lock()
 
     @property
     def retry_after(self) -> int:
         return max(1, math.ceil(self.limits.cold_wait))
 
     @contextlib.contextmanager
-    def enter(self) -> Iterator[Any]:
-        """A resource of the pool for the `with` block; Busy when none is free in time."""
-        resource = self._take()
+    def enter(self) -> Iterator[None]:
+        """A place inside for the `with` block; Busy when there is none in time."""
+        if not self._running.acquire(blocking=False):
+            with self.waiting():
+                if not self._running.acquire(timeout=self.limits.cold_wait):
+                    raise self.timed_out()
         try:
-            yield resource
+            yield
         finally:
-            self._idle.put(resource)
+            self._running.release()
 
     @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
@@ -153,27 +158,56 @@ class Gate:
         return Busy(f"These figures waited {self.limits.cold_wait:g} s for other computations "
                     f"to end; try again in {self.retry_after} s.", self.retry_after)
 
-    def _take(self) -> Any:
-        with self._lock:
-            build = self._idle.empty() and self._made < self.limits.cold_workers
-            if build:
-                self._made += 1
-        if build:
+
+class Workers:
+    """The cold workers: a pool of `limits.cold_workers` processes (web/workers.py), started
+    on first use, each with the store `db` open read-only, behind a `Gate`."""
+
+    def __init__(self, db: str | Path, limits: Limits) -> None:
+        self.db = str(db)
+        self.limits = limits
+        self.gate = Gate(limits)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it."""
+        with self.gate.enter():
+            pool = self._started()
             try:
-                return self._make()
-            except BaseException:
+                return pool.submit(function, *args).result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start new ones
                 with self._lock:
-                    self._made -= 1
-                raise
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        with self.waiting():
-            try:
-                return self._idle.get(timeout=self.limits.cold_wait)
-            except queue.Empty:
-                raise self.timed_out() from None
+                    if self._pool is pool:
+                        self._pool = None
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise Busy("A computation worker stopped and is being restarted; try again in "
+                           "1 s.", 1) from None
+
+    def warm(self) -> None:
+        """Start every worker now, in the background (they are otherwise started by the first
+        computation, which then waits for them)."""
+        from cineatlas.web import workers
+
+        pool = self._started()
+        for _ in range(self.limits.cold_workers):
+            pool.submit(workers.ready)
+
+    def _started(self) -> ProcessPoolExecutor:
+        from cineatlas.web import workers
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(
+                    self.limits.cold_workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=workers.start, initargs=(self.db, self.limits.cold_threads))
+            return self._pool
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 class Memo:

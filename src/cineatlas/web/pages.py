@@ -36,9 +36,9 @@ Id = Annotated[str, FastPath(max_length=120)]
 FormYear = Annotated[str | None, Query(pattern=r"^(19|20)\d\d$|^$")]
 LevelName = Annotated[str, Query(max_length=20)]
 Territories = Annotated[list[str] | None, Query(max_length=60)]
-#: Characters of a query string a page may repeat in its links (the compare form's longest
-#: query, 60 territories, is about 1,500).
-MAX_ECHOED_QUERY = 2000
+#: Characters of a query string, and of a path, a page may repeat in its links (the compare
+#: form's longest query, 60 territories, is about 1,500; the longest id of a path is 120).
+MAX_ECHOED_QUERY, MAX_ECHOED_PATH = 2000, 300
 
 
 def _year(value: str | None) -> int | None:
@@ -79,11 +79,19 @@ class Context:
         return path + ("?" + urlencode(query, doseq=True) if query else "")
 
     def switch(self, lang: str) -> str:
-        """This page's URL in `lang` (its other parameters dropped when they are longer than
-        any form of the atlas makes them: a page never echoes a long query)."""
-        long = len(self.request.url.query) > MAX_ECHOED_QUERY
-        params = {} if long else dict(self.request.query_params)
-        return self.url(self.request.url.path, **(params | {"lang": lang}))
+        """This page's URL in `lang` (the home page's when the URL is longer than any link of
+        the atlas makes it: a page never echoes a long input)."""
+        path = self.request.url.path
+        if len(path) > MAX_ECHOED_PATH or not echoed_query(self.request):
+            return self.url("/" if len(path) > MAX_ECHOED_PATH else path, lang=lang)
+        return self.url(path, **(dict(self.request.query_params) | {"lang": lang}))
+
+
+def echoed_query(request: Request) -> str:
+    """The request's query string as a page may repeat it in its links: empty when it is longer
+    than any form of the atlas makes it."""
+    query = request.url.query
+    return query if len(query) <= MAX_ECHOED_QUERY else ""
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -326,7 +334,7 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
     return render(request, "simulator.html", form=form, base=base, edited=edited,
                   regions=regions, map=the_map, legend=legend, chart_spec=chart,
                   equity=_equity_rows(base, edited), scenario=base.scenario,
-                  query=str(request.url.query))
+                  query=echoed_query(request))
 
 
 def _equity_rows(base, edited) -> list[dict[str, Any]]:

@@ -1,8 +1,8 @@
 """What the pages show, read from the store: the same figures the JSON API serves.
 
 Indicator results are computed once per (level, years) and kept: the store is read-only
-while the atlas serves it, so a result never goes stale. Computing them is cold work, bounded by
-the atlas' gate (concurrency.py); a request for figures already kept never waits for it.
+while the atlas serves it, so a result never goes stale. Computing them is cold work, done by
+the atlas' workers behind their gate (concurrency.py); figures already kept never wait for it.
 """
 
 from __future__ import annotations
@@ -14,10 +14,9 @@ from typing import Any
 
 import polars as pl
 
-from cineatlas.indicators import Cut, compare, compute
-from cineatlas.indicators.compute import compute_all
+from cineatlas.indicators import Cut
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import maps, places
+from cineatlas.web import maps, places, workers
 from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
 from cineatlas.web.concurrency import Memo
 from cineatlas.web.i18n import name_key
@@ -159,10 +158,7 @@ class Views:
         """Every indicator at `level` (one year or all years), ranked against the national
         median."""
         def make() -> pl.DataFrame:
-            cut = Cut(level=level, years=(year, year) if year else None)
-            with self.atlas.gate.enter() as engine:
-                frame = compute_all(engine, cut)
-            return compare.rank(frame) if frame.height else frame
+            return self.atlas.workers.run(workers.results, level, year)
 
         return self._remember(("results", level, year), make)
 
@@ -174,8 +170,7 @@ class Views:
     def values(self, indicator: str, cut: Cut) -> pl.DataFrame:
         """One indicator for a cut (what /api/v1/indicators/{id}/values pages through)."""
         def make() -> pl.DataFrame:
-            with self.atlas.gate.enter() as engine:
-                return compute(engine, indicator, cut)
+            return self.atlas.workers.run(workers.values, indicator, cut)
 
         return self._remember(("values", indicator, cut), make)
 
