@@ -40,7 +40,9 @@ Targets (each a named URL over a rotating set of variants, so that no cache make
 
 A search is a title word (16 words, each in about 4 % of the titles) with no stage or one of
 three stages: 64 variants. Before the load, every target is requested once: a target answering
-404 (a page not built yet) stops the run with a message naming it; and the totals of a few
+404 (a page not built yet) stops the run with a message naming it; then every variant of every
+target once, one at a time (what a server computes once and keeps, it has computed before the
+measure: the load measures serving, not the first computations); and the totals of a few
 searches are checked equal on the cineatlas API and on Datasette.
 
 Load: a separate process (asyncio + httpx) with C concurrent clients (`--concurrency`, one
@@ -438,6 +440,22 @@ def preflight(runs: list[Run], servers: dict[str, Server], cases: dict[str, list
                          + (",".join(dict.fromkeys(working)) or "…") + ".")
 
 
+def warm(runs: list[Run], servers: dict[str, Server], cases: dict[str, list]) -> None:
+    """Request every variant of every run once, one at a time."""
+    started = time.perf_counter()
+    for run_ in runs:
+        for case in cases[run_.target.kind]:
+            url = servers[run_.server].base + run_.target.path(*case)
+            try:
+                with urllib.request.urlopen(url, timeout=600) as response:
+                    response.read()
+            except (OSError, urllib.error.URLError) as exc:
+                raise SystemExit(f"{run_.label}: GET {url} failed before the load: "
+                                 f"{exc}") from None
+    say(f"  warmed: every variant of every target requested once "
+        f"({time.perf_counter() - started:.0f} s)")
+
+
 def check_totals(servers: dict[str, Server], cases: dict[str, list], count: int = 6) -> None:
     """The same searches find the same number of awards on cineatlas and on the other servers
     (Datasette's two searches, the baseline's API)."""
@@ -709,6 +727,7 @@ def run(args: argparse.Namespace, work: Path) -> None:
         for server in servers.values():
             server.start()
         preflight(runs, servers, cases)
+        warm(runs, servers, cases)
         if "cineatlas" in servers and len(servers) > 1:
             check_totals(servers, cases)
         before = os.getloadavg()[0]

@@ -6,7 +6,6 @@ Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is va
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
@@ -37,8 +36,8 @@ class Atlas:
 
     def __init__(self, store: Store, limits: Limits | None = None) -> None:
         self.store = store
-        self.lock = threading.Lock()  # the store's own connection: start-up reads only
         self.cursors = Cursors(store.con)
+        self.lock = self.cursors.lock  # the store's own connection (its cursors are made on it)
         # the territory filters' hierarchy and the search index, readable by every cursor
         self.cursors.register("territory_closure", Engine.duckdb(store).closure.to_arrow())
         self.cursors.register("award_search", self._search_index())

@@ -86,7 +86,7 @@ class Cursors:
         self._tables: dict[str, pa.Table] = {}
         self._local = threading.local()
         self._opened: list[duckdb.DuckDBPyConnection] = []
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()  # held to use `con` itself
 
     def register(self, name: str, table: pa.Table) -> None:
         """Make `table` readable as `name` by every cursor (call before serving)."""
@@ -102,7 +102,7 @@ class Cursors:
 
     def new(self) -> duckdb.DuckDBPyConnection:
         """A new cursor with the tables registered (closed by `close`)."""
-        with self._lock:
+        with self.lock:
             cursor = self._con.cursor()
             self._opened.append(cursor)
         for name, table in self._tables.items():
@@ -110,7 +110,7 @@ class Cursors:
         return cursor
 
     def close(self) -> None:
-        with self._lock:
+        with self.lock:
             for cursor in self._opened:
                 cursor.close()
             self._opened.clear()
