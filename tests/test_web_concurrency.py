@@ -110,6 +110,9 @@ def test_short_requests_are_answered_while_a_cold_map_computes(demo_atlas, years
     with serve(demo_atlas) as base:
         for url in SHORT_URLS:  # each short request once, so that its own first time is done
             assert fetch(base, url).status == 200, url
+            got, head = httpx.get(base + url), httpx.head(base + url)  # HEAD as GET, no body
+            assert (head.status_code, head.content) == (200, b"")
+            assert head.headers["content-length"] == got.headers["content-length"]
         cold: list[Answer] = []
         thread = threading.Thread(target=lambda: cold.append(fetch(base, cold_map(years[0]))))
         thread.start()
