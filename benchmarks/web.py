@@ -319,8 +319,23 @@ def variants(db: Path) -> dict[str, list]:
         if regions.is_empty():
             regions = store.frame("SELECT territory_id FROM territories WHERE level IN "
                                   "('region', 'province') ORDER BY territory_id")["territory_id"]
+        departments = store.frame("SELECT territory_id FROM territories WHERE level = "
+                                  "'department' ORDER BY territory_id")["territory_id"].to_list()
+        years = store.frame("SELECT DISTINCT coalesce(fiscal_year, year(decision_date)) AS y "
+                            "FROM awards WHERE y IS NOT NULL ORDER BY y")["y"].to_list()
     searches = [(w, s) for s, w in itertools.product(SEARCH_STAGES, SEARCH_WORDS)]
-    return {"territory": [(t,) for t in regions.to_list()], "awards": searches}
+    # what a crawler walks: one indicator, one department, one year — never computed before
+    crawl = [(i, d, y) for y in years for d in departments for i in CRAWLED_INDICATORS]
+    return {"territory": [(t,) for t in regions.to_list()], "awards": searches, "crawl": crawl}
+
+
+#: Indicators the crawler (--crawler) asks for, by department and year.
+CRAWLED_INDICATORS = ("total_support", "support_per_inhabitant", "upstream_share")
+
+
+def crawl_path(indicator: str, department: str, year: int) -> str:
+    return (f"/api/v1/indicators/{indicator}/values?level=department&territory={department}"
+            f"&year_from={year}&year_to={year}")
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -514,17 +529,35 @@ class Measure:
 
 
 def load(urls: list[str], clients: int, args: argparse.Namespace, work: Path, server: Server,
-         measure: Measure, slice_seconds: float) -> None:
+         measure: Measure, slice_seconds: float, crawl: list[str] = (),
+         crawled: dict[str, int] | None = None) -> None:
+    """One slice of `clients` on `urls`; with `crawl`, `args.crawler` more clients walk those
+    URLs on the same server for the whole slice (their outcomes counted in `crawled`)."""
     spec, out = work / "load-spec.json", work / "load-result.json"
     spec.write_text(json.dumps({"urls": urls, "clients": clients,
                                 "warmup": args.warmup, "duration": slice_seconds,
                                 "timeout": args.timeout}))
+    crawler = None
+    if crawl and args.crawler:
+        crawl_spec, crawl_out = work / "crawl-spec.json", work / "crawl-result.json"
+        crawl_spec.write_text(json.dumps({"urls": crawl, "clients": args.crawler, "warmup": 0,
+                                          "duration": args.warmup + slice_seconds,
+                                          "timeout": args.timeout}))
+        crawler = subprocess.Popen([sys.executable, "-c", LOAD, str(crawl_spec), str(crawl_out)],
+                                   stdin=subprocess.DEVNULL)
     cpu0, started = server.cpu_seconds(), time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", LOAD, str(spec), str(out)],
                                stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit("the load generator failed (is httpx installed? `pip install httpx`)")
+    if crawler is not None:
+        if crawler.wait() != 0:
+            raise SystemExit("the crawler's load generator failed")
+        found = json.loads(crawl_out.read_text())
+        outcomes = {"200": len(found["latencies"]), **found["errors"]}
+        for outcome, n in outcomes.items():
+            crawled[outcome] = crawled.get(outcome, 0) + n
     measure.wall += time.perf_counter() - started
     measure.server_cpu += server.cpu_seconds() - cpu0
     measure.client_cpu += usage.ru_utime + usage.ru_stime
@@ -646,6 +679,9 @@ def arguments() -> argparse.Namespace:
                         "cineatlas sources of this tree (PATH/src/cineatlas, e.g. an older "
                         "commit's `git archive COMMIT src | tar -x -C PATH`) and measure every "
                         "cineatlas target on both, in the same run")
+    parser.add_argument("--crawler", type=int, default=0, help="while each cineatlas target is "
+                        "measured, this many more clients ask the same server for indicator "
+                        "values never asked before (uncached work), as a crawler would (0)")
     parser.add_argument("--duration", type=float, default=16,
                         help="measured seconds per target, over all rounds (16)")
     parser.add_argument("--rounds", type=int, default=2,
@@ -731,7 +767,8 @@ def run(args: argparse.Namespace, work: Path) -> None:
         if "cineatlas" in servers and len(servers) > 1:
             check_totals(servers, cases)
         before = os.getloadavg()[0]
-        measures = measure_all(args, runs, servers, cases, work)
+        crawled: dict[Key, dict[str, int]] = {}
+        measures = measure_all(args, runs, servers, cases, work, crawled)
         say(f"\n{versions(servers)}; {os.cpu_count()} cores shared by the servers and the load "
             f"generator (load average {before:.1f} before the load, {os.getloadavg()[0]:.1f} "
             "after: anything else running shares them too)")
@@ -746,25 +783,48 @@ def run(args: argparse.Namespace, work: Path) -> None:
             "one request each, e.g.")
         for target in args.targets:
             say(f"  {target.name:<21}{target.path(*cases[target.kind][0])}")
+        if args.crawler:
+            say(f"crawler: {args.crawler} more clients on the measured server, each asking for "
+                "an indicator of one department and one year never asked before "
+                f"(e.g. {crawl_path(*cases['crawl'][0])})")
         report({k: summary(m) for k, m in measures.items()},
                {k: m.errors for k, m in measures.items()})
+        for (name, server, clients), found in crawled.items():
+            if found:
+                say(f"  crawler during {name} ({server}, {clients} clients): "
+                    + ", ".join(f"{k} x{v}" for k, v in sorted(found.items())))
     finally:
         for server in servers.values():
             server.stop()
 
 
+#: Crawled URLs per slice (never asked before on that server).
+CRAWL_STEP = 200
+
+
 def measure_all(args: argparse.Namespace, runs: list[Run], servers: dict[str, Server],
-                cases: dict[str, list], work: Path) -> dict[Key, Measure]:
-    """Each run at each client count, in `--rounds` slices of alternating order."""
+                cases: dict[str, list], work: Path,
+                crawled: dict[Key, dict[str, int]]) -> dict[Key, Measure]:
+    """Each run at each client count, in `--rounds` slices of alternating order (and the
+    crawler's outcomes on each, in `crawled`)."""
     measures = {(r.target.name, r.server, c): Measure() for c in args.concurrency for r in runs}
     slice_seconds = args.duration / args.rounds
+    walked = dict.fromkeys(servers, 0)  # where each server's crawler is in its walk
     for clients in args.concurrency:
         for round_ in range(args.rounds):
             for run_ in runs if round_ % 2 == 0 else runs[::-1]:
                 server = servers[run_.server]
-                measure = measures[(run_.target.name, run_.server, clients)]
+                key = (run_.target.name, run_.server, clients)
+                measure = measures[key]
                 urls = [server.base + run_.target.path(*case) for case in cases[run_.target.kind]]
-                load(urls, clients, args, work, server, measure, slice_seconds)
+                crawl: list[str] = []
+                if args.crawler and run_.server != "datasette":
+                    start = walked[run_.server]
+                    walked[run_.server] += CRAWL_STEP
+                    crawl = [server.base + crawl_path(*case) for case in itertools.islice(
+                        itertools.cycle(cases["crawl"]), start, start + CRAWL_STEP)]
+                load(urls, clients, args, work, server, measure, slice_seconds, crawl,
+                     crawled.setdefault(key, {}))
                 done = summary(measure)
                 say(f"  {clients} clients, round {round_ + 1}/{args.rounds} {run_.label}: "
                     f"{done['rps']:.1f} req/s, p50 {done['p50']:.1f} ms so far")

@@ -33,6 +33,7 @@ def start(db: str, threads: int) -> None:
 
     store = Store(db, read_only=True)
     store.con.execute(f"SET threads = {int(threads)}")
+    store.con.execute("SET enable_progress_bar = false")  # no bar on the server's terminal
     _engine = Engine.duckdb(store)
     _engine.closure_table  # noqa: B018 (registered now, for the territory filters)
 
