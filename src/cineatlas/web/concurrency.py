@@ -198,8 +198,13 @@ class Workers:
 
         with self._lock:
             if self._pool is None:
+                # forked from a server process of their own that imported the workers' code
+                # once (started by the first pool, shared by the next ones): a worker starts
+                # at once, and never inherits this process' threads or connections
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([workers.__name__])
                 self._pool = ProcessPoolExecutor(
-                    self.limits.cold_workers, mp_context=multiprocessing.get_context("spawn"),
+                    self.limits.cold_workers, mp_context=context,
                     initializer=workers.start, initargs=(self.db, self.limits.cold_threads))
             return self._pool
 
