@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -169,6 +170,9 @@ class Workers:
         self.gate = Gate(limits)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+        # the fork server imports the workers' code (seconds) in the background, once per
+        # process, so that the first computation does not wait for it
+        threading.Thread(target=_fork_server, daemon=True).start()
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it."""
@@ -198,13 +202,8 @@ class Workers:
 
         with self._lock:
             if self._pool is None:
-                # forked from a server process of their own that imported the workers' code
-                # once (started by the first pool, shared by the next ones): a worker starts
-                # at once, and never inherits this process' threads or connections
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([workers.__name__])
                 self._pool = ProcessPoolExecutor(
-                    self.limits.cold_workers, mp_context=context,
+                    self.limits.cold_workers, mp_context=_fork_server(),
                     initializer=workers.start, initargs=(self.db, self.limits.cold_threads))
             return self._pool
 
@@ -213,6 +212,16 @@ class Workers:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _fork_server() -> multiprocessing.context.BaseContext:
+    """The context of the workers: forked from a server process of their own that imported
+    their code once (started once per process, shared by every pool), so that a worker starts
+    at once and never inherits this process' threads or connections."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["cineatlas.web.workers"])
+    multiprocessing.forkserver.ensure_running()
+    return context
 
 
 class Memo:
