@@ -5,6 +5,8 @@ same awards table from a SQLite export, in the same run.
     python benchmarks/web.py --targets awards-api,datasette-json-fts,datasette-json-like
     python benchmarks/web.py --awards 1000000 --concurrency 16 --duration 30
     python benchmarks/web.py --db atlas.duckdb    # an existing store, opened read-only
+    python benchmarks/web.py --targets territory-page,awards-api --concurrency 10,50,200 \
+        --baseline-src /tmp/web-before           # this tree against an older one, same run
 
 The store: N generated awards over the real territories (benchmarks/awards_sample.py), with
 generated film titles (so that a search has something to find), cached in the system temp
@@ -17,11 +19,13 @@ and a full-text index (FTS5 over title, funder, scheme and beneficiary, as
 `sqlite-utils enable-fts` makes it). Datasette (pinned below) is installed on first use into a
 virtual environment of its own in the cache directory, with pip.
 
-Servers, one process each, on this machine: `cineatlas serve` (uvicorn, one worker) and
-`datasette serve -i` (immutable, uvicorn, one worker, its default pool of SQLite threads), with
-the page size at 50 and Datasette's time limits raised (its defaults would turn a slow query into
-an error, or silently drop a facet, instead of answering it) and its facet suggestions off
-(cineatlas computes none). Both log every request, as they do by default.
+Servers, one process each, on this machine: `cineatlas serve` (uvicorn, one worker), with
+`--baseline-src PATH` a second `cineatlas serve` running the sources of another tree (PATH/src,
+e.g. `git archive COMMIT src | tar -x -C PATH`) over the same store, and, when a Datasette target
+is chosen, `datasette serve -i` (immutable, uvicorn, one worker, its default pool of SQLite
+threads), with the page size at 50 and Datasette's time limits raised (its defaults would turn a
+slow query into an error, or silently drop a facet, instead of answering it) and its facet
+suggestions off (cineatlas computes none). Both log every request, as they do by default.
 
 Targets (each a named URL over a rotating set of variants, so that no cache makes it trivial):
 
@@ -36,10 +40,13 @@ Targets (each a named URL over a rotating set of variants, so that no cache make
 
 A search is a title word (16 words, each in about 4 % of the titles) with no stage or one of
 three stages: 64 variants. Before the load, every target is requested once: a target answering
-404 (a page not built yet) stops the run with a message naming it; and the totals of a few
+404 (a page not built yet) stops the run with a message naming it; then every variant of every
+target once, one at a time (what a server computes once and keeps, it has computed before the
+measure: the load measures serving, not the first computations); and the totals of a few
 searches are checked equal on the cineatlas API and on Datasette.
 
-Load: a separate process (asyncio + httpx) with C concurrent clients, keep-alive connections,
+Load: a separate process (asyncio + httpx) with C concurrent clients (`--concurrency`, one
+number or a list such as 10,50,200: every target is measured at each), keep-alive connections,
 each sending its next request as soon as the previous one is answered (a closed loop: latency is
 mostly queueing, mean latency = C / throughput). Each target gets `--duration` seconds, in
 `--rounds` slices run in alternate order (A B C, C B A, …), each after a warm-up that is not
@@ -47,7 +54,8 @@ measured; only the answers that arrive inside the measured window count.
 
 Prints per target: requests, errors, throughput, p50/p95/p99 latency of the successful requests,
 the CPU used by the server (100 % = one core) and per request, and the load generator's CPU;
-then the ratios cineatlas / Datasette for the comparable awards searches.
+then the ratios cineatlas / Datasette for the comparable awards searches, and with a baseline
+the ratios of this tree to the baseline for each target and client count.
 """
 
 from __future__ import annotations
@@ -132,7 +140,7 @@ import asyncio, json, sys, time
 import httpx
 
 spec = json.load(open(sys.argv[1]))
-urls, clients = spec["urls"], spec["concurrency"]
+urls, clients = spec["urls"], spec["clients"]
 opens = time.perf_counter() + spec["warmup"]
 closes = opens + spec["duration"]
 latencies, errors, outside = [], {}, [0]
@@ -311,8 +319,23 @@ def variants(db: Path) -> dict[str, list]:
         if regions.is_empty():
             regions = store.frame("SELECT territory_id FROM territories WHERE level IN "
                                   "('region', 'province') ORDER BY territory_id")["territory_id"]
+        departments = store.frame("SELECT territory_id FROM territories WHERE level = "
+                                  "'department' ORDER BY territory_id")["territory_id"].to_list()
+        years = store.frame("SELECT DISTINCT coalesce(fiscal_year, year(decision_date)) AS y "
+                            "FROM awards WHERE y IS NOT NULL ORDER BY y")["y"].to_list()
     searches = [(w, s) for s, w in itertools.product(SEARCH_STAGES, SEARCH_WORDS)]
-    return {"territory": [(t,) for t in regions.to_list()], "awards": searches}
+    # what a crawler walks: one indicator, one department, one year — never computed before
+    crawl = [(i, d, y) for y in years for d in departments for i in CRAWLED_INDICATORS]
+    return {"territory": [(t,) for t in regions.to_list()], "awards": searches, "crawl": crawl}
+
+
+#: Indicators the crawler (--crawler) asks for, by department and year.
+CRAWLED_INDICATORS = ("total_support", "support_per_inhabitant", "upstream_share")
+
+
+def crawl_path(indicator: str, department: str, year: int) -> str:
+    return (f"/api/v1/indicators/{indicator}/values?level=department&territory={department}"
+            f"&year_from={year}&year_to={year}")
 
 
 # --- servers --------------------------------------------------------------------------------
@@ -329,6 +352,7 @@ class Server:
     command: list[str]
     ready_path: str
     log: Path
+    env: dict[str, str] | None = None  # the environment of the process (None: this one's)
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
@@ -340,7 +364,7 @@ class Server:
         command = [part.replace("{port}", str(self.port)) for part in self.command]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                                            stderr=subprocess.STDOUT)
+                                            stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -406,50 +430,92 @@ def get_json(url: str) -> dict:
         return json.load(response)
 
 
-def preflight(targets: list[Target], servers: dict[str, Server], cases: dict[str, list]) -> None:
-    """Request each target's first URL once; stop with one message naming every failure."""
+def preflight(runs: list[Run], servers: dict[str, Server], cases: dict[str, list]) -> None:
+    """Request each run's first URL once; stop with one message naming every failure."""
     failures = []
-    for target in targets:
-        url = servers[target.server].base + target.path(*cases[target.kind][0])
+    for run_ in runs:
+        target = run_.target
+        url = servers[run_.server].base + target.path(*cases[target.kind][0])
         try:
             with urllib.request.urlopen(url, timeout=120) as response:
                 response.read()
         except urllib.error.HTTPError as exc:
             if exc.code == 404:
-                failures.append(f"- {target.name}: GET {url} answered 404 Not Found: this "
-                                f"{target.server} has no such page (yet).")
+                failures.append(f"- {run_.label}: GET {url} answered 404 Not Found: this "
+                                f"{run_.server} has no such page (yet).")
             else:
                 body = exc.read()[:300].decode(errors="replace")
-                failures.append(f"- {target.name}: GET {url} answered {exc.code}: {body}")
+                failures.append(f"- {run_.label}: GET {url} answered {exc.code}: {body}")
         except OSError as exc:
-            failures.append(f"- {target.name}: GET {url} failed: {exc}")
+            failures.append(f"- {run_.label}: GET {url} failed: {exc}")
     if failures:
-        working = [t.name for t in targets if not any(f"- {t.name}:" in f for f in failures)]
+        working = [r.target.name for r in runs if not any(f"- {r.label}:" in f for f in failures)]
         raise SystemExit("these targets do not answer, so nothing was measured:\n"
                          + "\n".join(failures) + "\nMeasure the others with --targets "
-                         + (",".join(working) or "…") + " (the pages of the web atlas are "
-                         "issue 4's; the API targets work as soon as `cineatlas serve` does).")
+                         + (",".join(dict.fromkeys(working)) or "…") + ".")
+
+
+def warm(runs: list[Run], servers: dict[str, Server], cases: dict[str, list]) -> None:
+    """Request every variant of every run once, one at a time."""
+    started = time.perf_counter()
+    for run_ in runs:
+        for case in cases[run_.target.kind]:
+            url = servers[run_.server].base + run_.target.path(*case)
+            try:
+                with urllib.request.urlopen(url, timeout=600) as response:
+                    response.read()
+            except (OSError, urllib.error.URLError) as exc:
+                raise SystemExit(f"{run_.label}: GET {url} failed before the load: "
+                                 f"{exc}") from None
+    say(f"  warmed: every variant of every target requested once "
+        f"({time.perf_counter() - started:.0f} s)")
 
 
 def check_totals(servers: dict[str, Server], cases: dict[str, list], count: int = 6) -> None:
-    """The same searches find the same number of awards on cineatlas and on Datasette."""
+    """The same searches find the same number of awards on cineatlas and on the other servers
+    (Datasette's two searches, the baseline's API)."""
     api, fts, like = (TARGETS[n] for n in ("awards-api", "datasette-json-fts",
                                             "datasette-json-like"))
+    others = []
+    if "datasette" in servers:
+        others += [("Datasette FTS", servers["datasette"], fts, "filtered_table_rows_count"),
+                   ("Datasette LIKE", servers["datasette"], like, "filtered_table_rows_count")]
+    if BASELINE in servers:
+        others.append(("baseline", servers[BASELINE], api, "total"))
+    if not others:
+        return
     rows, equal = [], True
     for word, stage in cases["awards"][:: max(1, len(cases["awards"]) // count)][:count]:
         ours = get_json(servers["cineatlas"].base + api.path(word, stage))["total"]
-        theirs = [get_json(servers["datasette"].base + t.path(word, stage))
-                  ["filtered_table_rows_count"] for t in (fts, like)]
-        equal &= theirs == [ours, ours]
-        rows.append(f"{word}/{stage or 'any stage'}: {ours:,}"
-                    + ("" if theirs == [ours, ours] else f" (Datasette FTS {theirs[0]:,}, "
-                                                         f"LIKE {theirs[1]:,})"))
+        theirs = [get_json(server.base + t.path(word, stage))[key]
+                  for _, server, t, key in others]
+        same = all(n == ours for n in theirs)
+        equal &= same
+        rows.append(f"{word}/{stage or 'any stage'}: {ours:,}" + ("" if same else " (" + ", ".join(
+            f"{name} {n:,}" for (name, *_), n in zip(others, theirs, strict=True)) + ")"))
     verdict = "equal" if equal else "NOT EQUAL (see the figures)"
-    say(f"  same answers: totals of {len(rows)} searches on cineatlas, Datasette FTS and LIKE "
+    names = ", ".join(name for name, *_ in others)
+    say(f"  same answers: totals of {len(rows)} searches on cineatlas and {names} "
         f"are {verdict}: " + "; ".join(rows))
 
 
 # --- load -----------------------------------------------------------------------------------
+
+#: The server key of the baseline tree's `cineatlas serve` (--baseline-src).
+BASELINE = "baseline"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One target on one server (the baseline's cineatlas, or the one it names)."""
+
+    target: Target
+    server: str
+
+    @property
+    def label(self) -> str:
+        return self.target.name + (" (baseline)" if self.server == BASELINE else "")
+
 
 @dataclass
 class Measure:
@@ -462,18 +528,36 @@ class Measure:
     client_cpu: float = 0.0
 
 
-def load(urls: list[str], args: argparse.Namespace, work: Path, server: Server,
-         measure: Measure, slice_seconds: float) -> None:
+def load(urls: list[str], clients: int, args: argparse.Namespace, work: Path, server: Server,
+         measure: Measure, slice_seconds: float, crawl: list[str] = (),
+         crawled: dict[str, int] | None = None) -> None:
+    """One slice of `clients` on `urls`; with `crawl`, `args.crawler` more clients walk those
+    URLs on the same server for the whole slice (their outcomes counted in `crawled`)."""
     spec, out = work / "load-spec.json", work / "load-result.json"
-    spec.write_text(json.dumps({"urls": urls, "concurrency": args.concurrency,
+    spec.write_text(json.dumps({"urls": urls, "clients": clients,
                                 "warmup": args.warmup, "duration": slice_seconds,
                                 "timeout": args.timeout}))
+    crawler = None
+    if crawl and args.crawler:
+        crawl_spec, crawl_out = work / "crawl-spec.json", work / "crawl-result.json"
+        crawl_spec.write_text(json.dumps({"urls": crawl, "clients": args.crawler, "warmup": 0,
+                                          "duration": args.warmup + slice_seconds,
+                                          "timeout": args.timeout}))
+        crawler = subprocess.Popen([sys.executable, "-c", LOAD, str(crawl_spec), str(crawl_out)],
+                                   stdin=subprocess.DEVNULL)
     cpu0, started = server.cpu_seconds(), time.perf_counter()
     process = subprocess.Popen([sys.executable, "-c", LOAD, str(spec), str(out)],
                                stdin=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit("the load generator failed (is httpx installed? `pip install httpx`)")
+    if crawler is not None:
+        if crawler.wait() != 0:
+            raise SystemExit("the crawler's load generator failed")
+        found = json.loads(crawl_out.read_text())
+        outcomes = {"200": len(found["latencies"]), **found["errors"]}
+        for outcome, n in outcomes.items():
+            crawled[outcome] = crawled.get(outcome, 0) + n
     measure.wall += time.perf_counter() - started
     measure.server_cpu += server.cpu_seconds() - cpu0
     measure.client_cpu += usage.ru_utime + usage.ru_stime
@@ -505,31 +589,52 @@ def summary(measure: Measure) -> dict[str, float]:
 
 # --- report ---------------------------------------------------------------------------------
 
-def report(results: dict[str, dict[str, float]], errors: dict[str, dict[str, int]]) -> None:
-    say(f"\n{'target':<21}{'server':<11}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}"
-        f"{'p95 ms':>9}{'p99 ms':>9}{'server CPU':>12}{'CPU ms/req':>12}{'client CPU':>12}")
-    for name, r in results.items():
-        say(f"{name:<21}{TARGETS[name].server:<11}{r['ok']:>9,}{r['errors']:>8,}{r['rps']:>8.1f}"
+#: A measure's key: (target name, server key, concurrent clients).
+Key = tuple[str, str, int]
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b and not math.isnan(b) else math.nan
+
+
+def report(results: dict[Key, dict[str, float]], errors: dict[Key, dict[str, int]]) -> None:
+    say(f"\n{'target':<21}{'server':<11}{'clients':>8}{'requests':>9}{'errors':>8}{'req/s':>8}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'server CPU':>12}{'CPU ms/req':>12}"
+        f"{'client CPU':>12}")
+    for (name, server, clients), r in results.items():
+        say(f"{name:<21}{server:<11}{clients:>8}{r['ok']:>9,}{r['errors']:>8,}{r['rps']:>8.1f}"
             f"{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}{r['server_cpu']:>11.0f}%"
             f"{r['cpu_ms']:>12.1f}{r['client_cpu']:>11.0f}%")
-    few = [name for name, r in results.items() if r["ok"] < FEW]
+    few = [f"{n} ({s}, {c} clients)" for (n, s, c), r in results.items() if r["ok"] < FEW]
     if few:
         say(f"  fewer than {FEW} answers measured for {', '.join(few)}: their percentiles are "
             "rough; give them more time with --duration")
-    for name, found in errors.items():
+    for (name, server, clients), found in errors.items():
         if found:
-            say(f"  {name} errors: " + ", ".join(f"{k} x{v}" for k, v in sorted(found.items())))
-    lines = [(ours, theirs) for ours, others in COMPARISONS.items() if ours in results
-             for theirs in others if theirs in results]
-    if not lines:
-        return
-    say("\ncineatlas / Datasette (latency or server CPU per request > 1: cineatlas slower; "
-        "req/s < 1: cineatlas serves fewer)")
-    say(f"{'cineatlas':<15}{'Datasette':<21}{'p50':>8}{'p95':>8}{'req/s':>8}{'CPU/req':>9}")
-    for ours, theirs in lines:
-        a, b = results[ours], results[theirs]
-        say(f"{ours:<15}{theirs:<21}{a['p50'] / b['p50']:>7.2f}x{a['p95'] / b['p95']:>7.2f}x"
-            f"{a['rps'] / b['rps']:>7.2f}x{a['cpu_ms'] / b['cpu_ms']:>8.2f}x")
+            say(f"  {name} ({server}, {clients} clients) errors: "
+                + ", ".join(f"{k} x{v}" for k, v in sorted(found.items())))
+    pairs = [(("cineatlas / Datasette (latency or server CPU per request > 1: cineatlas slower; "
+               "req/s < 1: cineatlas serves fewer)"),
+              [((ours, "cineatlas", c), (theirs, "datasette", c))
+               for (ours, server, c) in results if server == "cineatlas"
+               for theirs in COMPARISONS.get(ours, ()) if (theirs, "datasette", c) in results]),
+             (("this tree / baseline (latency or CPU per request < 1: this tree faster; "
+               "req/s > 1: this tree serves more)"),
+              [((name, "cineatlas", c), (name, BASELINE, c))
+               for (name, server, c) in results
+               if server == "cineatlas" and (name, BASELINE, c) in results])]
+    for title, lines in pairs:
+        if not lines:
+            continue
+        say(f"\n{title}")
+        say(f"{'target':<15}{'against':<21}{'clients':>8}{'p50':>8}{'p95':>8}{'req/s':>8}"
+            f"{'CPU/req':>9}")
+        for ours, theirs in lines:
+            a, b = results[ours], results[theirs]
+            against = theirs[0] if theirs[1] == "datasette" else BASELINE
+            say(f"{ours[0]:<15}{against:<21}{ours[2]:>8}{_ratio(a['p50'], b['p50']):>7.2f}x"
+                f"{_ratio(a['p95'], b['p95']):>7.2f}x{_ratio(a['rps'], b['rps']):>7.2f}x"
+                f"{_ratio(a['cpu_ms'], b['cpu_ms']):>8.2f}x")
 
 
 def versions(servers: dict[str, Server]) -> str:
@@ -547,6 +652,17 @@ def versions(servers: dict[str, Server]) -> str:
 
 # --- main -----------------------------------------------------------------------------------
 
+def _clients(text: str) -> list[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        counts = []
+    if not counts or any(not 1 <= n <= 1000 for n in counts):
+        raise argparse.ArgumentTypeError(f"{text!r}: give client counts from 1 to 1000, "
+                                         "separated by commas (e.g. 10,50,200)")
+    return counts
+
+
 def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -556,7 +672,16 @@ def arguments() -> argparse.Namespace:
                         "(opened read-only; searches find its titles containing the words)")
     parser.add_argument("--targets", default=",".join(TARGETS),
                         help=f"comma-separated, among: {', '.join(TARGETS)} (default: all)")
-    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (8)")
+    parser.add_argument("--concurrency", type=_clients, default=[8],
+                        help="concurrent clients, one count or several separated by commas "
+                        "(e.g. 10,50,200): every target is measured at each (8)")
+    parser.add_argument("--baseline-src", type=Path, help="also serve the store with the "
+                        "cineatlas sources of this tree (PATH/src/cineatlas, e.g. an older "
+                        "commit's `git archive COMMIT src | tar -x -C PATH`) and measure every "
+                        "cineatlas target on both, in the same run")
+    parser.add_argument("--crawler", type=int, default=0, help="while each cineatlas target is "
+                        "measured, this many more clients ask the same server for indicator "
+                        "values never asked before (uncached work), as a crawler would (0)")
     parser.add_argument("--duration", type=float, default=16,
                         help="measured seconds per target, over all rounds (16)")
     parser.add_argument("--rounds", type=int, default=2,
@@ -578,18 +703,38 @@ def arguments() -> argparse.Namespace:
         parser.error(f"unknown target(s) {', '.join(unknown) or '(none given)'}; "
                      f"choose among {', '.join(TARGETS)}")
     args.targets = [TARGETS[n] for n in names]
+    if args.baseline_src is not None:
+        args.baseline_src = args.baseline_src.resolve()
+        if not (args.baseline_src / "src" / "cineatlas" / "__init__.py").is_file():
+            parser.error(f"--baseline-src {args.baseline_src}: no src/cineatlas/__init__.py "
+                         "there; give a tree holding cineatlas' sources, e.g. "
+                         f"`mkdir {args.baseline_src} && git archive COMMIT src | tar -x -C "
+                         f"{args.baseline_src}`")
     return args
 
 
+def runs_of(args: argparse.Namespace) -> list[Run]:
+    """Every (target, server) measured: the cineatlas targets on the baseline too."""
+    runs = []
+    for target in args.targets:
+        runs.append(Run(target, target.server))
+        if target.server == "cineatlas" and args.baseline_src is not None:
+            runs.append(Run(target, BASELINE))
+    return runs
+
+
 def start_servers(args: argparse.Namespace, db: Path, work: Path) -> dict[str, Server]:
-    wanted = {t.server for t in args.targets} | ({"cineatlas", "datasette"}
-                                                 if any(t.kind == "awards" for t in args.targets)
-                                                 else set())
+    wanted = {run_.server for run_ in runs_of(args)}
     servers: dict[str, Server] = {}
+    serve = [sys.executable, "-c", SERVE, "serve", "--db", str(db), "--host", HOST,
+             "--port", "{port}"]
     if "cineatlas" in wanted:
-        servers["cineatlas"] = Server("cineatlas serve", [
-            sys.executable, "-c", SERVE, "serve", "--db", str(db), "--host", HOST,
-            "--port", "{port}"], "/openapi.json", work / "cineatlas.log")
+        servers["cineatlas"] = Server("cineatlas serve", serve, "/openapi.json",
+                                      work / "cineatlas.log")
+    if BASELINE in wanted:
+        env = os.environ | {"PYTHONPATH": str(args.baseline_src / "src")}
+        servers[BASELINE] = Server(f"cineatlas serve ({args.baseline_src})", serve,
+                                   "/openapi.json", work / "baseline.log", env=env)
     if "datasette" in wanted:
         export = (args.cache / f"{db.stem}.sqlite" if args.db is None
                   else work / f"{SQLITE_DB}.sqlite")
@@ -613,44 +758,76 @@ def run(args: argparse.Namespace, work: Path) -> None:
         raise SystemExit(f"no store at {db}; give an existing store to --db, or leave --db out")
     cases = variants(db)
     servers = start_servers(args, db, work)
+    runs = runs_of(args)
     try:
         for server in servers.values():
             server.start()
-        preflight(args.targets, servers, cases)
-        if {"cineatlas", "datasette"} <= servers.keys():
+        preflight(runs, servers, cases)
+        warm(runs, servers, cases)
+        if "cineatlas" in servers and len(servers) > 1:
             check_totals(servers, cases)
         before = os.getloadavg()[0]
-        measures = measure_all(args, servers, cases, work)
+        crawled: dict[Key, dict[str, int]] = {}
+        measures = measure_all(args, runs, servers, cases, work, crawled)
         say(f"\n{versions(servers)}; {os.cpu_count()} cores shared by the servers and the load "
             f"generator (load average {before:.1f} before the load, {os.getloadavg()[0]:.1f} "
             "after: anything else running shares them too)")
-        say(f"store {db} ({count_awards(db):,} awards); {args.concurrency} concurrent clients; "
+        if BASELINE in servers:
+            say(f"baseline: the sources of {args.baseline_src} (server 'baseline'), against "
+                "this tree's (server 'cineatlas'), over the same store")
+        clients = ", ".join(str(c) for c in args.concurrency)
+        say(f"store {db} ({count_awards(db):,} awards); {clients} concurrent clients; "
             f"{args.duration:g} s measured per target in {args.rounds} alternating slices, "
             f"each after {args.warmup:g} s of warm-up")
         say(f"variants: {len(cases['territory'])} territories, {len(cases['awards'])} searches; "
             "one request each, e.g.")
         for target in args.targets:
             say(f"  {target.name:<21}{target.path(*cases[target.kind][0])}")
-        report({n: summary(m) for n, m in measures.items()},
-               {n: m.errors for n, m in measures.items()})
+        if args.crawler:
+            say(f"crawler: {args.crawler} more clients on the measured server, each asking for "
+                "an indicator of one department and one year never asked before "
+                f"(e.g. {crawl_path(*cases['crawl'][0])})")
+        report({k: summary(m) for k, m in measures.items()},
+               {k: m.errors for k, m in measures.items()})
+        for (name, server, clients), found in crawled.items():
+            if found:
+                say(f"  crawler during {name} ({server}, {clients} clients): "
+                    + ", ".join(f"{k} x{v}" for k, v in sorted(found.items())))
     finally:
         for server in servers.values():
             server.stop()
 
 
-def measure_all(args: argparse.Namespace, servers: dict[str, Server], cases: dict[str, list],
-                work: Path) -> dict[str, Measure]:
-    measures = {t.name: Measure() for t in args.targets}
+#: Crawled URLs per slice (never asked before on that server).
+CRAWL_STEP = 200
+
+
+def measure_all(args: argparse.Namespace, runs: list[Run], servers: dict[str, Server],
+                cases: dict[str, list], work: Path,
+                crawled: dict[Key, dict[str, int]]) -> dict[Key, Measure]:
+    """Each run at each client count, in `--rounds` slices of alternating order (and the
+    crawler's outcomes on each, in `crawled`)."""
+    measures = {(r.target.name, r.server, c): Measure() for c in args.concurrency for r in runs}
     slice_seconds = args.duration / args.rounds
-    for round_ in range(args.rounds):
-        order = args.targets if round_ % 2 == 0 else args.targets[::-1]
-        for target in order:
-            server = servers[target.server]
-            urls = [server.base + target.path(*case) for case in cases[target.kind]]
-            load(urls, args, work, server, measures[target.name], slice_seconds)
-            done = summary(measures[target.name])
-            say(f"  round {round_ + 1}/{args.rounds} {target.name}: {done['rps']:.1f} req/s, "
-                f"p50 {done['p50']:.1f} ms so far")
+    walked = dict.fromkeys(servers, 0)  # where each server's crawler is in its walk
+    for clients in args.concurrency:
+        for round_ in range(args.rounds):
+            for run_ in runs if round_ % 2 == 0 else runs[::-1]:
+                server = servers[run_.server]
+                key = (run_.target.name, run_.server, clients)
+                measure = measures[key]
+                urls = [server.base + run_.target.path(*case) for case in cases[run_.target.kind]]
+                crawl: list[str] = []
+                if args.crawler and run_.server != "datasette":
+                    start = walked[run_.server]
+                    walked[run_.server] += CRAWL_STEP
+                    crawl = [server.base + crawl_path(*case) for case in itertools.islice(
+                        itertools.cycle(cases["crawl"]), start, start + CRAWL_STEP)]
+                load(urls, clients, args, work, server, measure, slice_seconds, crawl,
+                     crawled.setdefault(key, {}))
+                done = summary(measure)
+                say(f"  {clients} clients, round {round_ + 1}/{args.rounds} {run_.label}: "
+                    f"{done['rps']:.1f} req/s, p50 {done['p50']:.1f} ms so far")
     return measures
 
 

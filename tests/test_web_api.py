@@ -405,3 +405,45 @@ def test_indicators_count_each_amended_contract_once(demo_client, shared_data) -
         body = demo_client.get("/api/v1/indicators/total_support/values", params={
             "level": "province", "territory": "CA-QC", "include_superseded": include}).json()
         assert [(r["currency"], r["value"]) for r in body["data"]] == [("CAD", cents / 100)]
+
+
+def test_territory_search_matches_percent_and_underscore_literally(client) -> None:
+    # the tiny tree's 12 names are "Terr X…": none holds % or _, all hold "terr"
+    assert client.get("/api/v1/territories", params={"q": "terr"}).json()["total"] == 12
+    for wildcard in ("%", "_", "T_rr", "%X"):
+        body = client.get("/api/v1/territories", params={"q": wildcard}).json()
+        assert body["total"] == 0, wildcard
+
+
+def test_head_answers_like_get_on_every_route(client) -> None:
+    from cineatlas.web import api, pages, places, simulation
+
+    ids = {"territory_id": "X-RA", "indicator_id": "total_support", "venue_id": "v/1",
+           "festival_id": "f/1", "organisation_id": "nope", "work_id": "nope"}
+    urls = ["/static/atlas.css", "/api/v1/nope", "/nope", "/openapi.json"]
+    for router in (api.router, places.router, simulation.router, pages.router):
+        urls += [re.sub(r"\{(\w+)(:path)?\}", lambda m: ids[m.group(1)], route.path)
+                 for route in router.routes if "GET" in route.methods]
+    assert len(urls) == 30  # every page and API route (26), a file, two unknowns, OpenAPI
+    for url in urls:
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code, url
+        assert head.content == b"", url
+        for name in ("content-type", "content-length", "content-security-policy", "allow"):
+            assert head.headers.get(name) == got.headers.get(name), (url, name)
+
+
+def test_errors_never_echo_a_long_input(client) -> None:
+    long = "x" * 60_000  # httpx sends URLs up to 64 KiB
+    urls = [f"/api/v1/indicators/{long}", f"/api/v1/indicators/{long}/values",
+            f"/api/v1/territories/{long}", f"/api/v1/awards?q={long}", f"/territory/{long}",
+            f"/awards?q={long}", f"/nope/{long}", f"/?indicator={long}", f"/?other={long}",
+            f"/simulator?other={long}", f"/api/v1/venues/{long}"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert "x" * 100 not in response.text, url  # a short excerpt at most
+        assert len(response.content) < 300_000, url  # the home page is about 150 kB
+    body = client.get(f"/api/v1/indicators/{long}").json()
+    assert body["error"]["code"] == "not-found" and len(body["error"]["message"]) < 1000
+    assert "Known indicators" in body["error"]["message"]

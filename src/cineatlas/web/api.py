@@ -6,18 +6,19 @@ Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is va
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
 import polars as pl
+import pyarrow as pa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
-from cineatlas.indicators import Cut, Engine, compute, registry
+from cineatlas.indicators import Cut, Engine, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.store import Store
-from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND
+from cineatlas.web.concurrency import Cursors, Limits, Workers
+from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, excerpt
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 
@@ -30,30 +31,35 @@ Level = Enum("Level", {level: level for level in LEVELS}, type=str)
 
 
 class Atlas:
-    """The store the API reads (read-only), and an indicator engine on it."""
+    """The store the API reads (read-only): a cursor per thread for queries, and the cold
+    workers for indicator computations (see concurrency.py)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, limits: Limits | None = None) -> None:
         self.store = store
-        self.engine = Engine.duckdb(store)
-        # registered now, not by a first request racing the others on the shared connection
-        self.engine.closure_table  # noqa: B018 (territory_closure, for the territory filters)
-        self.lock = threading.Lock()  # one DuckDB connection: one query at a time
-        self._index_search()
+        self.cursors = Cursors(store.con)
+        self.lock = self.cursors.lock  # the store's own connection (its cursors are made on it)
+        # the territory filters' hierarchy and the search index, readable by every cursor
+        self.cursors.register("territory_closure", Engine.duckdb(store).closure.to_arrow())
+        self.cursors.register("award_search", self._search_index())
+        self.workers = Workers(store.path, limits or Limits())
+        self.gate = self.workers.gate
 
-    def _index_search(self) -> None:
-        """Register `award_search` (award_id, text): each award's title, beneficiary, funder
-        and scheme, folded once (lower case, no accents) so a search is a plain substring
-        test instead of folding the joined table at every request."""
+    def _search_index(self) -> pa.Table:
+        """`award_search` (award_id, text): each award's title, beneficiary, funder and scheme,
+        folded once (lower case, no accents) so a search is a plain substring test instead of
+        folding the joined table at every request."""
         texts = self.store.frame(
             "SELECT a.award_id, concat_ws(' ', a.project_title, b.name, f.name, s.name) AS text "
             f"{AWARDS_FROM}")
-        index = texts.with_columns(fold(pl.col("text"))).to_arrow()
-        self.store.con.register("award_search", index)
-        self._search_index = index  # the registration is a view: keep the data alive
+        return texts.with_columns(fold(pl.col("text"))).to_arrow()
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
-        with self.lock:
-            return self.store.frame(sql, params)
+        """A query on this thread's cursor (requests never wait for each other's queries)."""
+        return self.cursors.cursor().sql(sql, params=params or None).pl()
+
+    def close(self) -> None:
+        self.workers.close()
+        self.cursors.close()
 
 
 def atlas(request: Request) -> Atlas:
@@ -84,7 +90,9 @@ def territories(request: Request, level: Level | None = None,
     if country:
         where.append("country_code = ?"); params.append(country)  # noqa: E702
     if q:
-        where.append("strip_accents(lower(name)) LIKE '%' || strip_accents(lower(?)) || '%'"); params.append(q)  # noqa: E702,E501
+        # a literal substring: % and _ are characters here, not LIKE's wildcards
+        where.append("contains(strip_accents(lower(name)), strip_accents(lower(?)))")
+        params.append(q)
     sql_where = " AND ".join(where)
     a = atlas(request)
     total = a.frame(f"SELECT count(*) AS n FROM territories WHERE {sql_where}", params)["n"][0]
@@ -103,7 +111,7 @@ def territory(request: Request,
                                  "WHERE territory_id = ?",
                                  [territory_id])
     if frame.is_empty():
-        raise HTTPException(404, f"No territory {territory_id!r}.")
+        raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
     return {"data": {k: _json(v) for k, v in frame.row(0, named=True).items()}}
 
 
@@ -116,7 +124,7 @@ def territory_profile(request: Request,
     and within."""
     profile = request.app.state.views.profile(territory_id)
     if profile is None:
-        raise HTTPException(404, f"No territory {territory_id!r}.")
+        raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
     place = {k: v for k, v in profile["territory"].items() if k not in ("geojson", "source_id")}
     return {"data": _plain(profile | {"territory": place})}  # the profile itself is shared
 
@@ -157,9 +165,7 @@ def indicator_values(request: Request, indicator_id: str,
         years = (year_from or year_to, year_to or year_from)
     cut = Cut(level=level.value, territories=tuple(territory or ()), years=years, by_year=by_year,
               include_superseded=include_superseded)
-    a = atlas(request)
-    with a.lock:
-        frame = compute(a.engine, indicator_id, cut)
+    frame = request.app.state.views.values(indicator_id, cut)
     total = frame.height
     return page_of(frame.slice((page - 1) * per_page, per_page), total, page, per_page)
 
@@ -268,8 +274,10 @@ def safe_csv(frame: pl.DataFrame) -> str:
 def _get(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
-    except registry.UnknownIndicator as exc:
-        raise HTTPException(404, str(exc)) from None
+    except registry.UnknownIndicator:
+        known = ", ".join(sorted(item.id for item in registry.catalogue()))
+        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}. Known indicators: "
+                            f"{known}.") from None
 
 
 def _declaration(item: registry.Indicator) -> dict[str, Any]:

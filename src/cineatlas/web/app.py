@@ -1,4 +1,5 @@
-"""The FastAPI application: the read-only store, the API, the error envelope, safe headers."""
+"""The FastAPI application: the read-only store, the API, the error envelope, safe headers,
+HEAD answered as GET."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cineatlas.store import Store
 from cineatlas.version import __version__
 from cineatlas.web import api, errors, pages, places, simulation, views
+from cineatlas.web.concurrency import Limits
 
 STATIC = Path(__file__).parent / "static"
 SECURITY_HEADERS = {
@@ -21,17 +24,26 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(db: str | Path) -> FastAPI:
-    """The atlas application over the store `db`, opened read-only."""
+def create_app(db: str | Path | Store, limits: Limits | None = None, *,
+               warm: bool = False) -> FastAPI:
+    """The atlas application over the store `db` (a path, opened read-only when the app starts,
+    or a read-only Store already open, which the app then owns and closes); `limits` bound its
+    cold computations (default: `Limits.from_env()`); `warm` starts their workers with the app
+    (otherwise the first computation does)."""
+    limits = limits or Limits.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        store = Store(db, read_only=True)
-        app.state.atlas = api.Atlas(store)
-        app.state.views = views.Views(app.state.atlas)
+        store = db if isinstance(db, Store) else Store(db, read_only=True)
         try:
+            app.state.atlas = api.Atlas(store, limits)
+            app.state.views = views.Views(app.state.atlas)
+            if warm:
+                app.state.atlas.workers.warm()
             yield
         finally:
+            if hasattr(app.state, "atlas"):
+                app.state.atlas.close()
             store.close()
 
     # No Swagger/ReDoc pages: FastAPI's load their scripts from a CDN, and nothing here may.
@@ -52,4 +64,27 @@ def create_app(db: str | Path) -> FastAPI:
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    app.add_middleware(HeadAsGet)
     return app
+
+
+class HeadAsGet:
+    """Answer HEAD like GET — same status and headers, no body — on every route (FastAPI's
+    routes declare GET only, and would answer HEAD 405)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # the body is dropped; only its end is sent
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app(scope | {"method": "GET"}, receive, headers_only)

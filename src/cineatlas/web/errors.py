@@ -1,7 +1,8 @@
 """One error envelope for every failure: {"error": {"status", "code", "message"}}.
 
 No stack trace ever reaches a client: unexpected errors are logged and answered with a 500
-envelope.
+envelope. A message never echoes more than a short excerpt of what the client sent (`excerpt`);
+a server too busy for a computation answers 503 with Retry-After.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from cineatlas.errors import AtlasError
+from cineatlas.web.concurrency import Busy
 
 log = logging.getLogger("cineatlas.web")
 
@@ -37,6 +39,19 @@ INVALID = {422: {"model": ErrorEnvelope, "description": "Invalid parameter"}}
 NOT_FOUND = {404: {"model": ErrorEnvelope, "description": "Not found"}}
 BAD_REQUEST = {400: {"model": ErrorEnvelope, "description": "Valid parameters the method cannot "
                      "answer (e.g. an empty year range)"}}
+#: Characters of a client's value an error message may quote, and of a whole message.
+EXCERPT, MESSAGE = 80, 1000
+
+
+def excerpt(value: object, limit: int = EXCERPT) -> str:
+    """`value` as it may be quoted back to a client: repr'd, at most `limit` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _short(message: str) -> str:
+    """The last guard: no message sent is longer than MESSAGE characters."""
+    return message if len(message) <= MESSAGE else message[:MESSAGE - 1] + "…"
 
 
 def envelope(status: int, code: str, message: str,
@@ -55,6 +70,7 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
 
     def answer(request: Request, status: int, code: str, message: str,
                headers: dict[str, str] | None = None) -> Response:
+        message = _short(message)
         path = request.url.path
         if page is not None and not path.startswith(("/api/", "/openapi.json", "/static/")):
             try:
@@ -82,6 +98,10 @@ def install(app: FastAPI, page: PageRenderer | None = None) -> None:
     @app.exception_handler(AtlasError)
     async def atlas_error(request: Request, exc: AtlasError) -> Response:
         return answer(request, 400, "bad-request", str(exc))
+
+    @app.exception_handler(Busy)
+    async def busy(request: Request, exc: Busy) -> Response:
+        return answer(request, 503, "busy", str(exc), {"Retry-After": str(exc.retry_after)})
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:

@@ -24,6 +24,7 @@ from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, simulation
 from cineatlas.web.api import AwardFilters, Page, _awards, atlas, safe_csv
+from cineatlas.web.errors import excerpt
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
 
@@ -35,6 +36,9 @@ Id = Annotated[str, FastPath(max_length=120)]
 FormYear = Annotated[str | None, Query(pattern=r"^(19|20)\d\d$|^$")]
 LevelName = Annotated[str, Query(max_length=20)]
 Territories = Annotated[list[str] | None, Query(max_length=60)]
+#: Characters of a query string, and of a path, a page may repeat in its links (the compare
+#: form's longest query, 60 territories, is about 1,500; the longest id of a path is 120).
+MAX_ECHOED_QUERY, MAX_ECHOED_PATH = 2000, 300
 
 
 def _year(value: str | None) -> int | None:
@@ -75,9 +79,19 @@ class Context:
         return path + ("?" + urlencode(query, doseq=True) if query else "")
 
     def switch(self, lang: str) -> str:
-        """This page's URL in `lang`."""
-        params = dict(self.request.query_params) | {"lang": lang}
-        return self.url(self.request.url.path, **params)
+        """This page's URL in `lang` (the home page's when the URL is longer than any link of
+        the atlas makes it: a page never echoes a long input)."""
+        path = self.request.url.path
+        if len(path) > MAX_ECHOED_PATH or not echoed_query(self.request):
+            return self.url("/" if len(path) > MAX_ECHOED_PATH else path, lang=lang)
+        return self.url(path, **(dict(self.request.query_params) | {"lang": lang}))
+
+
+def echoed_query(request: Request) -> str:
+    """The request's query string as a page may repeat it in its links: empty when it is longer
+    than any form of the atlas makes it."""
+    query = request.url.query
+    return query if len(query) <= MAX_ECHOED_QUERY else ""
 
 
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -105,7 +119,7 @@ def _indicator(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
     except registry.UnknownIndicator:
-        raise HTTPException(404, f"No indicator {indicator_id!r}.") from None
+        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}.") from None
 
 
 def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
@@ -165,7 +179,7 @@ def home(request: Request,
 def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLResponse:
     profile = views(request).profile(territory_id)
     if profile is None:
-        raise HTTPException(404, f"No territory {territory_id!r}.")
+        raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
     ctx = Context(request)
     points = [{"latitude": r["latitude"], "longitude": r["longitude"],
                "kind": ("ae" if r["art_et_essai"] else "cinema"), "label": r["name"]}
@@ -266,7 +280,7 @@ def beneficiary(request: Request, organisation_id: Annotated[str, Id]) -> HTMLRe
     v = views(request)
     org = v.organisation(organisation_id)
     if org is None:
-        raise HTTPException(404, f"No beneficiary {organisation_id!r}.")
+        raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
     return render(request, "beneficiary.html", org=org,
                   **v.entity_awards("beneficiary_id", organisation_id))
 
@@ -276,7 +290,7 @@ def work(request: Request, work_id: Annotated[str, Id]) -> HTMLResponse:
     v = views(request)
     item = v.work(work_id)
     if item is None:
-        raise HTTPException(404, f"No work {work_id!r}.")
+        raise HTTPException(404, f"No work {excerpt(work_id)}.")
     return render(request, "work.html", work=item, **v.entity_awards("work_id", work_id))
 
 
@@ -320,7 +334,7 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
     return render(request, "simulator.html", form=form, base=base, edited=edited,
                   regions=regions, map=the_map, legend=legend, chart_spec=chart,
                   equity=_equity_rows(base, edited), scenario=base.scenario,
-                  query=str(request.url.query))
+                  query=echoed_query(request))
 
 
 def _equity_rows(base, edited) -> list[dict[str, Any]]:

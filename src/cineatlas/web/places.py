@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from cineatlas.importers.cnc_cinemas import AE_CATEGORIES, AE_LABEL_CODES
 from cineatlas.importers.festivals import DECADES, PERIODS, SCOPES
 from cineatlas.web.api import Atlas, Page, PerPage, atlas, page_of
-from cineatlas.web.errors import INVALID, NOT_FOUND
+from cineatlas.web.errors import INVALID, NOT_FOUND, excerpt
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 
@@ -299,7 +299,7 @@ def festival_by_id(request: Request, festival_id: Annotated[str, Path(
 
 def _found(row: dict[str, Any] | None, kind: str, key: str) -> dict[str, Any]:
     if row is None:
-        raise HTTPException(404, f"No {kind} {key!r}.")
+        raise HTTPException(404, f"No {kind} {excerpt(key)}.")
     return row
 
 

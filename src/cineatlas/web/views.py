@@ -1,25 +1,24 @@
 """What the pages show, read from the store: the same figures the JSON API serves.
 
 Indicator results are computed once per (level, years) and kept: the store is read-only
-while the atlas serves it, so a result never goes stale.
+while the atlas serves it, so a result never goes stale. Computing them is cold work, done by
+the atlas' workers behind their gate (concurrency.py); figures already kept never wait for it.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from cineatlas.indicators import Cut, compare, compute
-from cineatlas.indicators.compute import compute_all
+from cineatlas.indicators import Cut
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import maps, places
+from cineatlas.web import maps, places, workers
 from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
+from cineatlas.web.concurrency import Memo
 from cineatlas.web.i18n import name_key
 
 #: Results kept in memory at most (indicator frames, series, profiles).
@@ -54,20 +53,11 @@ class Views:
 
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
-        self._memo: OrderedDict[tuple, Any] = OrderedDict()
-        self._lock = threading.RLock()
+        self._memo = Memo(MEMO_SIZE, atlas.gate)
 
     def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
-        """`make()`, computed once per key (the store does not change while served); the
-        least recently used of more than MEMO_SIZE results are forgotten."""
-        with self._lock:
-            if key in self._memo:
-                self._memo.move_to_end(key)
-                return self._memo[key]
-            value = self._memo[key] = make()
-            if len(self._memo) > MEMO_SIZE:
-                self._memo.popitem(last=False)
-            return value
+        """`make()`, computed once per key (the store does not change while served)."""
+        return self._memo.get(key, make)
 
     # -- reference ---------------------------------------------------------------------
 
@@ -168,21 +158,21 @@ class Views:
         """Every indicator at `level` (one year or all years), ranked against the national
         median."""
         def make() -> pl.DataFrame:
-            cut = Cut(level=level, years=(year, year) if year else None)
-            with self.atlas.lock:
-                frame = compute_all(self.atlas.engine, cut)
-            return compare.rank(frame) if frame.height else frame
+            return self.atlas.workers.run(workers.results, level, year)
 
         return self._remember(("results", level, year), make)
 
     def series(self, indicator: str, territory_id: str, level: str) -> pl.DataFrame:
         """An indicator by year for one territory."""
-        def make() -> pl.DataFrame:
-            cut = Cut(level=level, territories=(territory_id,), by_year=True)
-            with self.atlas.lock:
-                return compute(self.atlas.engine, indicator, cut)
+        return self.values(indicator, Cut(level=level, territories=(territory_id,),
+                                          by_year=True))
 
-        return self._remember(("series", indicator, territory_id), make)
+    def values(self, indicator: str, cut: Cut) -> pl.DataFrame:
+        """One indicator for a cut (what /api/v1/indicators/{id}/values pages through)."""
+        def make() -> pl.DataFrame:
+            return self.atlas.workers.run(workers.values, indicator, cut)
+
+        return self._remember(("values", indicator, cut), make)
 
     def profile(self, territory_id: str) -> dict[str, Any] | None:
         """Everything a territory's profile shows (None for an unknown territory): key figures
