@@ -25,6 +25,7 @@ import polars as pl
 
 from cineatlas.importers.amendments import Row, amendment_note, link_amendments, named_dates
 from cineatlas.importers.base import ImportContext, Importer
+from cineatlas.importers.organisations import organisation_kind
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
 from cineatlas.problems import WARNING, Problem, problem_type
 from cineatlas.reading import ROW
@@ -154,17 +155,6 @@ LANGUAGES: dict[str, str] = {
     "punjabi": "pa", "hindi": "hi", "japanese": "ja", "japonais": "ja",
 }
 
-#: Organisation kinds, guessed conservatively from the name (see the docs).
-_ASSOCIATION = re.compile(
-    r"\b(association|associations|festival|society|foundation|fondation|cooperative|"
-    r"co operative|coop|guild|institute|institut|council|conseil|regroupement|collectif|"
-    r"collective|federation|academy|academie|cinematheque|coalition|club)\b")
-_COMPANY = re.compile(r"\b(inc|incorporated|incorporee|ltd|limited|ltee|limitee|corp|llc|lp|sec|"
-                      r"senc|sencrl|sarl|sas|gmbh|plc)\b|\b(productions|pictures|films|studios|"
-                      r"entertainment)$")
-_PERSON = re.compile(r"^[A-ZÀ-Ý][\w'’\-]+( [A-ZÀ-Ý][\w'’\-]+){0,2} ?, ?"
-                     r"[A-ZÀ-Ý][\w'’\-.]*( [A-ZÀ-Ý][\w'’\-.]*){0,2}$")
-_TRAILING_ARTICLE = re.compile(r"\s*\((les|le|la|l'|l’|the)\)\s*$", re.IGNORECASE)
 #: Titles written 'Con Artist, The' or 'Grizzlies (The) (aka ...)': the article is moved first.
 _TITLE_ARTICLE = re.compile(
     r"^(?P<body>.+?)\s*(?:,\s*(?P<a1>the|a|an|le|la|les)|\((?P<a2>the|a|an|le|la|les|l'|l’)\))"
@@ -250,20 +240,6 @@ def genre_known(text: str) -> bool:
 @lru_cache(maxsize=4096)
 def language_code(text: str) -> str | None:
     return LANGUAGES.get(name_key(text).replace(" language", "")) or LANGUAGES.get(name_key(text))
-
-
-@lru_cache(maxsize=65536)
-def organisation_kind(name: str) -> str | None:
-    """company / association / individual, or None when the name does not say."""
-    bare = _TRAILING_ARTICLE.sub("", name).strip(" .,;)")
-    key = name_key(fold(bare).replace(".", ""))
-    if _ASSOCIATION.search(key):
-        return "association"
-    if _COMPANY.search(key):
-        return "company"
-    if _PERSON.match(clean(bare) or "") and not re.search(r"\d", bare):
-        return "individual"
-    return None
 
 
 @lru_cache(maxsize=65536)

@@ -23,7 +23,7 @@ import polars as pl
 
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_commissions import labels
-from cineatlas.importers.telefilm import organisation_kind
+from cineatlas.importers.organisations import organisation_kind
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
 from cineatlas.problems import ERROR, WARNING, Severity, problem_type
 from cineatlas.reading import ROW, RawTable
