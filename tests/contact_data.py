@@ -97,7 +97,18 @@ def identifiers(draw: st.DrawFn) -> str:
     return nic  # a 5-digit INSEE or postal code
 
 
-KEPT_VALUES = st.one_of(amounts(), dates(), identifiers())
+@st.composite
+def positions(draw: st.DrawFn) -> str:
+    """Latitude and longitude as files write them ('46.6180197037,3.14884278466')."""
+    def coordinate(limit: int) -> str:
+        whole = draw(st.integers(min_value=-limit, max_value=limit))
+        fraction = draw(st.text("0123456789", min_size=1, max_size=12))
+        return f"{whole}.{fraction}"
+    sep = draw(st.sampled_from([",", ", ", " "]))
+    return coordinate(90) + sep + coordinate(180)
+
+
+KEPT_VALUES = st.one_of(amounts(), dates(), identifiers(), positions())
 
 
 # -- what must be removed --------------------------------------------------------------------------
