@@ -215,3 +215,17 @@ def test_a_key_holds_what_the_issue_found(store: Store, tmp_path: Path) -> None:
     found = {c: v for c, v in cells.items()
              if any(s in collapse(x) for x in v for s in (*email.secrets, *phone.secrets))}
     assert found == {}
+
+
+def test_a_file_named_after_a_contact_leaves_no_trace(store: Store, tmp_path: Path) -> None:
+    """The file's name is text too: its source id, stored name and stored report are scrubbed."""
+    email = Contact("jean.dupont@orange.fr", "email", ("jean", "dupont", "orange"))
+    path = write_case(TELEFILM, [Contact("Films A Inc.", "email", ())],
+                      tmp_path / "jean.dupont@orange.fr 0612345678.csv")
+    report = import_file("telefilm", path, store=store)
+    assert report.source_id == "telefilm:e-mail-removed-phone-removed"
+    cells = text_cells(store, report.source_id)
+    assert cells["sources.file_name"] == ["[e-mail removed] [phone removed].csv"]
+    found = {c: v for c, v in cells.items()
+             if any(s in collapse(x) for x in v for s in (*email.secrets, "12345678"))}
+    assert found == {}

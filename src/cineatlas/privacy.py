@@ -15,20 +15,21 @@ back-reference):
   'name@host';
 - French numbers: '01 23 45 67 89', '01.23.45.67.89', '0123456789', a pair split in two
   ('06 12 34 56 7 8'), '+33 1 23 45 67 89', '+33 (0)1…', '0033…', '0 800 123 456';
-- international numbers: '+' or '00', a country code and 9 to 15 digits in any grouping
+- international numbers: '+', a country code and 9 to 15 digits in any grouping
   ('+44 20 7946 0958', '+49 (0)30 1234567', '+32-2-123-45-67');
 - North American numbers: '(514) 555-1234', '514-555-1234', '+1 514 555 1234', and bare
   phone-shaped runs of 10 digits ('5145551234': area code and exchange starting with 2-9;
-  11 digits with a leading 1) unless decimals follow.
+  11 digits with a leading 1).
 
 Left alone: amounts ('1 234 567,89', '2,820,000.00', '100 000,00', '1234567', '2345678901.00'),
 dates ('2012-06-01', '01/06/2012', '01.06.2012 12:30', '01 06 2012'), years and periods
-('2017-2018'), SIRET (14 digits, also '123 456 789 00012'), SIREN, RNA, INSEE, postal codes and
-CNC visa numbers: a French number keeps its separator and its pairs, which a date does not; a
-North American number is grouped 3-3-4, which an amount is not; an international number starts
-with '+' or '00'. Ambiguous by nature, and read as a phone: a bare amount of a billion or more
-with no decimals whose digits are phone-shaped ('2345678901'), a sequence such as
-'01 02 03 04 05'.
+('2017-2018'), SIRET (14 digits, also '123 456 789 00012'), SIREN, RNA, INSEE, postal codes,
+CNC visa numbers and positions ('46.6180197037,3.14884278466'): a French number keeps its
+separator and its pairs, which a date does not; a North American number is grouped 3-3-4,
+which an amount is not; an international number starts with '+'; a run of digits with decimals,
+or after a decimal point, is a number. Ambiguous by nature, and read as a phone: a bare amount
+of a billion or more with no decimals whose digits are phone-shaped ('2345678901'), a sequence
+such as '01 02 03 04 05'. ('0044…' is not read as a number: a SIRET may start with 00.)
 """
 
 from __future__ import annotations
