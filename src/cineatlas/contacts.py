@@ -78,8 +78,8 @@ _LEAD = r"(^|[^+\d\s.\-]|[^+.\-]\s|(?:^|[,;\s])-)"
 _GUARDS = ((rf"{_LEAD}(\d{{10,11}})([.,]\d)", f"${{1}}${{2}}{_GUARD}${{3}}"),
            (rf"{_LEAD}(\d{{1,3}}[.,])(\d{{10}})", f"${{1}}${{2}}{_GUARD}${{3}}"))
 
-#: A text that may hold contact data: an at sign, 'at'/'arobase' as a word, or 8 digits or
-#: more (every phone pattern needs 9). Texts without any skip the regex engine.
+#: A text that may hold contact data: an at sign, 'at'/'arobase' as a word, or 9 digits or
+#: more (as every phone pattern needs). Texts without any skip the regex engine.
 _MAYBE_EMAIL = re.compile(r"[@＠]|(?i:\b(?:at|arobase)\b)")
 _DIGIT = re.compile(r"\d")
 
@@ -113,7 +113,7 @@ def scrub_texts(texts: list[str | None]) -> list[str | None]:
 
 def may_hold_contact(text: str) -> bool:
     """False when `text` certainly holds no contact data (a quick test, before the patterns)."""
-    return bool(_MAYBE_EMAIL.search(text)) or len(_DIGIT.findall(text)) >= 8
+    return bool(_MAYBE_EMAIL.search(text)) or len(_DIGIT.findall(text)) >= 9
 
 
 def scrub_text(text: str | None) -> str | None:
