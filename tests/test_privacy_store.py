@@ -11,6 +11,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
 import pytest
 from contact_data import Contact, collapse, contacts
 from hypothesis import HealthCheck, Phase, given, settings
@@ -229,3 +230,16 @@ def test_a_file_named_after_a_contact_leaves_no_trace(store: Store, tmp_path: Pa
     found = {c: v for c, v in cells.items()
              if any(s in collapse(x) for x in v for s in (*email.secrets, "12345678"))}
     assert found == {}
+
+
+@settings(max_examples=100, deadline=None)
+@given(contacts(), st.sampled_from(["Prod {}", "{}", "Films ({}) Inc."]))
+def test_entity_ids_are_hashed_from_the_scrubbed_key(contact: Contact, template: str) -> None:
+    """An importer that hands raw text to `entity_id` still gets the id of the scrubbed text."""
+    from cineatlas.importers import ImportContext
+    from cineatlas.privacy import scrub_text
+
+    ctx = ImportContext(source_id="s", store=None, options={})  # type: ignore[arg-type]
+    text = template.format(contact.text)
+    ids = ctx.entity_id("org", pl.Series([text, scrub_text(text)])).to_list()
+    assert ids[0] == ids[1]
