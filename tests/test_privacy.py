@@ -288,3 +288,16 @@ def test_malformed_rows_are_scrubbed_inside_their_json() -> None:
     raw = json.dumps({"cells": ["Films\tA", "contact@films.fr", "01 23 45 67 89", '"quoted"']})
     assert json.loads(scrub_json(raw)) == {
         "cells": ["Films\tA", "[e-mail removed]", "[phone removed]", '"quoted"']}
+
+
+@settings(max_examples=300, deadline=None)
+@given(phone_contacts())
+def test_a_phone_number_is_never_read_as_an_amount(phone: Contact) -> None:
+    """'06 12 34 56 78' in an amount cell is an invalid amount, not 6,123,456.78: its digits are
+    stored nowhere, not even as a number (amounts themselves: tests/test_parsing.py)."""
+    from test_parsing import parse
+
+    from cineatlas.parsing import values
+
+    assert parse([phone.text], values.money) == ([None], ["invalid-amount"])
+    assert parse([phone.text], values.number)[0] == [None]

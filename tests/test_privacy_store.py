@@ -190,7 +190,7 @@ def check_import(store: Store, case: Case, path: Path, found: list[Contact]) -> 
     secrets = {s for c in found for s in c.secrets}
     leaks = {column: sorted({s for v in values for s in secrets if s in collapse(v)})
              for column, values in cells.items()}
-    assert {column: hit for column, hit in leaks.items() if hit} == {}
+    assert {column: hit for column, hit in leaks.items() if hit} == {}, [c.text for c in found]
     # every matching key is the key of its scrubbed text (the marks are all that is left)
     for column in ("organisations.name_key", "schemes.name_key", "works.title_key",
                    "people.name_key"):
