@@ -32,6 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cineatlas import Store, import_file
+from cineatlas.parsing import RowParser, values
 from cineatlas.privacy import EMAIL_MARK, PHONE_MARK, scrub, scrub_text
 from cineatlas.problems import PROBLEM_TYPES
 from cineatlas.text import name_key, slug
@@ -295,9 +296,9 @@ def test_malformed_rows_are_scrubbed_inside_their_json() -> None:
 def test_a_phone_number_is_never_read_as_an_amount(phone: Contact) -> None:
     """'06 12 34 56 78' in an amount cell is an invalid amount, not 6,123,456.78: its digits are
     stored nowhere, not even as a number (amounts themselves: tests/test_parsing.py)."""
-    from test_parsing import parse
-
-    from cineatlas.parsing import values
-
-    assert parse([phone.text], values.money) == ([None], ["invalid-amount"])
-    assert parse([phone.text], values.number)[0] == [None]
+    p = RowParser(pl.DataFrame({"_row": [2], "c": [phone.text]}))
+    p.add("amount", "c", values.money(p.raw("c")))
+    p.add("number", "c", values.number(p.raw("c")))
+    typed, problems = p.finish()
+    assert typed.select("amount", "number").row(0) == (None, None)
+    assert sorted(problems["code"].to_list()) == ["invalid-amount", "invalid-number"]
