@@ -316,7 +316,7 @@ def _source_record(importer: Importer, table: RawTable, path: Path, source_id: s
         "importer": importer.name,
         # titles and publishers come from the file's cells (an SCDL publisher is its funders)
         "title": scrub_text(meta.get("title")),
-        "file_name": path.name,
+        "file_name": scrub_text(path.name),  # a file's name is text too
         "sha256": table.sha256,
         "size_bytes": table.size,
         "options": recorded_options(importer, options),
@@ -331,7 +331,7 @@ def _source_record(importer: Importer, table: RawTable, path: Path, source_id: s
         "licence": meta.get("licence"),
         "url": meta.get("url"),
         "fictitious": fictitious,
-        "report": report.as_dict(with_problems=True),
+        "report": {**report.as_dict(with_problems=True), "file": scrub_text(report.file)},
     }
 
 

@@ -1,18 +1,35 @@
 """Personal contact data is never stored nor republished: e-mail addresses and phone numbers
 are removed from every text on its way into the store — the cells of loaded rows, the original
-cells of quarantined rows, and the values and messages of problems (so the quarantine's
-reasons, the import report stored in `sources` and the report an import returns or prints
-hold none either).
+cells of quarantined rows, the values and messages of problems (so the quarantine's reasons,
+the import report stored in `sources` and the report an import returns or prints hold none
+either) — and every matching key and id is made from the scrubbed text
+(`cineatlas.text.name_key` scrubs before it folds), so no key keeps what the text lost.
 
-The patterns are written for both Polars (Rust `regex`) and Python's `re`: no look-around, no
-back-reference. They catch e-mail addresses written with spaces or obfuscated
-('jean @ orange.fr', 'jean[at]orange.fr', 'jean(at)orange(dot)fr', any case) and French
-('01 23 45 67 89', '01.23.45.67.89', '+33 1 23 45 67 89', '+33 (0)1…', '0033…') and North
-American ('(514) 555-1234', '514-555-1234', '+1 514 555 1234') phone numbers, and leave alone
-amounts ('1 234 567,89', '2,820,000.00'), dates ('2012-06-01', '01/06/2012', '01.06.2012'),
-SIRET (14 digits, also '123 456 789 00012'), SIREN, INSEE and postal codes: a French number
-keeps one separator throughout, which a date does not; a North American number is grouped
-3-3-4, which an amount is not.
+What is detected (patterns in `cineatlas.contacts`, linear-time: no look-around, no
+back-reference):
+
+- e-mail addresses, plain or obfuscated: 'jean @ orange.fr', 'jean[at]orange.fr',
+  'jean(at)orange(dot)fr', 'jean@orange dot fr', any case; spelt out with words,
+  'sophie AT studio DOT fr', 'jean dot dupont at orange point fr', 'x arobase y point fr'
+  (then ending with a common top-level domain: the words alone are too common); a bare
+  'name@host';
+- French numbers: '01 23 45 67 89', '01.23.45.67.89', '0123456789', a pair split in two
+  ('06 12 34 56 7 8'), '+33 1 23 45 67 89', '+33 (0)1…', '0033…', '0 800 123 456';
+- international numbers: '+', a country code and 9 to 15 digits in any grouping
+  ('+44 20 7946 0958', '+49 (0)30 1234567', '+32-2-123-45-67');
+- North American numbers: '(514) 555-1234', '514-555-1234', '+1 514 555 1234', and bare
+  phone-shaped runs of 10 digits ('5145551234': area code and exchange starting with 2-9;
+  11 digits with a leading 1).
+
+Left alone: amounts ('1 234 567,89', '2,820,000.00', '100 000,00', '1234567', '2345678901.00'),
+dates ('2012-06-01', '01/06/2012', '01.06.2012 12:30', '01 06 2012'), years and periods
+('2017-2018'), SIRET (14 digits, also '123 456 789 00012'), SIREN, RNA, INSEE, postal codes,
+CNC visa numbers and positions ('46.6180197037,3.14884278466'): a French number keeps its
+separator and its pairs, which a date does not; a North American number is grouped 3-3-4,
+which an amount is not; an international number starts with '+'; a run of digits with decimals,
+or after a decimal point, is a number. Ambiguous by nature, and read as a phone: a bare amount
+of a billion or more with no decimals whose digits are phone-shaped ('2345678901'), a sequence
+such as '01 02 03 04 05'. ('0044…' is not read as a number: a SIRET may start with 00.)
 """
 
 from __future__ import annotations
@@ -23,61 +40,19 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas.contacts import EMAIL, EMAIL_MARK, PHONE, PHONE_MARK, scrub, scrub_text, scrub_texts
 from cineatlas.parsing import problem_rows
 from cineatlas.problems import WARNING, empty_problems
 from cineatlas.reading import ROW
 
-_LOCAL = r"[a-z0-9._%+\-]+"
-_LABEL = r"[a-z0-9\-]+"
-_OPEN, _CLOSE = r"\s*[\[\(\{<]\s*", r"\s*[\]\)\}>]\s*"
-#: '@' with or without spaces, or spelt out in brackets: [at], (at), {at}, <at>, (arobase).
-_AT = rf"(?:\s*[@＠]\s*|{_OPEN}(?:at|@|arobase){_CLOSE})"
-#: '.', ' . ', or spelt out in brackets: [dot], (dot), (point), [.].
-_DOT = rf"(?:\.| \. |{_OPEN}(?:dot|point|\.){_CLOSE})"
-
-#: An e-mail address; also a bare 'name@host' (an address cut short is still one).
-EMAIL = (rf"(?i:{_LOCAL}{_AT}{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}[a-z]{{2,}}"
-         rf"|{_LOCAL}[@＠]{_LABEL})")
-
-#: Ten French digits in pairs after the first, with one separator throughout (none, space,
-#: dot or hyphen): a date such as 01.06.2012 does not keep its separator, so it is not one.
-_FR_PAIRS = r"(?:(?:\d{2}){4}|(?:\s\d{2}){4}|(?:\.\d{2}){4}|(?:-\d{2}){4})"
-_FR_NATIONAL = rf"\b0[1-9]{_FR_PAIRS}\b"
-_FR_INTERNATIONAL = rf"(?:\+|\b00)\s?33[\s.\-]?(?:\(0\)\s?|0)?[1-9]{_FR_PAIRS}\b"
-#: Freephone and other 08 numbers written 0 800 123 456.
-_FR_SPECIAL = r"\b0\s8\d{2}\s\d{3}\s\d{3}\b"
-#: North American numbers: 3-3-4 digits with separators (an amount is grouped by three), or
-#: any grouping after +1.
-_NORTH_AMERICAN = (r"(?:\+1[\s.\-]?(?:\(\d{3}\)\s?|\d{3}[\s.\-]?)\d{3}[\s.\-]?\d{4}"
-                   r"|(?:\b1[\s.\-])?(?:\(\d{3}\)\s?|\b\d{3}[\s.\-])\d{3}[\s.\-]\d{4})\b")
-#: A French (0X XX XX XX XX, +33 X …) or North American ((514) 555-1234, 514-555-1234) number.
-PHONE = "|".join((_FR_INTERNATIONAL, _FR_NATIONAL, _FR_SPECIAL, _NORTH_AMERICAN))
-
-EMAIL_MARK = "[e-mail removed]"
-PHONE_MARK = "[phone removed]"
+__all__ = ["EMAIL", "EMAIL_MARK", "IDENTIFIER_COLUMNS", "PHONE", "PHONE_MARK", "scrub",
+           "scrub_frame", "scrub_json", "scrub_problems", "scrub_text", "scrub_texts",
+           "strip_contacts"]
 
 #: Columns that hold identifiers or codes, never free text: left untouched.
 IDENTIFIER_COLUMNS = frozenset({
     "siren", "siret", "rna", "code", "reference", "currency", "sha256", "row_number",
 })
-
-def scrub(expr: pl.Expr) -> pl.Expr:
-    """Remove e-mail addresses and phone numbers from a text expression."""
-    return expr.str.replace_all(EMAIL, EMAIL_MARK).str.replace_all(PHONE, PHONE_MARK)
-
-
-def scrub_texts(texts: list[str | None]) -> list[str | None]:
-    """`scrub` for Python strings, all at once. Polars' regex engine runs in linear time (Python's
-    `re` backtracks on these patterns: minutes on a 100,000-character cell)."""
-    if not texts:
-        return []
-    return pl.select(scrub(pl.Series(texts, dtype=pl.String))).to_series().to_list()
-
-
-def scrub_text(text: str | None) -> str | None:
-    """`scrub` for one Python string."""
-    return scrub_texts([text])[0] if text else text
-
 
 def scrub_json(text: str) -> str:
     """`scrub` applied to every string inside a JSON document (never to the JSON text itself,

@@ -1,10 +1,17 @@
-"""Text normalisation shared by importers, territories and search: keys, slugs, stable ids."""
+"""Text normalisation shared by importers, territories and search: keys, slugs, stable ids.
+
+Keys and slugs are made from the text with its contact data removed (`cineatlas.contacts`):
+'Prod jean.dupont@orange.fr' keys as 'prod e mail removed', never 'prod jean dupont orange fr',
+and so does every id hashed from a key.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import unicodedata
+
+from cineatlas.contacts import scrub_text
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
@@ -18,15 +25,17 @@ def fold(text: str) -> str:
 
 
 def name_key(text: str | None) -> str:
-    """A matching key: folded, punctuation as single spaces, trimmed. '' for empty input."""
+    """A matching key: folded, contact data removed, punctuation as single spaces, trimmed.
+    '' for empty input."""
     if not text:
         return ""
-    return _NON_ALNUM.sub(" ", fold(text)).strip()
+    return _NON_ALNUM.sub(" ", scrub_text(fold(text)) or "").strip()
 
 
 def slug(text: str) -> str:
-    """A URL/identifier-safe slug: 'Île-de-France 2024' -> 'ile-de-france-2024'."""
-    return _NON_ALNUM.sub("-", fold(text)).strip("-")
+    """A URL/identifier-safe slug, contact data removed: 'Île-de-France 2024' ->
+    'ile-de-france-2024'."""
+    return _NON_ALNUM.sub("-", scrub_text(fold(text)) or "").strip("-")
 
 
 def clean(text: str | None) -> str | None:

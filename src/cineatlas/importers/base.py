@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import polars as pl
 
+from cineatlas.contacts import scrub_text
 from cineatlas.errors import AtlasError, FileError
 from cineatlas.parsing import map_unique
 from cineatlas.problems import Problem
@@ -63,9 +64,12 @@ class ImportContext:
         return self.columns.get(label)
 
     def entity_id(self, kind: str, keys: pl.Series) -> pl.Series:
-        """Deterministic ids '<source>/<kind>/<hash of key>' (null where the key is null/empty)."""
+        """Deterministic ids '<source>/<kind>/<hash of key>' (null where the key is null/empty).
+        The key is hashed with its contact data removed (a `name_key` already is), so no id
+        is derived from an e-mail address or a phone number."""
         prefix = f"{self.source_id}/{kind}/"
-        return map_unique(keys, lambda k: prefix + short_hash(k) if k else None, pl.Utf8)
+        return map_unique(keys, lambda k: prefix + short_hash(scrub_text(k) or "") if k else None,
+                          pl.Utf8)
 
 
 class Importer:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from cineatlas.contacts import scrub
 from cineatlas.problems import ERROR, WARNING, Severity, problem_type
 
 NULL_TEXT = pl.lit(None, dtype=pl.Utf8)
@@ -179,7 +180,9 @@ def _normalise_number(raw: pl.Expr, decimal: str, st: Stages) -> tuple[pl.Expr, 
             .otherwise(s.str.replace(",", ".")),
             pl.when(ambiguous).then(pl.lit("ambiguous-separator")).otherwise(NULL_TEXT),
         )
-    norm = st.then(pl.when(out.str.contains(r"^-?(\d+(\.\d*)?|\.\d+)$")).then(out).otherwise(NULL_TEXT))
+    # a phone number ('06 12 34 56 78') is never read as a number, however its digits group
+    number_shaped = out.str.contains(r"^-?(\d+(\.\d*)?|\.\d+)$") & (scrub(raw) == raw)
+    norm = st.then(pl.when(number_shaped).then(out).otherwise(NULL_TEXT))
     return norm, flag
 
 
