@@ -35,7 +35,8 @@ def amounts(draw: st.DrawFn) -> str:
     a bare run of 10 phone-shaped digits is read as a phone number (documented)."""
     units = draw(st.integers(min_value=0, max_value=10**12))
     cents = draw(st.integers(min_value=0, max_value=99))
-    style = draw(st.sampled_from(["fr", "fr-nbsp", "en", "plain", "bare", "dots", "swiss"]))
+    style = draw(st.sampled_from(["fr", "fr-nbsp", "en", "plain", "bare", "dots", "swiss",
+                                  "float"]))
     sign = draw(st.sampled_from(["", "-"]))
     digits = str(units)
     if style == "fr":
@@ -50,6 +51,8 @@ def amounts(draw: st.DrawFn) -> str:
         text = _group(digits, "'")
     elif style == "plain":
         text = f"{digits}{draw(st.sampled_from(['.', ',']))}{cents:02d}"
+    elif style == "float":  # a spreadsheet's binary float noise: '521333.9999999999'
+        text = f"{digits}.{draw(st.text('0123456789', min_size=3, max_size=17))}"
     else:
         text = str(units % 10**9)
     return sign + text

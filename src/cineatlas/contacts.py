@@ -69,14 +69,20 @@ PHONE_MARK = "[phone removed]"
 
 #: Numbers a bare run of digits must not be read in, guarded before the phone patterns run and
 #: unguarded after (the patterns cannot look around): 10 or 11 digits with decimals
-#: ('2345678901.00') and a fraction of 10 digits or more ('46.6180197037', '-3.14884278466'),
+#: ('2345678901.00'), a fraction of 10 digits or more ('46.6180197037', '-3.14884278466'), and
+#: a 3-digit fraction followed by a space and a number ('0.000 100.0000'),
 #: unless written after '+', a dot or a hyphen (then part of a phone number). The guard, '_'
 #: around a letter no text of ours holds (U+A67F), joins the digits to their neighbour as a
 #: word would.
 _GUARD = "_\ua67f_"
 _LEAD = r"(^|[^+\d\s.\-]|[^+.\-]\s|(?:^|[,;\s])-)"
 _GUARDS = ((rf"{_LEAD}(\d{{10,11}})([.,]\d)", f"${{1}}${{2}}{_GUARD}${{3}}"),
-           (rf"{_LEAD}(\d{{1,3}}[.,])(\d{{10}})", f"${{1}}${{2}}{_GUARD}${{3}}"))
+           (rf"{_LEAD}(\d+[.,])(\d{{10}})", f"${{1}}${{2}}{_GUARD}${{3}}"),
+           # the fraction of a number whose whole part the first guard took
+           (rf"({_GUARD}[.,])(\d{{10}})", f"${{1}}{_GUARD}${{2}}"),
+           # a 3-digit fraction before a space and a number ('0.000 100.0000': two coordinates)
+           # would start a 3-3-4 North American number
+           (r"(\d[.,])(\d{3}\s\d)", f"${{1}}{_GUARD}${{2}}"))
 
 #: A text that may hold contact data: an at sign, 'at'/'arobase' as a word, or 9 digits or
 #: more (as every phone pattern needs). Texts without any skip the regex engine.
@@ -97,7 +103,9 @@ _EMAIL_RS, _PHONE_RS = _ascii_boundaries(EMAIL), _ascii_boundaries(PHONE)
 def scrub(expr: pl.Expr) -> pl.Expr:
     """Remove e-mail addresses and phone numbers from a text expression."""
     expr = expr.str.replace_all(_EMAIL_RS, EMAIL_MARK)
-    for pattern, guarded in _GUARDS:
+    # twice: a match takes the character before a number, so of two numbers separated by one
+    # space ('0.0000000000 0.0100000000') the first pass guards only the first
+    for pattern, guarded in (*_GUARDS, *_GUARDS):
         expr = expr.str.replace_all(pattern, guarded)
     return (expr.str.replace_all(_PHONE_RS, PHONE_MARK)
             .str.replace_all(_GUARD, "", literal=True))
