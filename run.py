@@ -30,7 +30,8 @@ def _python() -> Path:
 
 def setup(extras: str) -> None:
     """Create .venv and install cineatlas with `extras`, unless already done for this pyproject."""
-    if sys.version_info < (3, 11):
+    # Deliberate: run.py may be started by any python3, and must say that it needs 3.11.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"cineatlas needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if MARKER.exists() and wanted in MARKER.read_text().split():

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from indicator_data import award, tiny_store
 from polars.testing import assert_frame_equal
 
 from cineatlas.cli import app
@@ -16,7 +17,6 @@ from cineatlas.indicators import COLUMNS, Cut, Engine, catalogue, compare, compu
 from cineatlas.indicators.query import Query
 from cineatlas.indicators.registry import SUBJECT_FILTERS
 from cineatlas.store import Store
-from indicator_data import award, tiny_store
 
 DOCS = Path(__file__).parents[1] / "docs" / "indicators"
 
@@ -140,7 +140,7 @@ def test_cli_compute_writes_every_format(tiny_db, tmp_path, capsys) -> None:
                "--format", "csv")
     rows = pl.read_csv(text.encode())
     # X-RA: writing 300 of 300 + 200 → 0.6; X-RB: 0 of 100 → 0
-    assert dict(zip(rows["territory_id"], rows["value"])) == {"X-RA": 0.6, "X-RB": 0.0}
+    assert dict(zip(rows["territory_id"], rows["value"], strict=True)) == {"X-RA": 0.6, "X-RB": 0.0}
     data = json.loads(cli(capsys, "indicators", "compute", "total_support", "--db", str(tiny_db),
                           "--level", "country", "--by-year", "--format", "json"))
     assert [(r["year"], r["value"]) for r in data] == [(2020, 400.0), (2021, 200.0)]
