@@ -40,8 +40,10 @@ def setup(extras: str) -> None:
         print("Creating the virtual environment in .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print(f"Installing cineatlas{extras} and its dependencies …", flush=True)
-    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}"], check=True)
+    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}"],
+                   check=True)
     done = set(MARKER.read_text().split()) if MARKER.exists() else set()
     MARKER.write_text("\n".join(sorted(done | {wanted})) + "\n")
 
@@ -56,7 +58,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "cineatlas"), "demo", *args])
     setup("[test]")
     # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
-    parallel = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) else ["-n", "auto"]
+    parallel = ([] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
+                else ["-n", "auto"])
     return subprocess.call([str(_python()), "-m", "pytest", *parallel, *args], cwd=ROOT)
 
 
