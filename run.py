@@ -30,7 +30,8 @@ def _python() -> Path:
 
 def setup(extras: str) -> None:
     """Create .venv and install cineatlas with `extras`, unless already done for this pyproject."""
-    if sys.version_info < (3, 11):
+    # Deliberate: run.py may be started by any python3, and must say that it needs 3.11.
+    if sys.version_info < (3, 11):  # noqa: UP036
         sys.exit(f"cineatlas needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     if MARKER.exists() and wanted in MARKER.read_text().split():
@@ -39,8 +40,10 @@ def setup(extras: str) -> None:
         print("Creating the virtual environment in .venv …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print(f"Installing cineatlas{extras} and its dependencies …", flush=True)
-    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}"], check=True)
+    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                   check=True)
+    subprocess.run([str(_python()), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}{extras}"],
+                   check=True)
     done = set(MARKER.read_text().split()) if MARKER.exists() else set()
     MARKER.write_text("\n".join(sorted(done | {wanted})) + "\n")
 
@@ -55,7 +58,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "cineatlas"), "demo", *args])
     setup("[test]")
     # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
-    parallel = [] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args) else ["-n", "auto"]
+    parallel = ([] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
+                else ["-n", "auto"])
     return subprocess.call([str(_python()), "-m", "pytest", *parallel, *args], cwd=ROOT)
 
 

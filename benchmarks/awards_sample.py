@@ -19,7 +19,8 @@ import polars as pl
 from cineatlas.store import Store
 from cineatlas.territories import ensure_territories
 
-STAGES = ["writing", "development", "production", "post_production", "distribution", "promotion", "operation"]
+STAGES = ["writing", "development", "production", "post_production", "distribution", "promotion",
+          "operation"]
 STAGE_P = [0.1, 0.15, 0.45, 0.05, 0.1, 0.08, 0.07]
 FORMATS = ["feature", "short", "series", "tv_film", "web", None]
 FORMAT_P = [0.35, 0.25, 0.15, 0.1, 0.05, 0.1]
@@ -37,7 +38,8 @@ def generate(store: Store, rows: int, seed: int = 7) -> None:
                          "AND territory_id NOT IN ('FR-C75056', 'FR-C69123', 'FR-C13055')")
     weights = places["population"].to_numpy().astype(float)
     weights /= weights.sum()
-    regions = store.frame("SELECT territory_id FROM territories WHERE level = 'region'")["territory_id"].to_list()
+    regions = store.frame(
+        "SELECT territory_id FROM territories WHERE level = 'region'")["territory_id"].to_list()
     funders = pl.DataFrame({
         "organisation_id": ["bench:cnc", "bench:telefilm", *(f"bench:{r}" for r in regions)],
         "name": ["CNC", "Telefilm", *(f"Région {r}" for r in regions)],
@@ -55,7 +57,8 @@ def generate(store: Store, rows: int, seed: int = 7) -> None:
                     kind=pl.lit("company"), source_id=pl.lit("bench"), fictitious=pl.lit(True))
     who = rng.integers(0, n_beneficiaries, size=rows)
     canadian = beneficiaries["country_code"].gather(who) == "CA"
-    funder = np.where(canadian.to_numpy(), 1, rng.choice([0, *range(2, 2 + len(regions))], size=rows))
+    funder = np.where(canadian.to_numpy(), 1,
+                      rng.choice([0, *range(2, 2 + len(regions))], size=rows))
     amounts = np.round(rng.lognormal(mean=10, sigma=1.2, size=rows) * 100).astype(np.int64)
     unknown_amount = rng.random(rows) < 0.02
     years = rng.integers(2015, 2025, size=rows)
@@ -80,7 +83,8 @@ def generate(store: Store, rows: int, seed: int = 7) -> None:
     unknown_work = pl.Series(first < 0.2)
     canadian_money = pl.col("beneficiary_country_code") == "CA"
     awards = awards.with_columns(
-        *(pl.when(unknown_work).then(None).otherwise(pl.col(c)).alias(c) for c in ("first_work", "second_work")),
+        *(pl.when(unknown_work).then(None).otherwise(pl.col(c)).alias(c)
+          for c in ("first_work", "second_work")),
         currency=pl.when(canadian_money).then(pl.lit("CAD")).otherwise(pl.lit("EUR")),
         source_id=pl.lit("bench"), fictitious=pl.lit(True))
     with store.transaction():

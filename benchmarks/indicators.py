@@ -34,7 +34,8 @@ CLOSURE = """
     WITH RECURSIVE up(territory_id, ancestor_id) AS (
         SELECT territory_id, territory_id FROM territories
         UNION ALL
-        SELECT up.territory_id, t.parent_id FROM up JOIN territories t ON t.territory_id = up.ancestor_id
+        SELECT up.territory_id, t.parent_id
+        FROM up JOIN territories t ON t.territory_id = up.ancestor_id
         WHERE t.parent_id IS NOT NULL)
     SELECT * FROM up
 """
@@ -57,12 +58,14 @@ PLACED = """
     FROM result r JOIN coverage c USING (unit_id, year, currency)
 """
 PER_BENEFICIARY = """
-    SELECT unit_id, year, currency, coalesce(o.name_key, beneficiary_id) AS b, sum(amount_minor) AS s
+    SELECT unit_id, year, currency, coalesce(o.name_key, beneficiary_id) AS b,
+           sum(amount_minor) AS s
     FROM covered LEFT JOIN organisations o ON o.organisation_id = beneficiary_id GROUP BY ALL"""
 KNOWN_AMOUNT = "amount_minor IS NOT NULL"
 HAND_SQL = {
     "total_support": (KNOWN_AMOUNT, """
-        SELECT unit_id, year, currency, sum(amount_minor) / 100 AS value FROM covered GROUP BY ALL"""),
+        SELECT unit_id, year, currency, sum(amount_minor) / 100 AS value
+        FROM covered GROUP BY ALL"""),
     "support_per_inhabitant": (KNOWN_AMOUNT, """
         SELECT unit_id, year, currency, sum(amount_minor) / 100 / any_value(t.population) AS value
         FROM covered JOIN territories t ON t.territory_id = unit_id GROUP BY ALL"""),
@@ -72,11 +75,13 @@ HAND_SQL = {
                / sum(amount_minor) AS value
         FROM covered GROUP BY ALL"""),
     "beneficiary_hhi": (KNOWN_AMOUNT + " AND beneficiary_id IS NOT NULL", f"""
-        SELECT unit_id, year, currency, 10000 * sum(s::DOUBLE * s) / (sum(s)::DOUBLE * sum(s)) AS value
+        SELECT unit_id, year, currency,
+               10000 * sum(s::DOUBLE * s) / (sum(s)::DOUBLE * sum(s)) AS value
         FROM ({PER_BENEFICIARY}) GROUP BY ALL"""),
     "beneficiary_top5_share": (KNOWN_AMOUNT + " AND beneficiary_id IS NOT NULL", f"""
         SELECT unit_id, year, currency, sum(s) FILTER (WHERE r <= 5) / sum(s) AS value
-        FROM (SELECT *, row_number() OVER (PARTITION BY unit_id, year, currency ORDER BY s DESC, b) AS r
+        FROM (SELECT *, row_number() OVER (PARTITION BY unit_id, year, currency
+                                            ORDER BY s DESC, b) AS r
               FROM ({PER_BENEFICIARY}))
         GROUP BY ALL"""),
     "women_directors_money_share": (KNOWN_AMOUNT + " AND director_gender IS NOT NULL", """
@@ -150,7 +155,8 @@ def compare(ibis_values: dict, hand_values: dict) -> int:
     """Check that both contenders found the same figures; returns how many were compared."""
     missing = hand_values.keys() - ibis_values.keys()
     if missing:
-        raise SystemExit(f"{len(missing)} hand-written results have no Ibis counterpart, e.g. {sorted(missing)[:3]}")
+        raise SystemExit(f"{len(missing)} hand-written results have no Ibis counterpart, "
+                         f"e.g. {sorted(missing)[:3]}")
     for key, (expected, n, covered) in hand_values.items():
         found, found_n, found_covered = ibis_values[key]
         if (n, covered) != (found_n, found_covered):
@@ -164,13 +170,15 @@ def compare(ibis_values: dict, hand_values: dict) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     from awards_sample import build
 
-    db = build(Path(tempfile.gettempdir()) / "cineatlas-bench" / f"awards-{args.rows}.duckdb", args.rows)
+    db = build(Path(tempfile.gettempdir()) / "cineatlas-bench" / f"awards-{args.rows}.duckdb",
+               args.rows)
     subset = json.dumps(sorted(HAND_SQL))
     hand = run(HAND, str(db), json.dumps([CLOSURE, PLACED, HAND_SQL, LEVELS]))
     ibis_subset = run(CATALOGUE.format(levels=LEVELS), str(db), subset)
@@ -181,7 +189,8 @@ def main() -> None:
     print(f"{'contender':<42}{'seconds':>9}{'result rows':>13}{'peak MiB':>10}{'ratio':>8}")
     base = hand["seconds"]
     lines = [(f"hand-written DuckDB SQL ({len(HAND_SQL)} indicators)", hand, 1.0),
-             (f"Ibis catalogue, same {len(HAND_SQL)} indicators", ibis_subset, ibis_subset["seconds"] / base),
+             (f"Ibis catalogue, same {len(HAND_SQL)} indicators", ibis_subset,
+              ibis_subset["seconds"] / base),
              ("Ibis catalogue, whole catalogue", whole, None)]
     for name, result, ratio in lines:
         shown = f"{ratio:>7.2f}x" if ratio is not None else "       -"

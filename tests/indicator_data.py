@@ -45,16 +45,20 @@ def territory_rows() -> list[dict[str, Any]]:
     return rows
 
 
-def award(award_id: str, amount_minor: int | None, territory: str | None, **fields: Any) -> dict[str, Any]:
+def award(award_id: str, amount_minor: int | None, territory: str | None,
+          **fields: Any) -> dict[str, Any]:
     """An award row; `fields` set any other awards column (fiscal_year defaults to 2020)."""
-    return {"award_id": award_id, "amount_minor": amount_minor, "beneficiary_territory_id": territory,
-            "currency": "EUR", "fiscal_year": 2020, "source_id": "test", **fields}
+    return {"award_id": award_id, "amount_minor": amount_minor,
+            "beneficiary_territory_id": territory, "currency": "EUR", "fiscal_year": 2020,
+            "source_id": "test", **fields}
 
 
-def tiny_store(path: Path, *, territories: list[dict[str, Any]] | None = None, **tables: list[dict]) -> Store:
+def tiny_store(path: Path, *, territories: list[dict[str, Any]] | None = None,
+               **tables: list[dict]) -> Store:
     """A new store at path/'tiny.duckdb' holding the given rows (source_id 'test' by default)."""
     store = Store(Path(path) / "tiny.duckdb")
-    store.insert("territories", pl.DataFrame(territories or territory_rows(), infer_schema_length=None))
+    store.insert("territories",
+                 pl.DataFrame(territories or territory_rows(), infer_schema_length=None))
     for table, rows in tables.items():
         rows = [{"source_id": "test", **row} for row in rows]
         store.insert(table, pl.DataFrame(rows, infer_schema_length=None))

@@ -30,13 +30,16 @@ def test_import_prints_a_json_report(monkeypatch, capsys, loaded) -> None:
     report = json.loads(out)
     assert (report["rows_read"], report["rows_loaded"], report["rows_quarantined"]) == (3, 2, 1)
     problems = {(p["row"], p["field"], p["code"], p["severity"]) for p in report["problems"]}
-    assert problems == {(3, "amount", "invalid-amount", "error"), (4, "date", "invalid-date", "warning")}
-    assert all(set(p) >= {"row", "field", "code", "message", "severity"} for p in report["problems"])
+    assert problems == {(3, "amount", "invalid-amount", "error"),
+                        (4, "date", "invalid-date", "warning")}
+    assert all(set(p) >= {"row", "field", "code", "message", "severity"}
+               for p in report["problems"])
 
 
 def test_import_prints_a_table_and_can_fail_on_quarantine(monkeypatch, capsys, loaded) -> None:
     db, path = loaded
-    code, out, _ = run(monkeypatch, capsys, "import", "toy", str(path), "--db", str(db), "--fail-on-quarantine")
+    code, out, _ = run(monkeypatch, capsys, "import", "toy", str(path), "--db", str(db),
+                       "--fail-on-quarantine")
     assert code == 3
     assert "rows quarantined" in out and "invalid-amount" in out
     assert "cineatlas quarantine --source toy:list" in out
@@ -50,16 +53,19 @@ def test_sources_quarantine_and_sql(monkeypatch, capsys, loaded) -> None:
     code, out, _ = run(monkeypatch, capsys, "sources", "--db", str(db), "--format", "json")
     assert code == 0
     [source] = json.loads(out)
-    assert (source["source_id"], source["rows_read"], source["rows_quarantined"]) == ("toy:list", 3, 1)
+    assert (source["source_id"], source["rows_read"], source["rows_quarantined"]) == (
+        "toy:list", 3, 1)
     code, out, _ = run(monkeypatch, capsys, "quarantine", "--db", str(db), "--format", "json")
     [row] = json.loads(out)
     assert row["row_number"] == 3 and "Not an amount" in row["reasons"][0]
-    code, out, _ = run(monkeypatch, capsys, "sql", "SELECT amount_minor, currency FROM awards ORDER BY 1",
+    code, out, _ = run(monkeypatch, capsys, "sql",
+                       "SELECT amount_minor, currency FROM awards ORDER BY 1",
                        "--db", str(db), "--format", "csv")
     assert code == 0
-    assert list(csv.reader(io.StringIO(out))) == [["amount_minor", "currency"], ["2000", "EUR"], ["100050", "EUR"]]
-    code, out, _ = run(monkeypatch, capsys, "sql", "SELECT count(*) AS n FROM awards", "--db", str(db),
-                       "--format", "json")
+    assert list(csv.reader(io.StringIO(out))) == [["amount_minor", "currency"], ["2000", "EUR"],
+                                                  ["100050", "EUR"]]
+    code, out, _ = run(monkeypatch, capsys, "sql", "SELECT count(*) AS n FROM awards",
+                       "--db", str(db), "--format", "json")
     assert json.loads(out) == [{"n": 2}]
 
 
@@ -75,20 +81,22 @@ def test_sql_is_read_only(monkeypatch, capsys, loaded, statement) -> None:
     code, _, err = run(monkeypatch, capsys, "sql", statement, "--db", str(db))
     assert code == 1
     assert "Error:" in err
-    code, out, _ = run(monkeypatch, capsys, "sql", "SELECT count(*) AS n FROM awards", "--db", str(db),
-                       "--format", "json")
+    code, out, _ = run(monkeypatch, capsys, "sql", "SELECT count(*) AS n FROM awards",
+                       "--db", str(db), "--format", "json")
     assert json.loads(out) == [{"n": 2}]
 
 
 def test_errors_are_one_clear_line(monkeypatch, capsys, tmp_path) -> None:
     db = tmp_path / "atlas.duckdb"
-    code, _, err = run(monkeypatch, capsys, "import", "toy", str(tmp_path / "missing.csv"), "--db", str(db))
+    code, _, err = run(monkeypatch, capsys, "import", "toy", str(tmp_path / "missing.csv"),
+                       "--db", str(db))
     assert code == 1
     assert "missing.csv: does not exist. Check the path." in err
     assert "Traceback" not in err
     code, _, err = run(monkeypatch, capsys, "sources", "--db", str(tmp_path / "none.duckdb"))
     assert code == 1 and "No store at" in err and "cineatlas demo" in err
-    code, _, err = run(monkeypatch, capsys, "import", "toy", "x.csv", "--option", "nonsense", "--db", str(db))
+    code, _, err = run(monkeypatch, capsys, "import", "toy", "x.csv", "--option", "nonsense",
+                       "--db", str(db))
     assert code == 1 and "--option expects KEY=VALUE" in err
 
 

@@ -81,7 +81,8 @@ def test_amounts_per_province_equal_the_file(real, rows) -> None:
         if value and province:
             expected[province] += value
             counted[province] += 1
-    got = store.frame(f"SELECT province, sum(amount_minor)::BIGINT AS total, count(amount_minor) AS n "
+    got = store.frame(f"SELECT province, sum(amount_minor)::BIGINT AS total, "
+                      f"count(amount_minor) AS n "
                       f"FROM ({AWARD_PROVINCE}) WHERE province IS NOT NULL AND province <> 'FR' "
                       f"GROUP BY province")
     assert dict(got.select("province", "total").rows()) == dict(expected)
@@ -129,7 +130,8 @@ def test_quebec_awards_resolve_to_an_administrative_region(real, rows) -> None:
     quebec = sum(1 for r in rows if r["Province"] == "Quebec")
     assert store.count("awards", "beneficiary_territory_id LIKE 'CA-QC%'") == quebec
     resolved = store.scalar(
-        "SELECT count(*) FROM awards a JOIN territories m ON m.territory_id = a.beneficiary_territory_id "
+        "SELECT count(*) FROM awards a "
+        "JOIN territories m ON m.territory_id = a.beneficiary_territory_id "
         "JOIN territories r ON r.territory_id = m.parent_id "
         "WHERE m.level = 'municipality' AND r.level = 'qc_region'")
     assert resolved / quebec >= 0.99
@@ -139,7 +141,8 @@ def test_quebec_awards_resolve_to_an_administrative_region(real, rows) -> None:
     # are its boroughs today: awards published under those names are Montréal's.
     # In this file: 2,441 'Montreal' + 53 'Outremont' + 6 'Verdun' + 2 'Saint-Laurent' = 2,502.
     montreal_names = {"Montreal", "Montréal", "Outremont", "Verdun", "Saint-Laurent"}
-    expected = sum(1 for r in rows if r["Province"] == "Quebec" and r["City"].strip() in montreal_names)
+    expected = sum(1 for r in rows
+                   if r["Province"] == "Quebec" and r["City"].strip() in montreal_names)
     assert expected == 2502
     assert store.count("awards", "beneficiary_territory_id = ?", [montreal]) == expected
 
@@ -156,7 +159,8 @@ def test_vocabularies_are_normalised_across_years(real, rows) -> None:
     aid = dict(store.frame("SELECT aid_type, count(*) FROM awards GROUP BY 1").rows())
     types = Counter(r["Type"].strip() for r in rows)
     assert aid["mixed"] == sum(n for t, n in types.items() if "," in t)
-    assert aid["repayable_advance"] == types["Recoupable Advance"] + types["Advance"] + types["Avance"]
+    assert aid["repayable_advance"] == (types["Recoupable Advance"] + types["Advance"]
+                                        + types["Avance"])
     assert aid["investment"] == types["Investment"] + types["Investissement"]
     assert None not in aid
     languages = dict(store.frame("SELECT language, count(*) FROM awards GROUP BY 1").rows())
@@ -238,17 +242,21 @@ def problems(report: ImportReport) -> set[tuple[int | None, str | None, str, str
 
 @pytest.mark.parametrize(("cells", "expected"), [
     # aid types: spelling variants, stray spaces, French, combinations
-    ({"Type": "  Recoupable   Advance "}, {"aid_type": "repayable_advance", "aid_type_raw": "Recoupable Advance"}),
+    ({"Type": "  Recoupable   Advance "},
+     {"aid_type": "repayable_advance", "aid_type_raw": "Recoupable Advance"}),
     ({"Type": "Avance"}, {"aid_type": "repayable_advance"}),
     ({"Type": "Investissement"}, {"aid_type": "investment"}),
     ({"Type": "Recoupable advence"}, {"aid_type": "repayable_advance"}),
-    ({"Type": "Investment, Recoupable Advance"}, {"aid_type": "mixed", "aid_type_raw": "Investment, Recoupable Advance"}),
+    ({"Type": "Investment, Recoupable Advance"},
+     {"aid_type": "mixed", "aid_type_raw": "Investment, Recoupable Advance"}),
     ({"Type": "Grant , Contribution"}, {"aid_type": "mixed"}),
     ({"Type": "Grant"}, {"aid_type": "grant"}),
     # genres across years
     ({"Genre": "Drama (Film)"}, {"genre_detail": "Drama", "genre": "fiction"}),
-    ({"Genre": "Sci.fi./Fantasy/Tale"}, {"genre_detail": "Science fiction/Fantasy/Tale", "genre": "fiction"}),
-    ({"Genre": "science fiction / fantasy / tale"}, {"genre_detail": "Science fiction/Fantasy/Tale"}),
+    ({"Genre": "Sci.fi./Fantasy/Tale"},
+     {"genre_detail": "Science fiction/Fantasy/Tale", "genre": "fiction"}),
+    ({"Genre": "science fiction / fantasy / tale"},
+     {"genre_detail": "Science fiction/Fantasy/Tale"}),
     ({"Genre": "N/A"}, {"genre_detail": None, "genre": None}),
     ({"Genre": ""}, {"genre_detail": None, "genre": None}),
     ({"Genre": "Documentaire"}, {"genre_detail": "Documentary", "genre": "documentary"}),
@@ -266,14 +274,17 @@ def problems(report: ImportReport) -> set[tuple[int | None, str | None, str, str
     ({"Purpose": "Marketing Program"}, {"stage": "distribution", "format": "feature"}),
     ({"Purpose": "International Marketing Program"}, {"stage": "promotion", "format": "feature"}),
     ({"Purpose": "Export Assistance Program"}, {"stage": "promotion", "format": "feature"}),
-    ({"Purpose": "Promotion Program", "Genre": "N/A"}, {"stage": "promotion", "format": None, "work_id": None}),
+    ({"Purpose": "Promotion Program", "Genre": "N/A"},
+     {"stage": "promotion", "format": None, "work_id": None}),
     ({"Purpose": "Production Program (Canada New Media Fund)", "Genre": "Games"},
      {"stage": "production", "format": "game", "genre": "other"}),
     ({"Purpose": "Development Program (Canada New Media Fund)", "Genre": "Edutainment"},
      {"stage": "development", "format": "web", "genre": "other"}),
     # places
-    ({"Province": "Newfoundland/Labrad.", "City": "St. John's"}, {"beneficiary_country_code": "CA"}),
-    ({"Province": "North W. Territories", "City": "Yellowknife"}, {"beneficiary_country_code": "CA"}),
+    ({"Province": "Newfoundland/Labrad.", "City": "St. John's"},
+     {"beneficiary_country_code": "CA"}),
+    ({"Province": "North W. Territories", "City": "Yellowknife"},
+     {"beneficiary_country_code": "CA"}),
     ({"Province": "California", "Country": "United States", "City": "Encino"},
      {"beneficiary_territory_id": "US-CA", "beneficiary_country_code": "US"}),
     ({"Province": "", "Country": "France", "City": "Paris"},
@@ -281,7 +292,8 @@ def problems(report: ImportReport) -> set[tuple[int | None, str | None, str, str
     # amounts and periods
     ({"Final Value": "2,820,000.00", "Original Value": "0.00"},
      {"amount_minor": 282000000, "original_amount_minor": None}),
-    ({"Period": "2009-2010", "Date": "2009-04-02"}, {"fiscal_year": 2009, "fiscal_period": "2009-2010"}),
+    ({"Period": "2009-2010", "Date": "2009-04-02"},
+     {"fiscal_year": 2009, "fiscal_period": "2009-2010"}),
     ({"Period": "", "Date": "2010-02-15"}, {"fiscal_year": 2009, "fiscal_period": None}),
 ])
 def test_normalisation_rules(store, tmp_path, cells, expected) -> None:
@@ -294,7 +306,8 @@ def test_normalisation_rules(store, tmp_path, cells, expected) -> None:
 def test_provinces_in_any_spelling_are_one(store, tmp_path) -> None:
     spellings = ["Newfoundland/Labrador", "Newfoundland/Labrad.", "Newfoundland and Labrador",
                  "NL", "Terre-Neuve-et-Labrador"]
-    path = write_csv(tmp_path / "nl.csv", *({"Province": p, "City": "Nowhere Special"} for p in spellings))
+    path = write_csv(tmp_path / "nl.csv",
+                     *({"Province": p, "City": "Nowhere Special"} for p in spellings))
     report = import_file("telefilm", path, store=store)
     assert report.rows_loaded == len(spellings)
     assert store.frame("SELECT DISTINCT beneficiary_territory_id FROM awards")[
@@ -378,7 +391,8 @@ def test_bad_rows_are_quarantined_or_flagged(store, tmp_path) -> None:
         "Programme not recognised in column 'Purpose': 'Programme Mystère'. The award is loaded "
         "without a stage. Add the programme to the telefilm importer's stage table "
         "(docs/importers/telefilm.md) if it is legitimate.")
-    assert store.frame("SELECT row_number FROM quarantine ORDER BY 1")["row_number"].to_list() == [2, 8]
+    assert store.frame(
+        "SELECT row_number FROM quarantine ORDER BY 1")["row_number"].to_list() == [2, 8]
     assert award(store, 3)["decision_date"] is None
     assert award(store, 4)["stage"] is None
     assert award(store, 5)["aid_type"] == "repayable_advance"
@@ -409,7 +423,8 @@ def test_entities_are_deduplicated(store, tmp_path) -> None:
     path = write_csv(
         tmp_path / "e.csv",
         {"Title": "Con Artist, The", "Purpose": "Development Program"},
-        {"Title": "The Con Artist", "Purpose": "development  program", "Recipient Name": "FILMS A INC."},
+        {"Title": "The Con Artist", "Purpose": "development  program",
+         "Recipient Name": "FILMS A INC."},
         {"Title": "Festival X 2012", "Purpose": "Promotion Program",
          "Recipient Name": "Festival X Society"},
         {"Title": "Wild Medicine", "Recipient Name": "Jones, Adam Garnet"},
@@ -425,7 +440,8 @@ def test_entities_are_deduplicated(store, tmp_path) -> None:
 
 
 def test_comments_are_never_stored(store, tmp_path) -> None:
-    path = write_csv(tmp_path / "c.csv", {"Comments": "Call Jane at 514-555-1234", "Final Value": "x"})
+    path = write_csv(tmp_path / "c.csv",
+                     {"Comments": "Call Jane at 514-555-1234", "Final Value": "x"})
     import_file("telefilm", path, store=store)
     content = json.loads(store.scalar("SELECT content FROM quarantine"))
     assert "Comments" not in content and content["Final Value"] == "x"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from indicator_data import award, tiny_store
 from polars.testing import assert_frame_equal
 
 from cineatlas.cli import app
@@ -16,7 +17,6 @@ from cineatlas.indicators import COLUMNS, Cut, Engine, catalogue, compare, compu
 from cineatlas.indicators.query import Query
 from cineatlas.indicators.registry import SUBJECT_FILTERS
 from cineatlas.store import Store
-from indicator_data import award, tiny_store
 
 DOCS = Path(__file__).parents[1] / "docs" / "indicators"
 
@@ -26,9 +26,11 @@ def test_every_declaration_is_complete(tmp_path) -> None:
     assert len({i.id for i in items}) == len(items)
     with Store(tmp_path / "empty.duckdb") as store:
         for item in items:
-            for text in (item.title_fr, item.title_en, item.definition_fr, item.definition_en, item.formula):
+            for text in (item.title_fr, item.title_en, item.definition_fr, item.definition_en,
+                         item.formula):
                 assert text.strip(), f"{item.id}: empty text"
-            assert len(item.caveats_fr) == len(item.caveats_en), f"{item.id}: caveats not translated"
+            assert len(item.caveats_fr) == len(item.caveats_en), (
+                f"{item.id}: caveats not translated")
             query = Query(Engine.duckdb(store), item, Cut())
             item.compute(query)  # some indicators derive fields and rebase their rows
             columns = query.base.columns
@@ -40,9 +42,11 @@ def test_every_declaration_is_complete(tmp_path) -> None:
 def test_published_method_is_generated_from_the_declarations() -> None:
     expected = methodology.pages()
     found = {p.name: p.read_text(encoding="utf-8") for p in DOCS.glob("*.md")}
-    assert found.keys() == expected.keys(), "run `cineatlas indicators docs` and commit docs/indicators"
+    assert found.keys() == expected.keys(), (
+        "run `cineatlas indicators docs` and commit docs/indicators")
     for name, text in expected.items():
-        assert found[name] == text, f"docs/indicators/{name} is stale: run `cineatlas indicators docs`"
+        assert found[name] == text, (
+            f"docs/indicators/{name} is stale: run `cineatlas indicators docs`")
 
 
 CUTS = {
@@ -68,7 +72,8 @@ def test_both_backends_agree_on_the_whole_catalogue(engines, cut) -> None:
     for item in catalogue():
         on_duckdb = compute(duck, item.id, cut)
         on_datafusion = compute(fusion, item.id, cut)
-        assert_frame_equal(on_duckdb, on_datafusion, check_exact=False, rel_tol=1e-9, abs_tol=1e-12), item.id
+        assert_frame_equal(on_duckdb, on_datafusion, check_exact=False, rel_tol=1e-9,
+                           abs_tol=1e-12), item.id
         assert on_duckdb.columns[: len(COLUMNS)] == list(COLUMNS)
         finite = on_duckdb["value"].drop_nulls()
         assert all(math.isfinite(v) for v in finite), item.id
@@ -88,7 +93,8 @@ def test_demo_results_are_non_trivial(engines) -> None:
 def test_change_over_time_and_period_change_by_hand() -> None:
     frame = pl.DataFrame({
         "indicator": ["i"] * 5, "level": ["region"] * 5, "unit": ["share"] * 5,
-        "territory_id": ["FR-R1", "FR-R1", "FR-R1", "FR-R2", "FR-R2"], "territory_name": list("aaabb"),
+        "territory_id": ["FR-R1", "FR-R1", "FR-R1", "FR-R2", "FR-R2"],
+        "territory_name": list("aaabb"),
         "category": [None] * 5, "currency": ["EUR"] * 5,
         "year": [2019, 2020, 2022, 2019, 2022], "value": [1.0, 2.0, 4.0, 3.0, 3.0],
     })
@@ -106,9 +112,11 @@ def test_change_over_time_and_period_change_by_hand() -> None:
 
 
 def test_rank_against_the_national_median() -> None:
-    frame = pl.DataFrame({"indicator": ["i"] * 4, "territory_id": ["FR-R1", "FR-R2", "FR-R3", "CA-QC"],
-                          "year": [None] * 4, "category": [None] * 4, "currency": ["EUR"] * 3 + ["CAD"],
-                          "value": [1.0, 3.0, 5.0, 7.0]}, schema_overrides={"year": pl.Int32, "category": pl.String})
+    frame = pl.DataFrame({"indicator": ["i"] * 4,
+                          "territory_id": ["FR-R1", "FR-R2", "FR-R3", "CA-QC"],
+                          "year": [None] * 4, "category": [None] * 4,
+                          "currency": ["EUR"] * 3 + ["CAD"], "value": [1.0, 3.0, 5.0, 7.0]},
+                         schema_overrides={"year": pl.Int32, "category": pl.String})
     ranked = compare.rank(frame)
     fr = ranked.filter(pl.col("currency") == "EUR")
     # French regions: median of 1, 3, 5 is 3; R3 is first at 5/3 − 1 = +66.7 %
@@ -121,7 +129,8 @@ def test_rank_against_the_national_median() -> None:
 
 @pytest.fixture()
 def tiny_db(tmp_path) -> Path:
-    awards = [award("a1", 300_00, "X-CA1a", stage="writing"), award("a2", 100_00, "X-CB1a", stage="production"),
+    awards = [award("a1", 300_00, "X-CA1a", stage="writing"),
+              award("a2", 100_00, "X-CB1a", stage="production"),
               award("a3", 200_00, "X-CA1a", stage="production", fiscal_year=2021)]
     tiny_store(tmp_path, awards=awards).close()
     return tmp_path / "tiny.duckdb"
@@ -136,23 +145,25 @@ def cli(capsys, *args: str) -> str:
 
 
 def test_cli_compute_writes_every_format(tiny_db, tmp_path, capsys) -> None:
-    text = cli(capsys, "indicators", "compute", "upstream_share", "--db", str(tiny_db), "--level", "region",
-               "--format", "csv")
+    text = cli(capsys, "indicators", "compute", "upstream_share", "--db", str(tiny_db),
+               "--level", "region", "--format", "csv")
     rows = pl.read_csv(text.encode())
     # X-RA: writing 300 of 300 + 200 → 0.6; X-RB: 0 of 100 → 0
-    assert dict(zip(rows["territory_id"], rows["value"])) == {"X-RA": 0.6, "X-RB": 0.0}
+    assert dict(zip(rows["territory_id"], rows["value"], strict=True)) == {"X-RA": 0.6, "X-RB": 0.0}
     data = json.loads(cli(capsys, "indicators", "compute", "total_support", "--db", str(tiny_db),
                           "--level", "country", "--by-year", "--format", "json"))
     assert [(r["year"], r["value"]) for r in data] == [(2020, 400.0), (2021, 200.0)]
     target = tmp_path / "out.parquet"
-    cli(capsys, "indicators", "compute", "all", "--db", str(tiny_db), "--format", "parquet", "-o", str(target))
+    cli(capsys, "indicators", "compute", "all", "--db", str(tiny_db), "--format", "parquet",
+        "-o", str(target))
     assert set(pl.read_parquet(target)["indicator"]) >= {"total_support", "upstream_share"}
     listing = json.loads(cli(capsys, "indicators", "list", "--lang", "en", "--format", "json"))
     assert {"id": "upstream_share", "theme": "Amounts and distribution",
             "title": "Upstream share (writing and development)", "unit": "share (0 to 1)",
             "data": "awards"} in listing
     assert len(listing) == len(catalogue())
-    assert "Σ montant (écriture, développement)" in cli(capsys, "indicators", "describe", "upstream_share")
+    assert "Σ montant (écriture, développement)" in cli(capsys, "indicators", "describe",
+                                                        "upstream_share")
 
 
 def test_cli_change_and_rank(tiny_db, capsys) -> None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from indicator_data import award, both, tiny_store, values
 
 from cineatlas.indicators import Cut
-from indicator_data import award, both, tiny_store, values
 
 
 @pytest.fixture()
@@ -41,7 +41,7 @@ def test_years_and_by_year(store) -> None:
     frame = both(store, "total_support", Cut(level="department", years=(2020, 2021), by_year=True,
                                              territories=("X-DB1",)))
     eur = frame.filter(frame["currency"] == "EUR")
-    assert dict(zip(eur["year"], eur["value"])) == {2020: 400.0, 2021: 100.0}
+    assert dict(zip(eur["year"], eur["value"], strict=True)) == {2020: 400.0, 2021: 100.0}
     only_2021 = both(store, "total_support", Cut(level="department", years=(2021, 2021)))
     assert values(only_2021) == {"X-DB1": 100.0}
     assert only_2021["period"].to_list() == ["2021"]

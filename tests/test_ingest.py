@@ -29,7 +29,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-GOOD = "beneficiary,amount,date,title\nFilms A,1000.50,2021-03-04,Un film\nFilms B,200,04/03/2021,Deux\n"
+GOOD = ("beneficiary,amount,date,title\n"
+        "Films A,1000.50,2021-03-04,Un film\n"
+        "Films B,200,04/03/2021,Deux\n")
 
 
 def test_rows_are_loaded_with_exact_money(db: Path, tmp_path: Path) -> None:
@@ -48,7 +50,8 @@ def test_rows_are_loaded_with_exact_money(db: Path, tmp_path: Path) -> None:
         assert store.count("awards", "source_id = 'toy:a' AND NOT fictitious") == 2
 
 
-def test_bad_rows_are_quarantined_with_reasons_and_original_content(db: Path, tmp_path: Path) -> None:
+def test_bad_rows_are_quarantined_with_reasons_and_original_content(db: Path,
+                                                                    tmp_path: Path) -> None:
     text = ("beneficiary,amount,date\n"
             "Films A,100,2021-01-01\n"
             ",50,2021-01-01\n"            # row 3: no beneficiary -> error
@@ -69,13 +72,17 @@ def test_bad_rows_are_quarantined_with_reasons_and_original_content(db: Path, tm
     assert (6, None, "wrong-field-count", "error") in codes
     assert (8, None, "blank-row", "error") in codes
     with Store(db) as store:
-        assert store.frame("SELECT row_number FROM quarantine ORDER BY 1")["row_number"].to_list() == [3, 4, 6, 8]
+        assert store.frame(
+            "SELECT row_number FROM quarantine ORDER BY 1")["row_number"].to_list() == [3, 4, 6, 8]
         content, reasons = store.frame(
             "SELECT content, reasons FROM quarantine WHERE row_number = 4").row(0)
-        assert json.loads(content) == {"beneficiary": "Films C", "amount": "abc", "date": "2021-01-01"}
+        assert json.loads(content) == {"beneficiary": "Films C", "amount": "abc",
+                                       "date": "2021-01-01"}
         reason = json.loads(reasons)[0]
-        assert reason["code"] == "invalid-amount" and reason["field"] == "amount" and "abc" in reason["message"]
-        assert json.loads(store.frame("SELECT content FROM quarantine WHERE row_number = 6").item()) == {
+        assert (reason["code"] == "invalid-amount" and reason["field"] == "amount"
+                and "abc" in reason["message"])
+        assert json.loads(store.frame(
+            "SELECT content FROM quarantine WHERE row_number = 6").item()) == {
             "cells": ["Films E", "10"]}
         assert store.scalar("SELECT decision_date FROM awards WHERE row_number = 5") is None
 
@@ -104,7 +111,8 @@ def test_a_corrected_file_replaces_the_rows_of_its_source(db: Path, tmp_path: Pa
     other = import_file("toy", write(tmp_path / "other.csv", GOOD), db=db)
     assert other.source_id == "toy:other"
     with Store(db) as store:
-        assert store.frame("SELECT source_id, count(*) AS n FROM awards GROUP BY 1 ORDER BY 1").rows() == [
+        assert store.frame(
+            "SELECT source_id, count(*) AS n FROM awards GROUP BY 1 ORDER BY 1").rows() == [
             ("toy:list", 1), ("toy:other", 2)]
         assert store.scalar("SELECT amount_minor FROM awards WHERE source_id = 'toy:list'") == 700
         assert store.count("organisations", "source_id = 'toy:list'") == 1
@@ -174,7 +182,8 @@ def test_an_import_killed_half_way_leaves_the_store_as_before(db: Path, tmp_path
         "from cineatlas import import_file\n"
         "from pathlib import Path\n"
         f"marker = Path({str(marker)!r})\n"
-        f"import_file('toy', {str(big)!r}, db={str(db)!r}, progress=lambda n: marker.write_text(str(n)))\n"
+        f"import_file('toy', {str(big)!r}, db={str(db)!r}, "
+        f"progress=lambda n: marker.write_text(str(n)))\n"
     )
     process = subprocess.Popen([sys.executable, str(script)], stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
@@ -214,11 +223,14 @@ def test_personal_contact_data_never_reaches_the_store(db: Path, tmp_path: Path)
         assert "@" not in dump.replace("[e-mail removed]", "")
         assert "45 67 89" not in dump and "555-1234" not in dump
         assert "[e-mail removed]" in dump and "[phone removed]" in dump
-        assert store.scalar("SELECT project_title FROM awards") == "Contact: [e-mail removed] ou [phone removed]"
+        assert store.scalar("SELECT project_title FROM awards") == (
+            "Contact: [e-mail removed] ou [phone removed]")
 
 
 def test_encodings_delimiters_and_number_formats(db: Path, tmp_path: Path) -> None:
-    text = "beneficiary;amount;date\nSociété Éléphant;1 234,56 €;05/12/2016\nŒuvre;\"12 000\";2016-12-05\n"
+    text = ("beneficiary;amount;date\n"
+            "Société Éléphant;1 234,56 €;05/12/2016\n"
+            "Œuvre;\"12 000\";2016-12-05\n")
     for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
         path = write(tmp_path / f"enc-{encoding}.csv", text, encoding)
         report = import_file("toy", path, db=db)
@@ -228,6 +240,7 @@ def test_encodings_delimiters_and_number_formats(db: Path, tmp_path: Path) -> No
                 "SELECT o.name, a.amount_minor, a.decision_date::VARCHAR FROM awards a "
                 "JOIN organisations o ON o.organisation_id = a.beneficiary_id "
                 "WHERE a.source_id = ? ORDER BY a.row_number", [report.source_id]).rows()
-        assert rows == [("Société Éléphant", 123456, "2016-12-05"), ("Œuvre", 1200000, "2016-12-05")], encoding
+        assert rows == [("Société Éléphant", 123456, "2016-12-05"),
+                        ("Œuvre", 1200000, "2016-12-05")], encoding
     cp = import_file("toy", tmp_path / "enc-cp1252.csv", db=db, force=True)
     assert any(p.code == "decoded-as" for p in cp.problems)

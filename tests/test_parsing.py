@@ -13,7 +13,8 @@ from cineatlas.parsing import RowParser, map_unique, values
 
 
 def parse(cells: list[str | None], parser, **kwargs) -> tuple[list, list[str | None]]:
-    frame = pl.DataFrame({"_row": list(range(2, len(cells) + 2)), "c": cells}, schema={"_row": pl.Int64, "c": pl.Utf8})
+    frame = pl.DataFrame({"_row": list(range(2, len(cells) + 2)), "c": cells},
+                         schema={"_row": pl.Int64, "c": pl.Utf8})
     p = RowParser(frame)
     p.add("v", "c", parser(p.raw("c"), **kwargs))
     typed, problems = p.finish()
@@ -58,7 +59,8 @@ def test_money_zero_can_mean_unknown_and_required_can_fail() -> None:
     assert parse([""], values.money, required=True) == ([None], ["required"])
 
 
-@given(st.integers(min_value=-10**12, max_value=10**12), st.sampled_from(["plain", "fr", "en", "euro"]))
+@given(st.integers(min_value=-10**12, max_value=10**12),
+       st.sampled_from(["plain", "fr", "en", "euro"]))
 def test_money_round_trips_every_amount(cents: int, style: str) -> None:
     units, rest = divmod(abs(cents), 100)
     sign = "-" if cents < 0 else ""
@@ -93,16 +95,19 @@ def test_dates(cell, expected, code) -> None:
 
 def test_integers_numbers_booleans_enums_text() -> None:
     assert parse(["4.0", "1 234", "12", "4.5", "x", "-3"], values.integer, minimum=0) == (
-        [4, 1234, 12, None, None, -3], [None, None, None, "invalid-integer", "invalid-integer", "out-of-range"])
+        [4, 1234, 12, None, None, -3],
+        [None, None, None, "invalid-integer", "invalid-integer", "out-of-range"])
     assert parse(["0.5", "0,5", "80", "x"], values.number, maximum=1) == (
         [0.5, 0.5, 80.0, None], [None, "decimal-comma", "out-of-range", "invalid-number"])
     assert parse(["oui", "Non", "yes", "peut-être", ""], values.boolean,
                  strict_true=["oui"], strict_false=["non"]) == (
-        [True, False, True, None, None], [None, None, "non-standard-boolean", "invalid-boolean", None])
+        [True, False, True, None, None],
+        [None, None, "non-standard-boolean", "invalid-boolean", None])
     assert parse([" Avance ", "INVESTMENT", "grant?", ""], values.enum,
                  mapping={"avance": "repayable_advance", "investment": "investment"}) == (
         ["repayable_advance", "investment", None, None], [None, None, "enum", None])
-    assert parse(["  Les   Films  ", "", "x" * 300], values.text, required=True, max_length=256) == (
+    assert parse(["  Les   Films  ", "", "x" * 300], values.text, required=True,
+                 max_length=256) == (
         ["Les Films", None, "x" * 300], [None, "required", "max-length"])
     assert parse(["W123456789", "W12", ""], values.pattern, regex=r"^W\d{9}$") == (
         ["W123456789", None, None], [None, "pattern", None])

@@ -26,7 +26,8 @@ def read_all(path: Path, **kwargs):
     return table, frames, malformed, notes
 
 
-@pytest.mark.parametrize(("delimiter", "name"), [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
+@pytest.mark.parametrize(("delimiter", "name"),
+                         [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
 def test_delimiters_are_detected(tmp_path: Path, delimiter: str, name: str) -> None:
     path = tmp_path / "d.csv"
     with path.open("w", newline="") as handle:
@@ -128,7 +129,8 @@ def test_spreadsheets_keep_their_row_numbers(tmp_path: Path) -> None:
     book.save(path)
     table, frames, malformed, _ = read_all(path)
     assert table.columns == ["Bénéficiaire", "Montant", "Date"]
-    assert frames[0].rows() == [(3, 3, "Films A", "1500.5", "2021-03-04"), (5, 5, "Films B", "200", "04/03/2021")]
+    assert frames[0].rows() == [(3, 3, "Films A", "1500.5", "2021-03-04"),
+                                (5, 5, "Films B", "200", "04/03/2021")]
     assert not malformed
     with pytest.raises(FileError, match="has no sheet named 'Nope'"):
         open_table(path, sheet="Nope")
@@ -150,7 +152,8 @@ def test_a_utf8_file_with_one_windows_1252_line_keeps_both_right(tmp_path) -> No
     path = tmp_path / "mixed.csv"
     path.write_bytes("titre;montant\nSociété;1\n".encode() + "Été « 2 »;2\n".encode("cp1252"))
     assert inspect_file(path).encoding == MIXED
-    assert path.read_text(encoding=MIXED).splitlines() == ["titre;montant", "Société;1", "Été « 2 »;2"]
+    assert path.read_text(encoding=MIXED).splitlines() == ["titre;montant", "Société;1",
+                                                           "Été « 2 »;2"]
     # a file with no UTF-8 sequence at all is plain Windows-1252, as before
     path.write_bytes("titre\nÉté\n".encode("cp1252"))
     assert inspect_file(path).encoding == "cp1252"

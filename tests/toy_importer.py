@@ -44,5 +44,6 @@ class ToyImporter(Importer):
             pl.lit("EUR").alias("currency"),
         )
         orgs = pl.DataFrame({"organisation_id": org, "name": rows["beneficiary"],
-                             "name_key": rows["beneficiary"].str.to_lowercase()}).unique("organisation_id")
+                             "name_key": rows["beneficiary"].str.to_lowercase()}).unique(
+            "organisation_id")
         return {"organisations": orgs, "awards": awards}

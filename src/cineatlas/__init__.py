@@ -11,10 +11,9 @@ The public Python API:
 
 from __future__ import annotations
 
-from cineatlas.version import __version__  # noqa: E402
-
 from cineatlas.errors import AtlasError, FileError, StoreError  # noqa: E402
 from cineatlas.ingest import import_file  # noqa: E402
 from cineatlas.store import Store  # noqa: E402
+from cineatlas.version import __version__  # noqa: E402
 
 __all__ = ["AtlasError", "FileError", "Store", "StoreError", "__version__", "import_file"]

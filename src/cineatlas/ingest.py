@@ -248,7 +248,8 @@ def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Ser
         .group_by("row")
         .agg(pl.struct("field", "code", "severity", "message", "value").alias("reasons"))
         .select(pl.col("row"), pl.concat_str(
-            pl.lit("["), pl.col("reasons").list.eval(pl.element().struct.json_encode()).list.join(","),
+            pl.lit("["),
+            pl.col("reasons").list.eval(pl.element().struct.json_encode()).list.join(","),
             pl.lit("]")).alias("reasons"))
     )
     cells = [c for c in raw.columns if c not in (ROW, LINE)]
@@ -271,7 +272,8 @@ def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Ser
     ).unique(subset="row_number", keep="first")
 
 
-def write_frames(store: Store, frames: Mapping[str, pl.DataFrame] | Iterable[tuple[str, pl.DataFrame]],
+def write_frames(store: Store,
+                 frames: Mapping[str, pl.DataFrame] | Iterable[tuple[str, pl.DataFrame]],
                  source_id: str, fictitious: bool) -> None:
     """Insert frames into their tables with provenance columns, privacy scrubbed.
 
@@ -309,7 +311,8 @@ def _table_counts(store: Store, source_id: str) -> dict[str, int]:
 
 
 def _source_record(importer: Importer, table: RawTable, path: Path, source_id: str,
-                   options: Mapping[str, Any], fictitious: bool, report: ImportReport) -> dict[str, Any]:
+                   options: Mapping[str, Any], fictitious: bool,
+                   report: ImportReport) -> dict[str, Any]:
     meta = importer.source_metadata(path)
     return {
         "source_id": source_id,

@@ -48,41 +48,68 @@ def problem_type(code: str, title: str, hint: str) -> ProblemType:
 
 # Problem types shared by every importer. Importers may declare their own.
 problem_type("wrong-field-count", "Wrong number of cells",
-             "The row has more or fewer cells than the header: check for an unquoted delimiter or a cut line.")
+             "The row has more or fewer cells than the header: check for an unquoted delimiter or "
+             "a cut line.")
 problem_type("unclosed-quote", "Quote never closed",
-             "A cell opens a quote that never closes; close it (or double it: \"\") so the next lines are rows again.")
+             "A cell opens a quote that never closes; close it (or double it: \"\") so the next "
+             "lines are rows again.")
 problem_type("rows-in-cell", "A cell seems to hold whole rows",
              "A quoted cell spans several lines that look like rows: check for a stray quote.")
 problem_type("blank-row", "Blank row", "The row has no value at all; delete it from the file.")
-problem_type("required", "Missing required value", "Fill in this field; the row cannot be used without it.")
-problem_type("invalid-number", "Not a number", "Write digits with an optional decimal separator, e.g. 1234.56 or 1 234,56.")
-problem_type("invalid-amount", "Not an amount", "Write an amount such as 15000, 15 000,00 € or 15000.00.")
-problem_type("amount-too-large", "Implausible amount", "Check the amount: it is beyond any plausible award.")
-problem_type("negative-amount", "Negative amount", "A negative amount is loaded as published (a repayment or cancellation?); check it.")
-problem_type("sub-unit-amount", "Fraction of a cent", "The amount has more decimals than the currency allows; it was rounded to the cent.")
-problem_type("ambiguous-separator", "Ambiguous separator", "'1,234' could be 1.234 or 1234: the file's convention was applied; write decimals explicitly.")
-problem_type("decimal-comma", "Decimal comma", "The standard expects a decimal point; the value was read with a decimal comma.")
-problem_type("zero-as-unknown", "Zero read as unknown", "This publisher writes 0 where a value is unknown; it is stored as unknown (NULL).")
+problem_type("required", "Missing required value",
+             "Fill in this field; the row cannot be used without it.")
+problem_type("invalid-number", "Not a number",
+             "Write digits with an optional decimal separator, e.g. 1234.56 or 1 234,56.")
+problem_type("invalid-amount", "Not an amount",
+             "Write an amount such as 15000, 15 000,00 € or 15000.00.")
+problem_type("amount-too-large", "Implausible amount",
+             "Check the amount: it is beyond any plausible award.")
+problem_type("negative-amount", "Negative amount",
+             "A negative amount is loaded as published (a repayment or cancellation?); check it.")
+problem_type("sub-unit-amount", "Fraction of a cent",
+             "The amount has more decimals than the currency allows; it was rounded to the cent.")
+problem_type("ambiguous-separator", "Ambiguous separator",
+             "'1,234' could be 1.234 or 1234: the file's convention was applied; write decimals "
+             "explicitly.")
+problem_type("decimal-comma", "Decimal comma",
+             "The standard expects a decimal point; the value was read with a decimal comma.")
+problem_type("zero-as-unknown", "Zero read as unknown",
+             "This publisher writes 0 where a value is unknown; it is stored as unknown (NULL).")
 problem_type("invalid-date", "Not a date", "Write dates as YYYY-MM-DD (ISO 8601) or DD/MM/YYYY.")
-problem_type("non-iso-date", "Date not in ISO format", "The standard expects YYYY-MM-DD; the date was read from another spelling (day first).")
-problem_type("implausible-date", "Implausible date", "The date is out of the plausible range for this field; check it.")
+problem_type("non-iso-date", "Date not in ISO format",
+             "The standard expects YYYY-MM-DD; the date was read from another spelling "
+             "(day first).")
+problem_type("implausible-date", "Implausible date",
+             "The date is out of the plausible range for this field; check it.")
 problem_type("invalid-integer", "Not a whole number", "Write a whole number, e.g. 12.")
 problem_type("invalid-boolean", "Not yes/no", "Write oui/non (or true/false).")
-problem_type("non-standard-boolean", "Yes/no not spelled as the standard says", "The value was understood; write it as the standard does (oui/non).")
+problem_type("non-standard-boolean", "Yes/no not spelled as the standard says",
+             "The value was understood; write it as the standard does (oui/non).")
 problem_type("pattern", "Wrong format", "The value does not have the format the standard requires.")
 problem_type("enum", "Value not in the list", "Use one of the values the standard allows.")
 problem_type("max-length", "Value too long", "Shorten the value to the standard's maximum length.")
-problem_type("out-of-range", "Value out of range", "The value is outside the range the standard allows.")
-problem_type("unknown-territory", "Place not recognised", "Check the spelling of the place, or give an official code (INSEE, postal code).")
-problem_type("unknown-value", "Value not recognised", "Add the value to the importer's vocabulary (or the mapping file) if it is legitimate.")
-problem_type("too-long", "Cell too long", "The cell exceeds the maximum size cineatlas accepts; it was cut.")
+problem_type("out-of-range", "Value out of range",
+             "The value is outside the range the standard allows.")
+problem_type("unknown-territory", "Place not recognised",
+             "Check the spelling of the place, or give an official code (INSEE, postal code).")
+problem_type("unknown-value", "Value not recognised",
+             "Add the value to the importer's vocabulary (or the mapping file) if it is "
+             "legitimate.")
+problem_type("too-long", "Cell too long",
+             "The cell exceeds the maximum size cineatlas accepts; it was cut.")
 problem_type("incorrect-label", "Column label differs from the standard",
-             "Rename the column to the standard's label (columns are matched by name, case and accents ignored).")
-problem_type("missing-label", "Optional column absent", "Add the column (empty cells are fine) to follow the standard.")
-problem_type("extra-label", "Column not in the standard", "The column is ignored; remove or rename it.")
+             "Rename the column to the standard's label (columns are matched by name, case and "
+             "accents ignored).")
+problem_type("missing-label", "Optional column absent",
+             "Add the column (empty cells are fine) to follow the standard.")
+problem_type("extra-label", "Column not in the standard",
+             "The column is ignored; remove or rename it.")
 problem_type("duplicate-label", "Duplicate column", "Two columns have the same label; rename one.")
-problem_type("decoded-as", "File is not UTF-8", "The file was decoded as Windows-1252/Latin-1; save it as UTF-8 to be sure of accents.")
-problem_type("private-data", "Personal data removed", "E-mail addresses and phone numbers are never stored; they were removed.")
+problem_type("decoded-as", "File is not UTF-8",
+             "The file was decoded as Windows-1252/Latin-1; save it as UTF-8 to be sure of "
+             "accents.")
+problem_type("private-data", "Personal data removed",
+             "E-mail addresses and phone numbers are never stored; they were removed.")
 
 
 @dataclass(frozen=True)

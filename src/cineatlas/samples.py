@@ -13,8 +13,10 @@ SCDL_COLUMNS = (
     "datesPeriodeVersement", "idRAE", "notificationUE", "pourcentageSubvention", "dispositifAide",
 )
 
-_FUNDERS = ("Région Exemple-sur-Loire (fictive)", "Département du Val Fictif", "Ville de Fictiville")
-_SYLLABLES = ("ba", "lo", "mi", "ra", "te", "su", "no", "vé", "ca", "dor", "lin", "mar", "pel", "zu")
+_FUNDERS = ("Région Exemple-sur-Loire (fictive)", "Département du Val Fictif",
+            "Ville de Fictiville")
+_SYLLABLES = ("ba", "lo", "mi", "ra", "te", "su", "no", "vé", "ca", "dor", "lin", "mar", "pel",
+              "zu")
 _KINDS = ("Films", "Productions", "Images", "Studio", "Association", "Compagnie")
 _OBJECTS = ("Aide à l'écriture", "Aide au développement", "Aide à la production",
             "Soutien au festival", "Aide à la diffusion", "Fonctionnement")

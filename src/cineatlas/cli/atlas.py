@@ -22,9 +22,11 @@ def _progress(disable: bool = False) -> Progress:
 def territories_command(
     db: DbOption = None,
     level: Annotated[str, typer.Option(help="Level to list: country, region, department, commune, "
-                                            "province, qc_region, municipality, metropolis, state.")] = "region",
+                                            "province, qc_region, municipality, metropolis, "
+                                            "state.")] = "region",
     rebuild: Annotated[bool, typer.Option(help="Rebuild the reference territories.")] = False,
-    canada_outlines: Annotated[Path | None, typer.Option(help="GeoJSON of Canada's provinces.")] = None,
+    canada_outlines: Annotated[Path | None,
+                               typer.Option(help="GeoJSON of Canada's provinces.")] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Build the reference territories if needed, then list one level with population."""
@@ -33,28 +35,32 @@ def territories_command(
     with _progress(disable=fmt is not Format.table) as progress, Store(db) as store:
         ensure_territories(store, canada_outlines=canada_outlines, progress=progress, force=rebuild)
         frame = store.frame(
-            "SELECT territory_id, name, parent_id, population, population_year, density_class, overseas "
-            "FROM territories WHERE level = ? ORDER BY territory_id", [level])
+            "SELECT territory_id, name, parent_id, population, population_year, density_class, "
+            "overseas FROM territories WHERE level = ? ORDER BY territory_id", [level])
     print_frame(frame, fmt, title=f"Territories: {level}")
 
 
 def demo_command(
     db: DbOption = None,
     real: Annotated[list[str], typer.Option("--with", help=(
-        "Also import a real file: IMPORTER=PATH (repeatable), e.g. telefilm=contributions.csv."))] = [],  # noqa: B006
+        "Also import a real file: IMPORTER=PATH (repeatable), "
+        "e.g. telefilm=contributions.csv."))] = [],  # noqa: B006
     download: Annotated[bool, typer.Option(help=(
-        "Download the publishers' real files (CNC cinemas, festivals, Telefilm) when online; cached."))] = False,
+        "Download the publishers' real files (CNC cinemas, festivals, Telefilm) when online; "
+        "cached."))] = False,
     seed: Annotated[int, typer.Option(help="Seed of the fictitious data.")] = 2024,
     json_output: JsonOption = False,
 ) -> None:
-    """Build the demo atlas: real territories, fictitious French awards, and any real files given."""
+    ("Build the demo atlas: real territories, fictitious French awards, "
+     "and any real files given.")
     from cineatlas.cli.data import parse_options
     from cineatlas.demo import build_demo, render_summary
 
     pairs = parse_options(real, flag="--with", example="telefilm=contributions.csv")
     real_files = {k: Path(v) for k, v in pairs.items()}
     with _progress(disable=json_output) as progress:
-        summary = build_demo(db, real_files=real_files, download=download, seed=seed, progress=progress)
+        summary = build_demo(db, real_files=real_files, download=download, seed=seed,
+                             progress=progress)
     if json_output:
         print_json(summary)
     else:

@@ -30,7 +30,8 @@ def parse_options(pairs: list[str], *, flag: str = "--option",
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise AtlasError(f"{flag} expects KEY=VALUE, got {pair!r} (e.g. {flag} {example}).")
-        options[key.strip()] = "\t" if value in {"\\t", "tab"} and key.strip() == "delimiter" else value
+        options[key.strip()] = ("\t" if value in {"\\t", "tab"} and key.strip() == "delimiter"
+                                else value)
     return options
 
 
@@ -42,10 +43,13 @@ def import_command(
     source_id: Annotated[str | None, typer.Option("--source-id", help=(
         "Identity of the source; importing again under the same id replaces its rows. "
         "Default: IMPORTER:file-name."))] = None,
-    option: Annotated[list[str], typer.Option("--option", "-o", help="Importer option KEY=VALUE (repeatable).")] = [],  # noqa: B006
+    option: Annotated[list[str], typer.Option(
+        "--option", "-o", help="Importer option KEY=VALUE (repeatable).")] = [],  # noqa: B006
     mapping: Annotated[Path | None, typer.Option(help="Mapping file (generic importer).")] = None,
-    force: Annotated[bool, typer.Option(help="Import even if this exact file was already imported.")] = False,
-    fail_on_quarantine: Annotated[bool, typer.Option(help="Exit with code 3 if any row was quarantined.")] = False,
+    force: Annotated[bool, typer.Option(
+        help="Import even if this exact file was already imported.")] = False,
+    fail_on_quarantine: Annotated[bool, typer.Option(
+        help="Exit with code 3 if any row was quarantined.")] = False,
     allow_empty: Annotated[bool, typer.Option("--allow-empty", help=(
         "Let a file with no data row (a header alone) replace the source's rows with none. "
         "Without it, such a file is refused and the store left as it was."))] = False,
@@ -71,20 +75,23 @@ def import_command(
 
 
 def render_report(report: ImportReport) -> None:
-    status = {"loaded": "[green]loaded[/green]", "replaced": "[green]replaced the previous import[/green]",
+    status = {"loaded": "[green]loaded[/green]",
+              "replaced": "[green]replaced the previous import[/green]",
               "unchanged": "[yellow]unchanged (this exact file was already imported)[/yellow]"}
     console.print(f"[bold]{safe(report.file)}[/bold] → source "
                   f"[cyan]{safe(report.source_id)}[/cyan]: {status[report.status]}")
     counts = Table(show_header=False, box=None)
     counts.add_row("rows read", f"{report.rows_read:,}")
     counts.add_row("rows loaded", f"[green]{report.rows_loaded:,}[/green]")
-    counts.add_row("rows quarantined", f"[red]{report.rows_quarantined:,}[/red]" if report.rows_quarantined else "0")
+    counts.add_row("rows quarantined",
+                   f"[red]{report.rows_quarantined:,}[/red]" if report.rows_quarantined else "0")
     for table, n in report.tables.items():
         counts.add_row(f"  → {table}", f"{n:,}")
     for name, value in report.figures.items():
         if isinstance(value, int) and name.endswith("_minor"):
             name, value = name.removesuffix("_minor"), f"{value // 100:,}.{value % 100:02d}"
-        counts.add_row(name.replace("_", " "), f"{value:,}" if isinstance(value, int) else str(value))
+        counts.add_row(name.replace("_", " "),
+                       f"{value:,}" if isinstance(value, int) else str(value))
     console.print(counts)
     for notice in report.notices:
         console.print(f"[bold red]Warning:[/bold red] [red]{safe(notice)}[/red]")
@@ -112,7 +119,8 @@ def render_report(report: ImportReport) -> None:
                       f"{safe(report.source_id)}[/bold]")
 
 
-def sources_command(db: DbOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+def sources_command(db: DbOption = None,
+                    fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """List the imported sources with their row counts."""
     with Store(db, read_only=True) as store:
         frame = store.frame(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,14 +19,14 @@ from cineatlas.store import Store
 app = typer.Typer(help="Shared indicators: list, describe, compute, rank.", no_args_is_help=True)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
     parquet = "parquet"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     fr = "fr"
     en = "en"
 
@@ -34,7 +34,8 @@ class Lang(str, Enum):
 @app.command("list")
 def list_command(
     lang: Annotated[Lang, typer.Option(help="Language of the titles.")] = Lang.fr,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.table,
+    output_format: Annotated[Format,
+                             typer.Option("--format", "-f", help="Output format.")] = Format.table,
 ) -> None:
     """Every indicator of the catalogue, by theme."""
     en = lang is Lang.en
@@ -55,34 +56,46 @@ def compute_command(
     indicator: Annotated[list[str], typer.Argument(help="Indicator ids, or 'all'.")],
     db: DbOption = None,
     level: Annotated[str, typer.Option(help="Territory level of the results.")] = "region",
-    territory: Annotated[list[str], typer.Option("--territory", "-t", help="Keep this territory id (repeatable).")] = [],  # noqa: B006
+    territory: Annotated[list[str], typer.Option(
+        "--territory", "-t", help="Keep this territory id (repeatable).")] = [],  # noqa: B006
     years: Annotated[str | None, typer.Option(help="Year or range: 2022 or 2019-2024.")] = None,
     by_year: Annotated[bool, typer.Option("--by-year", help="One result per year.")] = False,
     funder: Annotated[list[str], typer.Option(help="Funder organisation id (repeatable).")] = [],  # noqa: B006
     scheme: Annotated[list[str], typer.Option(help="Scheme id (repeatable).")] = [],  # noqa: B006
-    stage: Annotated[list[str], typer.Option(help="Stage: writing, development, production… (repeatable).")] = [],  # noqa: B006
-    work_format: Annotated[list[str], typer.Option("--work-format", help="Format: feature, short, series… (repeatable).")] = [],  # noqa: B006
-    genre: Annotated[list[str], typer.Option(help="Genre: fiction, documentary, animation… (repeatable).")] = [],  # noqa: B006
+    stage: Annotated[list[str], typer.Option(
+        help="Stage: writing, development, production… (repeatable).")] = [],  # noqa: B006
+    work_format: Annotated[list[str], typer.Option(
+        "--work-format", help="Format: feature, short, series… (repeatable).")] = [],  # noqa: B006
+    genre: Annotated[list[str], typer.Option(
+        help="Genre: fiction, documentary, animation… (repeatable).")] = [],  # noqa: B006
     axis: Annotated[list[str], typer.Option(help="Convention axis (repeatable).")] = [],  # noqa: B006
     basis: Annotated[str | None, typer.Option(help="Conventions: committed or actual.")] = None,
-    min_coverage: Annotated[float, typer.Option(help="Flag results whose coverage is below this share.")] = 0.7,
+    min_coverage: Annotated[float, typer.Option(
+        help="Flag results whose coverage is below this share.")] = 0.7,
     include_superseded: Annotated[bool, typer.Option(
         "--include-superseded",
         help="Count every signed value, the rows an amendment superseded too (by default each "
              "contract counts once, at its final value).")] = False,
-    change: Annotated[bool, typer.Option("--change", help="Year-on-year change (implies --by-year).")] = False,
-    period_change: Annotated[bool, typer.Option("--period-change", help="Change between the first and last year (implies --by-year).")] = False,
-    rank: Annotated[bool, typer.Option("--rank", help="Rank territories and compare them to their country's median.")] = False,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.table,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file (required for parquet).")] = None,
+    change: Annotated[bool, typer.Option(
+        "--change", help="Year-on-year change (implies --by-year).")] = False,
+    period_change: Annotated[bool, typer.Option(
+        "--period-change",
+        help="Change between the first and last year (implies --by-year).")] = False,
+    rank: Annotated[bool, typer.Option(
+        "--rank", help="Rank territories and compare them to their country's median.")] = False,
+    output_format: Annotated[OutputFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = OutputFormat.table,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (required for parquet).")] = None,
 ) -> None:
     """Compute indicators for every territory of a level, with filters; print or write them."""
     ids = [item.id for item in registry.catalogue()] if indicator == ["all"] else indicator
     for item in ids:
         registry.get(item)
     cut = Cut(level=level, territories=tuple(territory), years=_years(years),
-              by_year=by_year or change or period_change, funders=tuple(funder), schemes=tuple(scheme),
-              stages=tuple(stage), formats=tuple(work_format), genres=tuple(genre), axes=tuple(axis),
+              by_year=by_year or change or period_change, funders=tuple(funder),
+              schemes=tuple(scheme), stages=tuple(stage), formats=tuple(work_format),
+              genres=tuple(genre), axes=tuple(axis),
               basis=basis, min_coverage=min_coverage, include_superseded=include_superseded)
     with Store(db, read_only=True) as store:
         frame = compute_all(Engine.duckdb(store), cut, ids)
@@ -97,7 +110,8 @@ def compute_command(
 
 @app.command("docs")
 def docs_command(
-    directory: Annotated[Path, typer.Argument(help="Where to write the pages.")] = Path("docs/indicators"),
+    directory: Annotated[Path, typer.Argument(
+        help="Where to write the pages.")] = Path("docs/indicators"),
 ) -> None:
     """Regenerate the methodology pages from the declarations."""
     written = methodology.write(directory)
@@ -111,7 +125,8 @@ def _years(text: str | None) -> tuple[int, int] | None:
     try:
         return int(first), int(last or first)
     except ValueError:
-        raise AtlasError(f"--years expects a year or a range like 2019-2024, not {text!r}.") from None
+        raise AtlasError(f"--years expects a year or a range like 2019-2024, "
+                         f"not {text!r}.") from None
 
 
 def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
@@ -140,6 +155,7 @@ TERMINAL_COLUMNS = ("indicator", "territory_id", "territory_name", "year", "cate
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:
-    keep = [c for c in TERMINAL_COLUMNS if c in frame.columns and frame[c].null_count() < frame.height]
+    keep = [c for c in TERMINAL_COLUMNS
+            if c in frame.columns and frame[c].null_count() < frame.height]
     floats = [c for c in keep if frame[c].dtype == pl.Float64]
     return frame.select(keep).with_columns(pl.col(floats).round(4))

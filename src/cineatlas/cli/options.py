@@ -11,7 +11,9 @@ from cineatlas.settings import DB
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help=f"Store file. Default: ${DB.env}, else atlas.duckdb in your data directory.",
+    typer.Option("--db", help=f"Store file. Default: ${DB.env}, else atlas.duckdb in your data "
+                              "directory.",
                  show_default=False),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of tables.")]
+JsonOption = Annotated[bool, typer.Option("--json",
+                                          help="Print JSON for machines instead of tables.")]

@@ -130,7 +130,8 @@ class Importer:
         found: dict[str, str] = {}
         problems: list[Problem] = []
         for label in (*self.required_columns, *self.optional_columns, *self.private_columns):
-            column = table.columns[table.columns.index(label)] if label in table.columns else by_key.get(name_key(label))
+            column = (table.columns[table.columns.index(label)] if label in table.columns
+                      else by_key.get(name_key(label)))
             if column is not None:
                 found[label] = column
                 if column != label:
@@ -162,8 +163,9 @@ class Importer:
         if missing:
             raise FileError(
                 table.path,
-                f"lacks the column{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))} "
-                f"that the {self.name} importer needs (found: {', '.join(map(repr, table.labels[:30]))})",
+                f"lacks the column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(map(repr, missing))} that the {self.name} importer needs "
+                f"(found: {', '.join(map(repr, table.labels[:30]))})",
                 f"Check that this is a {self.title} file, or rename the columns.",
                 code="missing-column",
             )

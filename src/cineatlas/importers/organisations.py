@@ -1,5 +1,6 @@
 """What a beneficiary's name says of its kind (company, association, individual), shared by
-the importers whose sources do not say it (the rules and their limits: docs/importers/telefilm.md)."""
+the importers whose sources do not say it (the rules and their limits:
+docs/importers/telefilm.md)."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ FUNDER_NAME = "Telefilm Canada"
 CURRENCY = "CAD"
 
 problem_type("amount-not-published", "Amount not published",
-             "The cell is empty: the amount is stored as unknown (NULL). Fill it in if it is known.")
+             "The cell is empty: the amount is stored as unknown (NULL). "
+             "Fill it in if it is known.")
 problem_type("unknown-purpose", "Programme not recognised",
              "The award is loaded without a stage. Add the programme to the telefilm importer's "
              "stage table (docs/importers/telefilm.md) if it is legitimate.")
@@ -274,7 +275,8 @@ def _series(raw: pl.DataFrame, column: str | None) -> pl.Series:
     return raw.get_column(column)
 
 
-def _lookup(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType, name: str) -> pl.Series:
+def _lookup(series: pl.Series, fn: Callable[[str], Any], dtype: pl.DataType,
+            name: str) -> pl.Series:
     """fn over the distinct non-null values, None for null cells."""
     return map_unique(series, lambda v: None if v is None else fn(v), dtype).alias(name)
 
@@ -388,17 +390,20 @@ class TelefilmImporter(Importer):
         type_text = values.text(p.raw(col("Type")))
         p.add("aid_type_raw", col("Type"), type_text)
         unknown_type = type_text.value.is_not_null() & pl.col("__aid_type").is_null()
-        p.add("aid_type", col("Type"), self._flagged(pl.col("__aid_type"), unknown_type, "unknown-value"))
+        p.add("aid_type", col("Type"),
+              self._flagged(pl.col("__aid_type"), unknown_type, "unknown-value"))
         purpose = pl.col("__purpose")
         p.add("stage", col("Purpose"), self._flagged(
-            pl.col("__stage"), purpose.is_not_null() & pl.col("__stage").is_null(), "unknown-purpose"))
+            pl.col("__stage"), purpose.is_not_null() & pl.col("__stage").is_null(),
+            "unknown-purpose"))
         p.add("genre_detail", col("Genre"), self._flagged(
             pl.col("__genre_detail"), ~pl.col("__genre_known").fill_null(True), "unknown-value"))
         p.add("language", col("Language"), self._flagged(
             pl.col("__language"), ~pl.col("__language_known").fill_null(True), "unknown-value"))
         genre = pl.col("__genre_detail").replace_strict(
             dict(GENRES.values()), default=None, return_dtype=pl.Utf8)
-        documentary_programme = pl.col("__purpose_key").str.contains(r"\b(documentary|documentaire)\b")
+        documentary_programme = pl.col("__purpose_key").str.contains(
+            r"\b(documentary|documentaire)\b")
         p.add_value("genre", pl.when(genre.is_not_null()).then(genre)
                     .when(documentary_programme.fill_null(False)).then(pl.lit("documentary")))
         p.add_value("format", self._format_expr())
@@ -509,14 +514,16 @@ class TelefilmImporter(Importer):
     @staticmethod
     def _organisations(rows: pl.DataFrame, funder_id: str) -> pl.DataFrame:
         funder = pl.DataFrame({
-            "organisation_id": [funder_id], "name": [FUNDER_NAME], "name_key": [name_key(FUNDER_NAME)],
+            "organisation_id": [funder_id], "name": [FUNDER_NAME],
+            "name_key": [name_key(FUNDER_NAME)],
             "kind": ["public_body"], "is_funder": [True], "territory_id": ["CA"],
             "country_code": ["CA"], "city": [None],
         }, schema_overrides={"city": pl.Utf8})
         beneficiaries = rows.filter(pl.col("beneficiary_id").is_not_null()).select(
             pl.col("beneficiary_id").alias("organisation_id"), pl.col("beneficiary").alias("name"),
             pl.col("beneficiary_key").alias("name_key"), pl.col("org_kind").alias("kind"),
-            pl.lit(False).alias("is_funder"), pl.col("beneficiary_territory_id").alias("territory_id"),
+            pl.lit(False).alias("is_funder"),
+            pl.col("beneficiary_territory_id").alias("territory_id"),
             pl.col("beneficiary_country_code").alias("country_code"), "city",
         )
         return pl.concat([funder, beneficiaries], how="vertical_relaxed").unique(

@@ -26,21 +26,25 @@ def change_over_time(frame: pl.DataFrame) -> pl.DataFrame:
     return _with_change(out).sort(*SERIES, "year", nulls_last=True)
 
 
-def period_change(frame: pl.DataFrame, first: int | None = None, last: int | None = None) -> pl.DataFrame:
+def period_change(frame: pl.DataFrame, first: int | None = None,
+                  last: int | None = None) -> pl.DataFrame:
     """Change between two years of a by-year result (the first and last years by default):
     one row per series with value_first, value_last, change, change_pct and annual_rate
     (compound annual growth rate, when both values are positive)."""
     _need_years(frame)
     first = first if first is not None else frame["year"].min()
     last = last if last is not None else frame["year"].max()
-    start = frame.filter(pl.col("year") == first).select(*SERIES, pl.col("value").alias("previous_value"))
+    start = frame.filter(pl.col("year") == first).select(*SERIES,
+                                                         pl.col("value").alias("previous_value"))
     end = frame.filter(pl.col("year") == last).select(*SERIES, "territory_name", "unit", "value")
     out = end.join(start, on=list(SERIES), how="full", coalesce=True, nulls_equal=True)
     years = last - first
     rate = pl.when((pl.col("previous_value") > 0) & (pl.col("value") > 0) & (years > 0)).then(
         (pl.col("value") / pl.col("previous_value")) ** (1 / max(years, 1)) - 1)
-    out = _with_change(out).with_columns(first_year=pl.lit(first), last_year=pl.lit(last), annual_rate=rate)
-    return out.rename({"previous_value": "value_first", "value": "value_last"}).sort(*SERIES, nulls_last=True)
+    out = _with_change(out).with_columns(first_year=pl.lit(first), last_year=pl.lit(last),
+                                         annual_rate=rate)
+    return out.rename({"previous_value": "value_first", "value": "value_last"}).sort(
+        *SERIES, nulls_last=True)
 
 
 def rank(frame: pl.DataFrame, *, descending: bool = True) -> pl.DataFrame:
@@ -51,7 +55,8 @@ def rank(frame: pl.DataFrame, *, descending: bool = True) -> pl.DataFrame:
     countries = frame.with_columns(country=pl.col("territory_id").str.extract(r"^([A-Z]{2})", 1))
     group = ["indicator", "country", "year", "category", "currency"]
     ranked = countries.with_columns(
-        rank=pl.col("value").rank("min", descending=descending).over(group, order_by=None).cast(pl.Int32),
+        rank=pl.col("value").rank("min", descending=descending).over(group, order_by=None)
+        .cast(pl.Int32),
         of=pl.col("value").count().over(group).cast(pl.Int32),
         median=pl.col("value").median().over(group),
     )

@@ -34,7 +34,8 @@ def compute(engine: Engine, indicator_id: str, cut: Cut | None = None) -> pl.Dat
     return _finish(frame, item, cut, engine)
 
 
-def compute_all(engine: Engine, cut: Cut | None = None, ids: list[str] | None = None) -> pl.DataFrame:
+def compute_all(engine: Engine, cut: Cut | None = None,
+                ids: list[str] | None = None) -> pl.DataFrame:
     """Several indicators (the whole catalogue by default) stacked in one long frame: COLUMNS,
     then each indicator's extras (NULL for the others)."""
     ids = ids or [item.id for item in registry.catalogue()]
@@ -54,7 +55,8 @@ def _coverage(query: Query) -> ibis.Table:
     return base.group_by(query.keys).aggregate(**metrics)
 
 
-def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut, engine: Engine) -> pl.DataFrame:
+def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut,
+            engine: Engine) -> pl.DataFrame:
     names = engine.territories.select(pl.col("territory_id").alias("unit_id"),
                                       pl.col("name").alias("territory_name"))
     frame = frame.join(names, on="unit_id", how="left").rename({"unit_id": "territory_id"})
@@ -64,7 +66,8 @@ def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut, engine: Eng
                 "covered": pl.lit(None, pl.Int64)}
     frame = frame.with_columns(v.alias(k) for k, v in defaults.items() if k not in frame.columns)
     if "money_total" in frame.columns:
-        money = pl.when(pl.col("money_total") > 0).then(pl.col("money_covered") / pl.col("money_total"))
+        money = pl.when(pl.col("money_total") > 0).then(
+            pl.col("money_covered") / pl.col("money_total"))
         frame = frame.with_columns(money_coverage=money.fill_null(pl.lit(None)))
     else:
         frame = frame.with_columns(money_coverage=pl.lit(None, pl.Float64))
@@ -81,8 +84,10 @@ def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut, engine: Eng
     low = (pl.col("coverage").fill_null(0) < cut.min_coverage) | (
         pl.col("money_coverage").is_not_null() & (pl.col("money_coverage") < cut.min_coverage))
     frame = frame.with_columns(low_coverage=low if item.needs else pl.col("n") == 0)
-    frame = frame.with_columns(pl.col("value").cast(pl.Float64), pl.col("numerator").cast(pl.Float64),
-                               pl.col("denominator").cast(pl.Float64), pl.col("year").cast(pl.Int32),
+    frame = frame.with_columns(pl.col("value").cast(pl.Float64),
+                               pl.col("numerator").cast(pl.Float64),
+                               pl.col("denominator").cast(pl.Float64),
+                               pl.col("year").cast(pl.Int32),
                                pl.col("n").cast(pl.Int64), pl.col("covered").cast(pl.Int64))
     extras = [c for c in item.extras if c in frame.columns]
     order = ["territory_id", "year", "category", "currency"]

@@ -45,9 +45,11 @@ class Cut:
 
     def __post_init__(self) -> None:
         if self.level not in LEVELS:
-            raise CutError(f"Unknown territory level {self.level!r}. Use one of: {', '.join(LEVELS)}.")
+            raise CutError(f"Unknown territory level {self.level!r}. "
+                           f"Use one of: {', '.join(LEVELS)}.")
         if self.years is not None and self.years[0] > self.years[1]:
-            raise CutError(f"The year range {self.years[0]}–{self.years[1]} is empty: give the first year first.")
+            raise CutError(f"The year range {self.years[0]}–{self.years[1]} is empty: "
+                           "give the first year first.")
         if not 0 <= self.min_coverage <= 1:
             raise CutError(f"min_coverage must be between 0 and 1, not {self.min_coverage}.")
         if self.basis not in (None, "committed", "actual"):

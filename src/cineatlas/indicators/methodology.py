@@ -89,7 +89,8 @@ def _index(items: list[Indicator]) -> str:
         members = [item for item in items if item.theme == theme]
         if not members:
             continue
-        lines += [f"## {fr} / {en}", "", "| id | indicateur | indicator | unit |", "|---|---|---|---|"]
+        lines += [f"## {fr} / {en}", "", "| id | indicateur | indicator | unit |",
+                  "|---|---|---|---|"]
         lines += [f"| [`{i.id}`]({i.id}.md) | {i.title_fr} | {i.title_en} | {UNITS[i.unit][1]} |"
                   for i in members]
         lines.append("")

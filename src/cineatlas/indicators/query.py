@@ -62,7 +62,8 @@ class Query:
         return units.rename(unit_id="territory_id")
 
     def at_level(self, level: str | None = None) -> ir.Table:
-        """(territory_id, unit_id): each territory and its ancestor at `level` (cut's level by default)."""
+        """(territory_id, unit_id): each territory and its ancestor at `level` (cut's level by
+        default)."""
         c = self.engine.closure_table
         c = c.filter(c.ancestor_level == (level or self.cut.level))
         if self.cut.territories and level is None:
@@ -73,7 +74,8 @@ class Query:
         """`rows` with `unit_id`, the territory at the cut's level of `territory_column`;
         rows outside every unit of the cut are dropped."""
         levels = self.at_level()
-        return rows.inner_join(levels, rows[territory_column] == levels.territory_id).drop("territory_id")
+        return rows.inner_join(levels, rows[territory_column] == levels.territory_id).drop(
+            "territory_id")
 
     def years(self, rows: ir.Table) -> ir.Table:
         if self.cut.years is None:
@@ -110,14 +112,16 @@ class Query:
         return self.place(c, "region_id")
 
     def _funder_territory(self, rows: ir.Table) -> ir.Table:
-        o = self.table("organisations").select("organisation_id", funder_territory_id="territory_id")
+        o = self.table("organisations").select("organisation_id",
+                                               funder_territory_id="territory_id")
         rows = rows.left_join(o, rows.funder_id == o.organisation_id).drop("organisation_id")
         return self.place(rows, "funder_territory_id")
 
     def _by_funder(self, rows: ir.Table) -> ir.Table:
         """Rows of a funder's scheme (commissions, application counts), filtered by the cut's
         funders, schemes and years, placed by their funder's territory."""
-        rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id", self.cut.schemes)
+        rows = self._filter(self._filter(rows, "funder_id", self.cut.funders), "scheme_id",
+                            self.cut.schemes)
         return self._funder_territory(self.years(rows))
 
     def _commissions(self) -> ir.Table:
@@ -140,12 +144,14 @@ class Query:
         value = numerator / population × scale; units of unknown population get NULL."""
         units = self.units.select("unit_id", denominator=self.units.population.cast("float64"))
         out = grouped.inner_join(units, "unit_id")
-        value = ibis.ifelse(out.denominator > 0, out.numerator * scale / out.denominator, ibis.null())
+        value = ibis.ifelse(out.denominator > 0, out.numerator * scale / out.denominator,
+                            ibis.null())
         return out.mutate(value=value.cast("float64"))
 
     def share(self, grouped: ir.Table) -> ir.Table:
         """`grouped` (keys + numerator + denominator) with value = numerator / denominator."""
-        value = ibis.ifelse(grouped.denominator != 0, grouped.numerator / grouped.denominator, ibis.null())
+        value = ibis.ifelse(grouped.denominator != 0, grouped.numerator / grouped.denominator,
+                            ibis.null())
         return grouped.mutate(value=value.cast("float64"))
 
     def rebase(self, rows: ir.Table) -> ir.Table:
@@ -168,7 +174,8 @@ class Query:
         a = self.table("awards")
         if not self.cut.include_superseded:
             a = a.filter(a.superseded_by.isnull())
-        a = a.select(*AWARD_COLUMNS, year=ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32")),
+        a = a.select(*AWARD_COLUMNS,
+                     year=ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32")),
                      amount=a.amount_minor)
         a = self.years(a)
         for column, values in (("funder_id", self.cut.funders), ("scheme_id", self.cut.schemes),

@@ -98,7 +98,9 @@ _REGISTRY: dict[str, Indicator] = {}
 _loaded = False
 
 
-def indicator(**declaration) -> Callable[[Callable[[Query], ir.Table]], Callable[[Query], ir.Table]]:
+def indicator(
+    **declaration,
+) -> Callable[[Callable[[Query], ir.Table]], Callable[[Query], ir.Table]]:
     """Decorator registering the decorated compute function as one indicator."""
 
     def register(compute: Callable[[Query], ir.Table]) -> Callable[[Query], ir.Table]:

@@ -84,14 +84,16 @@ class RowParser:
 def problem_rows(found: pl.DataFrame, field: str, severities: dict[str, Severity]) -> pl.DataFrame:
     """Problems from a frame of (row, code, value[, detail]), with messages naming field,
     value, what the parser found (detail, where not null) and the fix."""
-    titles = {code: PROBLEM_TYPES[code].title if code in PROBLEM_TYPES else code for code in severities}
+    titles = {code: PROBLEM_TYPES[code].title if code in PROBLEM_TYPES else code
+              for code in severities}
     hints = {code: PROBLEM_TYPES[code].hint if code in PROBLEM_TYPES else "" for code in severities}
     value = pl.col("value").fill_null("").str.slice(0, 200)
     return found.select(
         pl.col("row").cast(pl.Int64),
         pl.lit(field, dtype=pl.Utf8).alias("field"),
         pl.col("code"),
-        pl.col("code").replace_strict(severities, default=WARNING, return_dtype=pl.Utf8).alias("severity"),
+        pl.col("code").replace_strict(severities, default=WARNING, return_dtype=pl.Utf8)
+        .alias("severity"),
         pl.format(
             "{} in column '{}': '{}'{}. {}",
             pl.col("code").replace_strict(titles, default="Problem", return_dtype=pl.Utf8),

@@ -66,7 +66,8 @@ def text(raw: pl.Expr, *, required: bool = False, max_length: int | None = None,
     code = NULL_TEXT
     severities: dict[str, Severity] = {}
     if max_length is not None:
-        code = pl.when(value.str.len_chars() > max_length).then(pl.lit("max-length")).otherwise(code)
+        code = pl.when(value.str.len_chars() > max_length).then(pl.lit("max-length")).otherwise(
+            code)
         severities["max-length"] = too_long
     if required:
         code = pl.when(value.is_null()).then(pl.lit("required")).otherwise(code)
@@ -94,7 +95,8 @@ def enum(raw: pl.Expr, mapping: Mapping[str, str], *, required: bool = False,
         mapping = {k.strip().lower(): v for k, v in mapping.items()}
     key = st.then(key)
     value = st.then(key.replace_strict(dict(mapping), default=None, return_dtype=pl.Utf8))
-    code = pl.when((key != "") & key.is_not_null() & value.is_null()).then(pl.lit("enum")).otherwise(NULL_TEXT)
+    code = (pl.when((key != "") & key.is_not_null() & value.is_null()).then(pl.lit("enum"))
+            .otherwise(NULL_TEXT))
     severities: dict[str, Severity] = {"enum": unknown}
     if required:
         code = pl.when(blank(raw)).then(pl.lit("required")).otherwise(code)
@@ -219,7 +221,8 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
     kept = padded.cast(pl.Int64, strict=False) if minor_digits else pl.lit(0, dtype=pl.Int64)
     rest = frac.str.slice(minor_digits)
     round_up = rest.str.slice(0, 1).is_in(["5", "6", "7", "8", "9"])
-    magnitude = (pl.when(too_large).then(pl.lit("0")).otherwise(int_part).cast(pl.Int64, strict=False)
+    magnitude = (pl.when(too_large).then(pl.lit("0")).otherwise(int_part)
+                 .cast(pl.Int64, strict=False)
                  * (10**minor_digits) + kept + round_up.cast(pl.Int64))
     minor, over, sub_unit = st.then(
         pl.when(negative).then(-magnitude).otherwise(magnitude),
@@ -250,14 +253,16 @@ def money(raw: pl.Expr, *, decimal: str = "auto", minor_digits: int = 2, require
             .otherwise(flag))
     return Parsed(value, code, {
         "required": missing, "invalid-amount": invalid, "amount-too-large": invalid,
-        "zero-as-unknown": WARNING, "negative-amount": negative_severity, "sub-unit-amount": WARNING,
+        "zero-as-unknown": WARNING, "negative-amount": negative_severity,
+        "sub-unit-amount": WARNING,
         "decimal-comma": decimal_comma, "ambiguous-separator": WARNING,
         "currency-mismatch": other_currency,
     }, st.stages, detail)
 
 
-def number(raw: pl.Expr, *, decimal: str = ".", required: bool = False, minimum: float | None = None,
-           maximum: float | None = None, invalid: Severity = WARNING, missing: Severity = ERROR,
+def number(raw: pl.Expr, *, decimal: str = ".", required: bool = False,
+           minimum: float | None = None, maximum: float | None = None,
+           invalid: Severity = WARNING, missing: Severity = ERROR,
            out_of_range: Severity = WARNING, decimal_comma: Severity = WARNING) -> Parsed:
     """A decimal number (Float64), e.g. a percentage or a rate."""
     st = Stages()
@@ -285,7 +290,8 @@ def integer(raw: pl.Expr, *, required: bool = False, minimum: int | None = None,
     st = Stages()
     s = st.then(raw.str.strip_chars().str.replace_all(_SPACES, "")
                 .str.replace(r"^\+", "").str.replace(r"[.,]0+$", ""))
-    s = pl.when(s.str.contains(r"^-?\d{1,3}(,\d{3})+$")).then(s.str.replace_all(",", "")).otherwise(s)
+    s = (pl.when(s.str.contains(r"^-?\d{1,3}(,\d{3})+$")).then(s.str.replace_all(",", ""))
+         .otherwise(s))
     value = st.then(pl.when(s.str.contains(r"^-?\d{1,18}$")).then(s).otherwise(NULL_TEXT)
                     .cast(pl.Int64, strict=False))
     absent = blank(raw)

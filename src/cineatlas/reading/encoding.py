@@ -15,7 +15,9 @@ CHUNK = 1 << 20
 #: sequence that is not UTF-8 is decoded as Windows-1252, the rest as UTF-8.
 MIXED = "cineatlas-utf8-cp1252"
 #: A multi-byte UTF-8 sequence (an accented letter, a «, an €…): proof that a file is UTF-8.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]"
+                            rb"|[\xe0-\xef][\x80-\xbf]{2}"
+                            rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 #: Bytes Windows-1252 leaves undefined: a file holding them is Latin-1, not CP1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 #: C0 control bytes other than NUL, tab, LF, CR (and ESC, in terminal colour codes).
@@ -80,8 +82,8 @@ def inspect_file(path: Path) -> FileFacts:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise FileError(path, f"cannot be read ({exc.strerror})", "Check the path and its permissions.",
-                        code="unreadable") from exc
+        raise FileError(path, f"cannot be read ({exc.strerror})",
+                        "Check the path and its permissions.", code="unreadable") from exc
     with handle:
         while chunk := handle.read(CHUNK):
             if not first:

@@ -69,7 +69,8 @@ def unique_columns(labels: list[str]) -> tuple[list[str], list[Problem]]:
         if name in seen:
             seen[name] += 1
             notes.append(Problem(1, label, "duplicate-label", "warning",
-                                 f"Column {i} repeats the label '{label}'; it is read as '{name} ({seen[name]})'.",
+                                 f"Column {i} repeats the label '{label}'; "
+                                 f"it is read as '{name} ({seen[name]})'.",
                                  label))
             name = f"{name} ({seen[name]})"
         else:
@@ -129,7 +130,8 @@ class BatchBuilder:
             self._piece_rows += frame.height
 
     def flush(self) -> RawBatch:
-        columns = list(zip(*self.records, strict=True)) if self.records else [() for _ in self.columns]
+        columns = (list(zip(*self.records, strict=True)) if self.records
+                   else [() for _ in self.columns])
         data = {ROW: pl.Series(ROW, self.rows, dtype=pl.Int64),
                 LINE: pl.Series(LINE, self.lines, dtype=pl.Int64)}
         for name, values in zip(self.columns, columns, strict=True):

@@ -34,7 +34,11 @@ def cell_text(value: object) -> str:
 
 
 def open_spreadsheet(
-    path: Path, *, sheet: str | None = None, batch_size: int = 100_000, facts: FileFacts | None = None
+    path: Path,
+    *,
+    sheet: str | None = None,
+    batch_size: int = 100_000,
+    facts: FileFacts | None = None,
 ) -> RawTable:
     """Open a sheet; its first non-empty row is the header. Rows keep their spreadsheet numbers."""
     facts = facts or _facts(path)
@@ -48,8 +52,8 @@ def open_spreadsheet(
     texts = [[cell_text(v) for v in row] for row in rows]
     header_index = next((i for i, r in enumerate(texts) if any(c.strip() for c in r)), None)
     if header_index is None:
-        raise FileError(path, "has an empty sheet", "Put the header row and data in the first sheet.",
-                        code="empty-file")
+        raise FileError(path, "has an empty sheet",
+                        "Put the header row and data in the first sheet.", code="empty-file")
     header = texts[header_index]
     while header and not header[-1].strip():
         header.pop()
@@ -141,7 +145,8 @@ def _facts(path: Path) -> FileFacts:
     return inspect_file(path)
 
 
-def _iter_batches(texts: list[list[str]], header_index: int, columns: list[str], size: int) -> Iterator[RawBatch]:
+def _iter_batches(texts: list[list[str]], header_index: int, columns: list[str],
+                  size: int) -> Iterator[RawBatch]:
     builder = BatchBuilder(columns, size)
     width = len(columns)
     for index in range(header_index + 1, len(texts)):

@@ -24,8 +24,10 @@ UPSTREAM = ("writing", "development")
     subject="awards",
     needs=("amount_minor",),
     caveats_fr=("Le territoire est celui du bénéficiaire (son siège), pas celui du tournage.",
-                "Les montants de devises différentes ne sont jamais additionnés : une ligne par devise."),
-    caveats_en=("The territory is the beneficiary's (where it is based), not where the work is shot.",
+                "Les montants de devises différentes ne sont jamais additionnés : "
+                "une ligne par devise."),
+    caveats_en=("The territory is the beneficiary's (where it is based), "
+                "not where the work is shot.",
                 "Amounts in different currencies are never added up: one row per currency."),
 )
 def total_support(q: Query) -> ir.Table:
@@ -39,17 +41,18 @@ def total_support(q: Query) -> ir.Table:
     theme="support",
     title_fr="Aide par habitant",
     title_en="Support per inhabitant",
-    definition_fr="Montant total des aides aux bénéficiaires établis dans le territoire, divisé par "
-                  "sa population légale.",
+    definition_fr="Montant total des aides aux bénéficiaires établis dans le territoire, "
+                  "divisé par sa population légale.",
     definition_en="Total amount awarded to beneficiaries based in the territory, divided by its "
                   "legal population.",
     formula="Σ montant ÷ population",
     unit="money_per_inhabitant",
     subject="awards",
     needs=("amount_minor",),
-    caveats_fr=("Le territoire est celui du bénéficiaire (son siège) : une société parisienne aidée "
-                "par une Région compte pour Paris.",
-                "Population légale la plus récente de la base (France : INSEE ; Canada : recensement)."),
+    caveats_fr=("Le territoire est celui du bénéficiaire (son siège) : "
+                "une société parisienne aidée par une Région compte pour Paris.",
+                "Population légale la plus récente de la base "
+                "(France : INSEE ; Canada : recensement)."),
     caveats_en=("The territory is the beneficiary's (where it is based): a Paris company supported "
                 "by a Region counts for Paris.",
                 "Latest legal population in the store (France: INSEE; Canada: census)."),
