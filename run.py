@@ -3,6 +3,7 @@
 
     python3 run.py atlas [ARGS...]   build the demo atlas (and print its summary)
     python3 run.py test  [ARGS...]   run the test suite
+    python3 run.py lint  [PATHS...]  ruff check, with the project's configuration (CI runs it)
 
 Each sets up a virtual environment in .venv (once; again when pyproject.toml changes),
 installs cineatlas into it, then runs. ARGS go to `cineatlas demo` or to pytest (the tests
@@ -49,7 +50,7 @@ def setup(extras: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"atlas", "test"}:
+    if not argv or argv[0] not in {"atlas", "test", "lint"}:
         print(__doc__)
         return 2
     command, args = argv[0], argv[1:]
@@ -57,6 +58,9 @@ def main(argv: list[str]) -> int:
         setup("")
         return subprocess.call([str(BIN / "cineatlas"), "demo", *args])
     setup("[test]")
+    if command == "lint":
+        return subprocess.call([str(_python()), "-m", "ruff", "check", *(args or [
+            "src", "tests", "benchmarks", "run.py"])], cwd=ROOT)
     # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
     parallel = ([] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
                 else ["-n", "auto"])
