@@ -435,6 +435,9 @@ def test_cells_are_split_as_published() -> None:
     assert fields.producer("FILM(S)").name == "FILM(S)"
     assert fields.ranks("3 / 3 /3") == ([3, 3, 3], True)
     assert fields.ranks("1 ?") == ([1], False)
+    # found by the damaged-sheets property: a rank past an INT32 crashed the import
+    assert fields.ranks("2147483648") == ([None], False)
+    assert fields.ranks("0 / 2") == ([None, 2], False)
     assert fields.channels("TPS C+ C+") == (["TPS", "Canal+"], [])
     assert fields.channels("CANAL+ / CINE+") == (["Canal+", "Ciné+"], [])
     assert fields.channels("F3 FRANCE 4 Zorg") == (["France 3", "France 4", "Zorg"], ["Zorg"])

@@ -102,19 +102,24 @@ def producer(published: str) -> Producer:
 
 # -- ranks -----------------------------------------------------------------------------------
 
+#: A rank past this is no rank (a typing slip, a number pasted in the wrong column): unknown.
+MAX_RANK = 200
+
+
 def ranks(cell: str | None) -> tuple[list[int | None], bool]:
     """'3 / 1' -> ([3, 1], True). The bool is False when an item is not a plain whole number
-    ('1 ?' -> ([1], False): the number is kept, flagged as uncertain)."""
+    ('1 ?' -> ([1], False): the number is kept, flagged as uncertain) or is no plausible rank
+    (0, or past MAX_RANK: unknown, flagged)."""
     out: list[int | None] = []
     clear = True
     for item in split_list(cell):
-        found = re.fullmatch(r"(\d+)(?:[.,]0+)?", item)
-        if found:
-            out.append(int(found.group(1)))
-            continue
-        clear = False
+        plain = re.fullmatch(r"(\d+)(?:[.,]0+)?", item) is not None
         digits = re.match(r"\d+", item)
-        out.append(int(digits.group(0)) if digits else None)
+        rank = int(digits.group(0)) if digits else None
+        if rank is not None and not 1 <= rank <= MAX_RANK:
+            rank = None
+        out.append(rank)
+        clear = clear and plain and rank is not None
     return out, clear
 
 

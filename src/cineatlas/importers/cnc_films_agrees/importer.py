@@ -29,8 +29,8 @@ problem_type("shares-not-100", "Co-production shares do not add up to 100",
              "The shares are kept as published; check them (whole-number rounding, up to half "
              "a point per country, is not reported).")
 problem_type("unclear-rank", "Rank not clear",
-             "The rank is read from its first digits; check it (1 = first film, 2 = second, "
-             "3 = third or later).")
+             "The rank is read from its first digits, and left unknown when it is 0 or past "
+             f"{fields.MAX_RANK}; check it (1 = first film, 2 = second, 3 = third or later).")
 problem_type("ranks-mismatch", "Ranks and directors differ in number",
              "The film's rank is the lowest one given; per-director ranks are not stored.")
 problem_type("duplicate-visa", "VISA repeated within a year",
