@@ -169,11 +169,13 @@ def test_cold_work_beyond_the_bound_is_answered_503_at_once(demo_atlas, years) -
             assert (error["status"], error["code"]) == (503, "busy")
         else:
             assert refused.headers["content-type"].startswith("text/html")
-    assert max(a.seconds for a in answers) > 3 * SHORT  # the bound was really reached
     assert readers and all(a.status == 200 for a in readers)
+    # readers were served while the bound was reached (before the first computation ended),
+    # and none of them waited for it
+    assert any(r.ended < first_computed for r in readers)
     seconds = sorted(a.seconds for a in readers)
     assert seconds[len(seconds) // 2] < SHORT, seconds
-    assert seconds[-1] < max(a.seconds for a in answers) / 4, seconds
+    assert seconds[-1] < max(max(a.seconds for a in answers) / 4, SHORT), seconds
 
 
 # --- the gate and the memo, in process --------------------------------------------------------

@@ -22,6 +22,9 @@ from cineatlas.web import create_app
 
 #: Generated calls per operation, shared between valid, invalid and real-id parameters.
 EXAMPLES = 60
+#: Seconds an answer may take: a first profile computes every indicator of its level (seconds
+#: on a busy machine); this test is about errors and the schema, not speed.
+TIMEOUT = 120
 #: Real values of the parameters that name a row, so that calls find data (the rest are random).
 REAL = {
     "territory_id": "SELECT territory_id FROM territories WHERE territory_id IN (SELECT "
@@ -96,10 +99,10 @@ def test_no_server_error_and_answers_match_the_schema(api_schema, hostile_atlas,
     def check(case) -> None:
         rule = EMPTY_RANGES.get(path)
         if rule is None:
-            case.call_and_validate()
+            case.call_and_validate(timeout=TIMEOUT)
             return
         # a rule across parameters that OpenAPI cannot state: answered 400 (documented), only then
-        response = case.call_and_validate(excluded_checks=[ACCEPTS_VALID_DATA])
+        response = case.call_and_validate(excluded_checks=[ACCEPTS_VALID_DATA], timeout=TIMEOUT)
         if case.meta.generation.mode.is_positive and response.status_code not in (200, 404):
             assert response.status_code == 400 and rule(case.query or {}), response.text
 
