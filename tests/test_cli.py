@@ -110,3 +110,34 @@ def test_importers_and_info(monkeypatch, capsys, loaded) -> None:
     info = json.loads(out)
     assert info["schema_version"] == max(version for version, _, _ in migrations())  # all applied
     assert info["tables"]["awards"] == 2 and info["tables"]["quarantine"] == 1
+
+
+def test_a_store_of_an_older_schema_is_named_and_upgraded(monkeypatch, capsys, tmp_path) -> None:
+    """A store written by an older cineatlas (here: only the first migration) is not served with
+    missing columns: read-only commands say so and name `cineatlas upgrade`, which migrates it."""
+    import duckdb
+
+    db = tmp_path / "old.duckdb"
+    version, name, sql = migrations()[0]
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                    "name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)")
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
+                    [version, name])
+    latest = migrations()[-1][0]
+    for command in (["info"], ["sources"], ["sql", "SELECT 1"]):
+        code, out, err = run(monkeypatch, capsys, *command, "--db", str(db))
+        message = " ".join((out + err).split())
+        assert code == 1, command
+        assert (f"has schema version {version}; this cineatlas reads version {latest}"
+                in message), message
+        assert f"cineatlas upgrade --db {db}" in message and "Traceback" not in message
+    code, out, _ = run(monkeypatch, capsys, "upgrade", "--db", str(db))
+    assert code == 0 and f"schema version {latest}" in " ".join(out.split())
+    code, out, _ = run(monkeypatch, capsys, "info", "--db", str(db), "--json")
+    assert code == 0 and json.loads(out)["schema_version"] == latest
+    with duckdb.connect(str(db), read_only=True) as con:  # the later migrations' columns exist
+        columns = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                             "WHERE table_name = 'awards'").fetchall()}
+    assert {"superseded_by", "amends_award_id"} <= columns

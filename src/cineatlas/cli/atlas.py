@@ -67,6 +67,13 @@ def demo_command(
         render_summary(summary, console)
 
 
+def upgrade_command(db: DbOption = None) -> None:
+    """Bring a store written by an older cineatlas to this version's schema (every row kept)."""
+    with Store(db) as store:  # opening for writing applies the pending migrations
+        console.print(f"Store [bold]{safe(store.path)}[/bold] is at schema version "
+                      f"{store.schema_version}.")
+
+
 def info_command(db: DbOption = None, json_output: JsonOption = False) -> None:
     """Show where the store is, its schema version and how many rows each table holds."""
     with Store(db, read_only=True) as store:

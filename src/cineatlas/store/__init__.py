@@ -102,6 +102,18 @@ class Store:
                 f"{self.path} is a DuckDB file but not a cineatlas store (it has no "
                 "schema_migrations table). Point --db at a store built by `cineatlas demo` or "
                 "`cineatlas import`.")
+        have, need = self.schema_version, migrations()[-1][0]
+        if have != need:
+            self.con.close()
+            if have > need:
+                raise StoreError(
+                    f"{self.path} has schema version {have}, written by a newer cineatlas than "
+                    f"this one (which reads version {need}). Upgrade cineatlas, or point --db at "
+                    "another store.")
+            raise StoreError(
+                f"{self.path} has schema version {have}; this cineatlas reads version {need}. "
+                f"Upgrade the store once (it adds tables and columns and keeps every row): "
+                f"`cineatlas upgrade --db {self.path}`.")
 
     # -- lifecycle ---------------------------------------------------------------------
 
