@@ -86,7 +86,7 @@ def generate(store: Store, rows: int, seed: int = 7) -> None:
         *(pl.when(unknown_work).then(None).otherwise(pl.col(c)).alias(c)
           for c in ("first_work", "second_work")),
         currency=pl.when(canadian_money).then(pl.lit("CAD")).otherwise(pl.lit("EUR")),
-        source_id=pl.lit("bench"), fictitious=pl.lit(True))
+        sector=pl.lit("cinema-audiovisual"), source_id=pl.lit("bench"), fictitious=pl.lit(True))
     with store.transaction():
         store.insert("organisations", pl.concat([funders, beneficiaries], how="diagonal"))
         store.insert("awards", awards)

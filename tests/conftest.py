@@ -112,9 +112,9 @@ def web_atlas(demo_atlas: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
             store.con.execute(
                 "INSERT INTO awards (award_id, source_id, funder_id, scheme_id, beneficiary_id, "
                 "project_title, fiscal_year, amount_minor, currency, stage, "
-                "beneficiary_territory_id, beneficiary_country_code, fictitious) "
+                "beneficiary_territory_id, beneficiary_country_code, sector, fictitious) "
                 "SELECT ?, source_id, funder_id, scheme_id, beneficiary_id, ?, 2021, 123400, "
-                "'EUR', 'writing', beneficiary_territory_id, 'FR', TRUE FROM awards WHERE "
+                "'EUR', 'writing', beneficiary_territory_id, 'FR', sector, TRUE FROM awards WHERE "
                 "fictitious AND beneficiary_territory_id = 'FR-C69123' ORDER BY award_id LIMIT 1",
                 [award_id, title])
         assert store.count("awards", "award_id LIKE 'hostile%'") == 2

@@ -47,10 +47,11 @@ def territory_rows() -> list[dict[str, Any]]:
 
 def award(award_id: str, amount_minor: int | None, territory: str | None,
           **fields: Any) -> dict[str, Any]:
-    """An award row; `fields` set any other awards column (fiscal_year defaults to 2020)."""
+    """An award row; `fields` set any other awards column (fiscal_year defaults to 2020, the
+    sector to cinema and audiovisual)."""
     return {"award_id": award_id, "amount_minor": amount_minor,
             "beneficiary_territory_id": territory, "currency": "EUR", "fiscal_year": 2020,
-            "source_id": "test", **fields}
+            "sector": "cinema-audiovisual", "source_id": "test", **fields}
 
 
 def tiny_store(path: Path, *, territories: list[dict[str, Any]] | None = None,

@@ -27,6 +27,7 @@ from cineatlas.problems import ERROR, ImportReport, Problem, problems_frame
 from cineatlas.reading import LINE, ROW, RawBatch, RawTable
 from cineatlas.reading.csvfile import delimiter_name
 from cineatlas.store import SOURCE_TABLES, Store
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL, SOURCE_RULE
 from cineatlas.text import slug
 from cineatlas.version import __version__
 
@@ -234,7 +235,8 @@ def _load_batch(store: Store, importer: Importer, ctx: ImportContext, batch: Raw
     report.rows_loaded += good.height
     report.rows_quarantined += batch.rows - good.height
     if good.height:
-        write_frames(store, importer.emit(good, ctx), ctx.source_id, ctx.fictitious)
+        write_frames(store, importer.emit(good, ctx), ctx.source_id, ctx.fictitious,
+                     sector=importer.sector)
     quarantine = _quarantine_rows(raw, problems, bad_rows, batch, ctx.source_id)
     if quarantine.height:
         store.insert("quarantine", quarantine)
@@ -274,8 +276,13 @@ def _quarantine_rows(raw: pl.DataFrame, problems: pl.DataFrame, bad_rows: pl.Ser
 
 def write_frames(store: Store,
                  frames: Mapping[str, pl.DataFrame] | Iterable[tuple[str, pl.DataFrame]],
-                 source_id: str, fictitious: bool) -> None:
+                 source_id: str, fictitious: bool,
+                 sector: str | None = CINEMA_AUDIOVISUAL) -> None:
     """Insert frames into their tables with provenance columns, privacy scrubbed.
+
+    Awards that do not say their sector get `sector` (the importer's: its whole source is
+    cinema and audiovisual) with the rule 'source'; an importer whose files hold every sector
+    (SCDL) classifies its rows itself.
 
     Entity tables (organisations, people, works, schemes...) are keyed by deterministic ids:
     a row already inserted by an earlier batch is ignored.
@@ -291,6 +298,9 @@ def write_frames(store: Store,
         ) if table not in ("quarantine",) else frame
         if table in ("territory_aliases", "territory_outlines"):
             frame = frame.drop("fictitious")
+        if table == "awards" and "sector" not in frame.columns and sector is not None:
+            frame = frame.with_columns(pl.lit(sector).alias("sector"),
+                                       pl.lit(SOURCE_RULE).alias("sector_rule"))
         store.insert(table, frame, ignore_duplicates=table in _ENTITY_TABLES)
 
 

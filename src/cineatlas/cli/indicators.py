@@ -69,6 +69,9 @@ def compute_command(
     genre: Annotated[list[str], typer.Option(
         help="Genre: fiction, documentary, animation… (repeatable).")] = [],  # noqa: B006
     axis: Annotated[list[str], typer.Option(help="Convention axis (repeatable).")] = [],  # noqa: B006
+    sector: Annotated[list[str], typer.Option(
+        help="Sector of the awards: cinema-audiovisual (the default), other, or all "
+             "(repeatable).")] = [],  # noqa: B006
     basis: Annotated[str | None, typer.Option(help="Conventions: committed or actual.")] = None,
     min_coverage: Annotated[float, typer.Option(
         help="Flag results whose coverage is below this share.")] = 0.7,
@@ -95,7 +98,7 @@ def compute_command(
     cut = Cut(level=level, territories=tuple(territory), years=_years(years),
               by_year=by_year or change or period_change, funders=tuple(funder),
               schemes=tuple(scheme), stages=tuple(stage), formats=tuple(work_format),
-              genres=tuple(genre), axes=tuple(axis),
+              genres=tuple(genre), axes=tuple(axis), sectors=_sectors(sector),
               basis=basis, min_coverage=min_coverage, include_superseded=include_superseded)
     with Store(db, read_only=True) as store:
         frame = compute_all(Engine.duckdb(store), cut, ids)
@@ -116,6 +119,14 @@ def docs_command(
     """Regenerate the methodology pages from the declarations."""
     written = methodology.write(directory)
     console.print(f"Wrote {len(written)} pages to {safe(directory)}.")
+
+
+def _sectors(values: list[str]) -> tuple[str, ...]:
+    """The --sector values as a cut's sectors: cinema and audiovisual unless told; 'all' is
+    every sector (no filter)."""
+    if "all" in values:
+        return ()
+    return tuple(values) if values else Cut().sectors
 
 
 def _years(text: str | None) -> tuple[int, int] | None:

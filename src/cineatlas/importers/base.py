@@ -25,6 +25,7 @@ from cineatlas.problems import Problem
 from cineatlas.reading import RawTable, open_table
 from cineatlas.reading.csvfile import delimiter_name, sniff_delimiter
 from cineatlas.reading.xlsx import no_header_error
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
 from cineatlas.text import name_key, short_hash
 
 if TYPE_CHECKING:
@@ -97,6 +98,11 @@ class Importer:
         "absent).",
         "sheet": "Sheet of a spreadsheet file (the first when absent).",
     }
+    #: The sector of the awards this importer writes when they do not say theirs
+    #: (store.vocabularies.SECTORS): a cinema funder's list is cinema and audiovisual as a
+    #: whole. None for an importer that classifies each row itself (SCDL files hold every
+    #: sector).
+    sector: ClassVar[str | None] = CINEMA_AUDIOVISUAL
     #: The tables this importer writes, in insertion order.
     tables: ClassVar[tuple[str, ...]] = ()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cineatlas.errors import AtlasError
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL, SECTORS
 
 #: Territory levels an indicator can be computed at.
 LEVELS = ("country", "region", "department", "commune", "province", "qc_region",
@@ -24,7 +25,9 @@ class Cut:
     `level` is the territory level of the result rows; `territories` restricts them to some
     territory ids (at that level). `years` is an inclusive (first, last) range; `by_year`
     gives one row per year instead of one for the whole range. The other filters keep
-    awards (or conventions) whose field is one of the values given.
+    awards (or conventions) whose field is one of the values given. `sectors` keeps awards of
+    those sectors: cinema and audiovisual lines by default; () keeps every sector (the files of
+    local authorities hold them all), unclassified awards included.
     """
 
     level: str = "region"
@@ -36,6 +39,7 @@ class Cut:
     stages: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
     genres: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = (CINEMA_AUDIOVISUAL,)
     axes: tuple[str, ...] = ()
     basis: str | None = None
     min_coverage: float = DEFAULT_MIN_COVERAGE
@@ -52,6 +56,10 @@ class Cut:
                            "give the first year first.")
         if not 0 <= self.min_coverage <= 1:
             raise CutError(f"min_coverage must be between 0 and 1, not {self.min_coverage}.")
+        unknown = sorted(set(self.sectors) - set(SECTORS))
+        if unknown:
+            raise CutError(f"Unknown sector {unknown[0]!r}. Use one of: {', '.join(SECTORS)} "
+                           "(or no sector filter for every sector).")
         if self.basis not in (None, "committed", "actual"):
             raise CutError(f"basis must be 'committed' or 'actual', not {self.basis!r}.")
 

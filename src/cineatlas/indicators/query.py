@@ -21,7 +21,7 @@ from cineatlas.indicators.registry import Indicator
 AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary_id", "work_id",
                  "decision_date", "fiscal_year", "amount_minor", "currency", "aid_type", "stage",
                  "format", "genre", "first_work", "second_work", "director_gender",
-                 "beneficiary_territory_id", "beneficiary_country_code", "fictitious")
+                 "beneficiary_territory_id", "beneficiary_country_code", "sector", "fictitious")
 #: Subjects whose rows carry money (and so a currency key).
 MONEY_SUBJECTS = {"awards": "amount_minor", "conventions": "region_amount_minor"}
 
@@ -180,6 +180,6 @@ class Query:
         a = self.years(a)
         for column, values in (("funder_id", self.cut.funders), ("scheme_id", self.cut.schemes),
                                ("stage", self.cut.stages), ("format", self.cut.formats),
-                               ("genre", self.cut.genres)):
+                               ("genre", self.cut.genres), ("sector", self.cut.sectors)):
             a = self._filter(a, column, values)
         return a
