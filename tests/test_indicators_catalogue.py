@@ -75,6 +75,9 @@ def test_both_backends_agree_on_the_whole_catalogue(engines, cut) -> None:
         assert_frame_equal(on_duckdb, on_datafusion, check_exact=False, rel_tol=1e-9,
                            abs_tol=1e-12), item.id
         assert on_duckdb.columns[: len(COLUMNS)] == list(COLUMNS)
+        # a figure resting on rows names their sources; one resting on none, none
+        rests = on_duckdb.select(pl.col("n") > 0, pl.col("sources").list.len() > 0)
+        assert rests["n"].to_list() == rests["sources"].to_list(), item.id
         finite = on_duckdb["value"].drop_nulls()
         assert all(math.isfinite(v) for v in finite), item.id
         produced += on_duckdb.height
@@ -88,6 +91,11 @@ def test_demo_results_are_non_trivial(engines) -> None:
     assert regions.filter(pl.col("currency") == "EUR").height == 18
     provinces = compute(duck, "total_support", Cut(level="province"))
     assert set(provinces["currency"]) == {"CAD"} and provinces.height >= 10
+    # the demo's French money is fictitious, the Canadian one real (Telefilm's file)
+    assert regions.filter(pl.col("currency") == "EUR")["fictitious"].all()
+    assert set(regions["sources"].explode()) >= {"demo:fictitious-france"}
+    assert not provinces["fictitious"].any()
+    assert set(provinces["sources"].explode()) == {"telefilm:telefilm-contributions-2009-2018"}
 
 
 def test_change_over_time_and_period_change_by_hand() -> None:

@@ -10,7 +10,14 @@ import polars as pl
 import typer
 
 from cineatlas.cli.options import DbOption
-from cineatlas.cli.output import Format, console, print_frame, safe
+from cineatlas.cli.output import (
+    Format,
+    console,
+    nested_as_json,
+    print_frame,
+    safe,
+    visible,
+)
 from cineatlas.errors import AtlasError
 from cineatlas.indicators import Cut, Engine, compare, compute_all, methodology, registry
 from cineatlas.indicators.registry import THEMES, UNITS
@@ -150,23 +157,44 @@ def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
     if output is not None:
         if fmt is OutputFormat.json:
             output.write_text(frame.write_json(), encoding="utf-8")
-        else:
-            frame.write_csv(output)
+        else:  # sources (a list) as JSON text in its cell
+            nested_as_json(frame).write_csv(output)
         console.print(f"Wrote {frame.height:,} rows to {safe(output)}.")
         return
-    if fmt is OutputFormat.table:
-        frame = _compact(frame)
-    print_frame(frame, Format(fmt.value), title=None)
+    if fmt is not OutputFormat.table:
+        print_frame(frame, Format(fmt.value), title=None)
+        return
+    print_frame(_compact(frame), Format.table, title=None)
+    _provenance_notes(frame)
 
 
 #: Columns shown on the terminal (CSV, JSON and Parquet have them all).
 TERMINAL_COLUMNS = ("indicator", "territory_id", "territory_name", "year", "category", "value",
-                    "currency", "coverage", "low_coverage", "previous_value", "change_pct",
-                    "value_first", "value_last", "annual_rate", "rank", "of", "vs_median")
+                    "currency", "fictitious", "coverage", "low_coverage", "previous_value",
+                    "change_pct", "value_first", "value_last", "annual_rate", "rank", "of",
+                    "vs_median")
+#: How a fictitious result is marked in the terminal table.
+FICTITIOUS_MARK = "yes"
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """The terminal's columns: those holding something; `fictitious` as a mark, shown only
+    when some row rests on fictitious data."""
+    frame = frame.with_columns(
+        fictitious=pl.when(pl.col("fictitious")).then(pl.lit(FICTITIOUS_MARK)))
     keep = [c for c in TERMINAL_COLUMNS
             if c in frame.columns and frame[c].null_count() < frame.height]
     floats = [c for c in keep if frame[c].dtype == pl.Float64]
     return frame.select(keep).with_columns(pl.col(floats).round(4))
+
+
+def _provenance_notes(frame: pl.DataFrame) -> None:
+    """Below the table: what the mark means, and the sources the results rest on."""
+    if frame.height and frame["fictitious"].any():
+        console.print(f"fictitious = {FICTITIOUS_MARK}: the result rests on fictitious (demo) "
+                      "rows; do not quote it as a real figure.", markup=False, highlight=False)
+    sources = sorted({s for row in frame["sources"].to_list() for s in row or ()})
+    if sources:
+        console.print("Sources: " + ", ".join(visible(s) for s in sources) + " (cineatlas "
+                      "sources; CSV, JSON and Parquet give each row's own `sources`).",
+                      markup=False, highlight=False)

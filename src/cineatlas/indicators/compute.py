@@ -2,7 +2,11 @@
 
 Every result row carries, beside its value, the coverage of the rows it rests on: `n` rows in
 the cut, `covered` rows whose needed fields are known, their shares of rows and (for money)
-of the money, and `low_coverage` when either share is below the cut's `min_coverage`.
+of the money, and `low_coverage` when either share is below the cut's `min_coverage`; and
+their provenance: `fictitious` (TRUE when any of those rows is fictitious, FALSE when none is)
+and `sources` (the ids of the sources they come from, sorted). Coverage and provenance are
+computed together from the subject's base rows (`Query.base`), which therefore carry
+`source_id` and `fictitious` (see `query.PROVENANCE`).
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ import polars as pl
 from cineatlas.indicators import registry
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, source_columns
 
 #: Columns every result has, in this order (extras follow).
 COLUMNS = ("indicator", "level", "territory_id", "territory_name", "period", "year", "category",
            "value", "numerator", "denominator", "unit", "currency", "n", "covered",
-           "coverage", "money_coverage", "low_coverage")
+           "coverage", "money_coverage", "low_coverage", "fictitious", "sources")
 
 
 def compute(engine: Engine, indicator_id: str, cut: Cut | None = None) -> pl.DataFrame:
@@ -43,16 +47,30 @@ def compute_all(engine: Engine, cut: Cut | None = None,
 
 
 def _coverage(query: Query) -> ibis.Table:
+    """Per result key: the coverage of the base rows (n, covered, money) and their provenance
+    (fictitious, and one `sources_*` list per source column, merged in `_finish`).
+
+    Rows are first grouped by key and source, then by key: a source is listed once without a
+    DISTINCT aggregate (which not every engine has), in the same query as the counts."""
     base = query.base
     known = ibis.literal(True)
     for name in query.indicator.needs:
         known = known & base[name].notnull()
-    base = base.mutate(_known=known)
-    metrics = {"n": base.count(), "covered": base._known.sum().cast("int64")}
+    base = base.mutate(_known=ibis.ifelse(known, 1, 0))
+    columns = source_columns(base)
+    metrics = {"n": base.count(), "covered": base._known.sum().cast("int64"),
+               "fictitious": base.fictitious.fill_null(False).any()}
     if query.money:
         metrics["money_total"] = base.amount.sum()
-        metrics["money_covered"] = base.amount.sum(where=base._known)
-    return base.group_by(query.keys).aggregate(**metrics)
+        metrics["money_covered"] = base.amount.sum(where=base._known == 1)
+    by_source = base.group_by([*query.keys, *columns]).aggregate(**metrics)
+    totals = {"n": by_source.n.sum().cast("int64"), "covered": by_source.covered.sum(),
+              "fictitious": by_source.fictitious.any()}
+    if query.money:
+        totals |= {"money_total": by_source.money_total.sum(),
+                   "money_covered": by_source.money_covered.sum()}
+    totals |= {f"_sources_{i}": by_source[c].collect() for i, c in enumerate(columns)}
+    return by_source.group_by(query.keys).aggregate(**totals)
 
 
 def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut,
@@ -81,6 +99,7 @@ def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut,
         n=pl.col("n").fill_null(0),
         covered=pl.col("covered").fill_null(0),
     )
+    frame = _provenance(frame)
     low = (pl.col("coverage").fill_null(0) < cut.min_coverage) | (
         pl.col("money_coverage").is_not_null() & (pl.col("money_coverage") < cut.min_coverage))
     frame = frame.with_columns(low_coverage=low if item.needs else pl.col("n") == 0)
@@ -92,3 +111,18 @@ def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut,
     extras = [c for c in item.extras if c in frame.columns]
     order = ["territory_id", "year", "category", "currency"]
     return frame.select(*COLUMNS, *extras).sort(order, nulls_last=True)
+
+
+def _provenance(frame: pl.DataFrame) -> pl.DataFrame:
+    """`fictitious` (FALSE for a row resting on no row) and `sources` (the source lists of the
+    coverage merged, sorted, each id once; empty when the row rests on no row)."""
+    lists = sorted(c for c in frame.columns if c.startswith("_sources_"))
+    if lists:
+        merged = pl.concat_list(pl.col(c).fill_null(pl.lit([], pl.List(pl.String)))
+                                for c in lists)
+        sources = merged.list.drop_nulls().list.unique().list.sort()
+    else:
+        sources = pl.lit([], pl.List(pl.String))
+    fictitious = pl.col("fictitious") if "fictitious" in frame.columns else pl.lit(None)
+    return frame.with_columns(fictitious=fictitious.fill_null(False).cast(pl.Boolean),
+                              sources=sources.cast(pl.List(pl.String))).drop(lists)

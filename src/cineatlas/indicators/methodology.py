@@ -71,6 +71,12 @@ def _index(items: list[Indicator]) -> str:
         "`money_coverage` (the share of the money those rows hold). A result is flagged "
         f"`low_coverage` when either share is below {DEFAULT_MIN_COVERAGE:.0%} (changeable per "
         "computation): it should not be used to conclude.",
+        "- **Provenance / provenance**: each result says what it rests on: `sources` (the ids of "
+        "the sources of the rows counted in `n`, sorted) and `fictitious` (TRUE when any of those "
+        "rows is fictitious demo data, FALSE when none is). An index over sub-territories (Gini, "
+        "Theil) covers every row of every sub-territory; a change covers both years; `--rank` "
+        "adds `median_fictitious` when the median it compares with rests on fictitious rows. "
+        "Never quote a fictitious result as a real figure.",
         "- **Monnaie / money**: amounts are summed exactly in cents and never added across "
         "currencies: a territory with awards in euros and in Canadian dollars gets one row per "
         "currency.",

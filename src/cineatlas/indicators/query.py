@@ -4,6 +4,13 @@
 cut's level it falls in), `year` and, for money subjects, `amount` (integer minor units) and
 `currency`. `Query.covered` keeps the rows whose needed fields are known. Indicators group
 by `Query.keys` (unit, then year when the cut is by year, then currency for money).
+
+Every subject's base rows carry their provenance (`PROVENANCE`): `source_id` and
+`fictitious`, from which each result's `fictitious` flag and `sources` are computed (compute.py).
+A subject whose rows join several tables ORs their `fictitious` into one column and keeps each
+joined table's source in a column of its own ending in `source_id` (`with_provenance_of`): a
+figure is fictitious when any of its input rows is, and lists every source it rests on. A base
+without them is refused (`ProvenanceError`), so a new subject gets the flag by construction.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from functools import cached_property
 import ibis
 import ibis.expr.types as ir
 
+from cineatlas.errors import AtlasError
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
 from cineatlas.indicators.registry import Indicator
@@ -24,6 +32,40 @@ AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary
                  "beneficiary_territory_id", "beneficiary_country_code", "sector", "fictitious")
 #: Subjects whose rows carry money (and so a currency key).
 MONEY_SUBJECTS = {"awards": "amount_minor", "conventions": "region_amount_minor"}
+#: Columns every subject's base rows carry: where each row comes from, and whether it is
+#: fictitious (demo data). Further columns ending in `source_id` are sources too.
+PROVENANCE = ("source_id", "fictitious")
+
+
+class ProvenanceError(AtlasError):
+    """An indicator's base rows that do not say where they come from (a bug in a subject)."""
+
+
+def source_columns(rows: ir.Table) -> list[str]:
+    """The columns of `rows` naming a source: `source_id`, then any `<table>_source_id`."""
+    return ["source_id", *sorted(c for c in rows.columns
+                                 if c.endswith("_source_id") and c != "source_id")]
+
+
+def with_provenance_of(rows: ir.Table, prefix: str) -> ir.Table:
+    """`rows`, joined to another table whose `source_id` and `fictitious` were renamed
+    `{prefix}_source_id` and `{prefix}_fictitious`, with one `fictitious` (either row's) and
+    the other source kept as `{prefix}_source_id`."""
+    other = rows[f"{prefix}_fictitious"].fill_null(False)
+    return rows.mutate(fictitious=rows.fictitious.fill_null(False) | other).drop(
+        f"{prefix}_fictitious")
+
+
+def check_provenance(rows: ir.Table, indicator: Indicator) -> ir.Table:
+    """`rows`, once checked to carry `PROVENANCE`; a ProvenanceError naming what is missing."""
+    missing = [c for c in PROVENANCE if c not in rows.columns]
+    if missing:
+        raise ProvenanceError(
+            f"The base rows of indicator {indicator.id!r} (subject {indicator.subject!r}) lack "
+            f"{', '.join(missing)}: every subject's rows must carry {' and '.join(PROVENANCE)} "
+            "so that each figure says whether it rests on fictitious rows and which sources "
+            "(cineatlas.indicators.query, PROVENANCE).")
+    return rows
 
 
 class Query:
@@ -86,8 +128,8 @@ class Query:
     # -- subjects ---------------------------------------------------------------------------
     @cached_property
     def base(self) -> ir.Table:
-        """The subject's rows in the cut, placed in their unit."""
-        return getattr(self, f"_{self.indicator.subject}")()
+        """The subject's rows in the cut, placed in their unit (with their PROVENANCE)."""
+        return check_provenance(getattr(self, f"_{self.indicator.subject}")(), self.indicator)
 
     @cached_property
     def covered(self) -> ir.Table:
@@ -125,9 +167,13 @@ class Query:
         return self._funder_territory(self.years(rows))
 
     def _commissions(self) -> ir.Table:
-        c = self.table("commissions").drop("source_id", "fictitious")
-        m = self.table("commission_members").drop("source_id", "fictitious")
-        return self._by_funder(m.inner_join(c, "commission_id"))
+        """Commission members (seats), each with its commission; a seat is fictitious when
+        it or its commission is, and rests on both sources."""
+        c = self.table("commissions").rename(commission_source_id="source_id",
+                                             commission_fictitious="fictitious")
+        m = self.table("commission_members")
+        rows = with_provenance_of(m.inner_join(c, "commission_id"), "commission")
+        return self._by_funder(rows)
 
     def _applications(self) -> ir.Table:
         return self._by_funder(self.table("application_stats"))
@@ -159,8 +205,8 @@ class Query:
         places the subject's rows its own way (the access indicators keep one year of venues
         and count an arrondissement's cinemas in its city). `rows` must have `unit_id` and the
         cut's keys; `covered` and the coverage columns of the result are then computed on them,
-        so that `n` counts the rows the value rests on."""
-        self.__dict__["base"] = rows
+        so that `n` counts the rows the value rests on. `rows` keep their PROVENANCE."""
+        self.__dict__["base"] = check_provenance(rows, self.indicator)
         self.__dict__.pop("covered", None)
         return rows
 
