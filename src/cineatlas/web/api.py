@@ -5,8 +5,8 @@ Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is va
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
 from enum import Enum
 from typing import Annotated, Any
 
@@ -17,8 +17,10 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from cineatlas.indicators import Cut, Engine, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.store import Store
+from cineatlas.web import queries
 from cineatlas.web.concurrency import Cursors, Limits, Workers
 from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, excerpt
+from cineatlas.web.queries import AwardFilters
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 
@@ -48,10 +50,8 @@ class Atlas:
         """`award_search` (award_id, text): each award's title, beneficiary, funder and scheme,
         folded once (lower case, no accents) so a search is a plain substring test instead of
         folding the joined table at every request."""
-        texts = self.store.frame(
-            "SELECT a.award_id, concat_ws(' ', a.project_title, b.name, f.name, s.name) AS text "
-            f"{AWARDS_FROM}")
-        return texts.with_columns(fold(pl.col("text"))).to_arrow()
+        texts = self.store.frame(queries.SEARCH_TEXT_SQL)
+        return texts.with_columns(queries.fold(pl.col("text"))).to_arrow()
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query on this thread's cursor (requests never wait for each other's queries)."""
@@ -158,101 +158,34 @@ def indicator_values(request: Request, indicator_id: str,
                      include_superseded: Annotated[bool, Query(
                          description="Count every signed value, the rows a later amendment "
                                      "superseded too (default: each contract once)")] = False,
+                     sector: queries.SectorParam = queries.DEFAULT_SECTOR,
                      page: Page = 1, per_page: PerPage = 500) -> dict[str, Any]:
+    """Each value with its currency (money), coverage, `fictitious` (TRUE when it rests on
+    any fictitious row) and `sources`."""
     _get(indicator_id)
     years = None
     if year_from is not None or year_to is not None:
         years = (year_from or year_to, year_to or year_from)
+    code = queries.sector_value(sector)
     cut = Cut(level=level.value, territories=tuple(territory or ()), years=years, by_year=by_year,
-              include_superseded=include_superseded)
+              include_superseded=include_superseded,
+              sectors=() if code == queries.ALL_SECTORS else (code,))
     frame = request.app.state.views.values(indicator_id, cut)
     total = frame.height
     return page_of(frame.slice((page - 1) * per_page, per_page), total, page, per_page)
 
 
-#: Award facets: parameter → column.
-FACETS = {"funder": "a.funder_id", "scheme": "a.scheme_id", "stage": "a.stage",
-          "format": "a.format",
-          "genre": "a.genre", "beneficiary": "a.beneficiary_id", "currency": "a.currency"}
-
-
-@dataclass(frozen=True)
-class AwardFilters:
-    """The awards explorer's search and facets (every one validated)."""
-
-    q: Text = None
-    funder: Text = None
-    scheme: Text = None
-    stage: Text = None
-    format: Text = None
-    genre: Text = None
-    beneficiary: Text = None
-    currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
-    year: Year = None
-    territory: Annotated[str | None, Query(max_length=40)] = None
-
-    def where(self) -> tuple[str, list[Any]]:
-        where, params = ["TRUE"], []
-        for name, column in FACETS.items():
-            value = getattr(self, name)
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
-        if self.year is not None:
-            where.append("coalesce(a.fiscal_year, year(a.decision_date)) = ?")
-            params.append(self.year)
-        if self.territory:  # the beneficiary's territory or any territory above it
-            where.append("a.beneficiary_territory_id IN "
-                         "(SELECT territory_id FROM territory_closure "
-                         "WHERE ancestor_id = ?)")
-            params.append(self.territory)
-        if self.q:  # accent- and case-insensitive, in title, beneficiary, funder or scheme
-            where.append("a.award_id IN "
-                         "(SELECT award_id FROM award_search WHERE contains(text, ?))")
-            params.append(pl.select(fold(pl.lit(self.q))).item())
-        return " AND ".join(where), params
-
-
-def fold(text: pl.Expr) -> pl.Expr:
-    """Text folded for search: decomposed, accents dropped, lower case ('Été' → 'ete')."""
-    return text.str.normalize("NFKD").str.replace_all(r"\p{M}+", "").str.to_lowercase()
-
-
-AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-               "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-               "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
-AWARDS_SELECT = (
-    "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
-    "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
-    "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, "
-    "a.currency, a.stage, a.format, a.genre, a.amends_award_id, a.superseded_by, a.fictitious ")
-
-
-def _awards(a: Atlas, filters: AwardFilters, limit: int | None,
-            offset: int = 0) -> tuple[pl.DataFrame, int]:
-    """(one page of the awards matching `filters`, ordered by id; how many match). The filter
-    reads the awards table alone; names are joined for the page's rows only."""
-    where, params = filters.where()
-    total = a.frame(f"SELECT count(*) AS n FROM awards a WHERE {where}", params)["n"][0]
-    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    frame = a.frame(
-        f"WITH page AS (SELECT a.award_id FROM awards a WHERE {where} ORDER BY a.award_id{page}) "
-        f"{AWARDS_SELECT}{AWARDS_FROM} WHERE a.award_id IN (SELECT award_id FROM page) "
-        "ORDER BY a.award_id", params)
-    return frame, total
-
-
 @router.get("/awards", summary="Awards: full-text search and facets, paginated")
 def awards(request: Request, filters: Annotated[AwardFilters, Depends()], page: Page = 1,
            per_page: PerPage = 50) -> dict[str, Any]:
-    frame, total = _awards(atlas(request), filters, per_page, (page - 1) * per_page)
+    frame, total = queries.awards(atlas(request), filters, per_page, (page - 1) * per_page)
     return page_of(frame, total, page, per_page)
 
 
 @router.get("/awards.csv", summary="Awards: the same search, every row, as CSV",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def awards_csv(request: Request, filters: Annotated[AwardFilters, Depends()]) -> Response:
-    frame, _ = _awards(atlas(request), filters, MAX_DOWNLOAD)
+    frame, _ = queries.awards(atlas(request), filters, MAX_DOWNLOAD)
     return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="cineatlas-awards.csv"'})
 
@@ -263,7 +196,13 @@ MAX_DOWNLOAD = 1_000_000
 
 def safe_csv(frame: pl.DataFrame) -> str:
     """CSV whose text cells cannot run as spreadsheet formulas: a cell starting with =, +, -, @,
-    a tab or a carriage return gets a leading apostrophe (OWASP's advice)."""
+    a tab or a carriage return gets a leading apostrophe (OWASP's advice). Lists (a figure's
+    `sources`) are written as JSON text in their cell."""
+    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
+    frame = frame.with_columns(
+        pl.Series(name, [None if v is None else json.dumps(list(v), ensure_ascii=False)
+                         for v in frame[name].to_list()], dtype=pl.String)
+        for name in nested)
     text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     risky = pl.col(text).str.contains(r"^[=+\-@\t\r]")
     return frame.with_columns(

@@ -48,7 +48,7 @@ VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES}
 FACETS = {
     "funder": N_("Funder"), "scheme": N_("Scheme"), "year": N_("Year"), "stage": N_("Stage"),
     "format": N_("Format"), "genre": N_("Genre"), "territory": N_("Territory"),
-    "beneficiary": N_("Beneficiary"),
+    "beneficiary": N_("Beneficiary"), "sector": N_("Sector"),
 }
 BREAKDOWNS = {"stage": N_("By stage"), "format": N_("By format"), "genre": N_("By genre"),
               "funder": N_("By funder")}
@@ -61,3 +61,13 @@ def value_label(facet: str, value: object, _) -> str:
         return _("Unknown")
     known = VALUES.get(facet, {}).get(str(value))
     return _(known) if known else str(value)
+
+#: How an amount in another currency than the territory's is introduced ("also 58 000 $CA
+#: from Canadian funders"): the funders paying in that currency.
+OTHER_CURRENCIES = {"CAD": N_("from Canadian funders"), "EUR": N_("from funders paying in euros")}
+OTHER_CURRENCY = N_("in another currency")
+
+
+def other_currency(currency: str | None) -> str:
+    """Who pays in `currency`, for a figure shown apart in another currency (untranslated)."""
+    return OTHER_CURRENCIES.get(currency or "", OTHER_CURRENCY)

@@ -1,7 +1,8 @@
 """The atlas' HTML pages: Jinja2 templates (auto-escaped), French first, English on request.
 
-Each page reads through `views.Views` (or the API's functions) so the pages and the JSON API
-show the same figures; every page links its data as CSV or JSON.
+Each page reads through `views.Views` and `queries` (as the API does) so the pages and the JSON
+API show the same figures; every page links its data as CSV or JSON. Every figure shows whether
+it rests on fictitious rows and cites its sources (`notes.SourceNotes`).
 """
 
 from __future__ import annotations
@@ -21,10 +22,13 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cineatlas.indicators import registry
 from cineatlas.indicators.registry import THEMES, UNITS
+from cineatlas.store.vocabularies import SECTORS
 from cineatlas.version import __version__
-from cineatlas.web import charts, i18n, labels, maps, simulation
-from cineatlas.web.api import AwardFilters, Page, _awards, atlas, safe_csv
+from cineatlas.web import charts, i18n, labels, maps, queries, simulation
+from cineatlas.web.api import Page, atlas, safe_csv
 from cineatlas.web.errors import excerpt
+from cineatlas.web.notes import SourceNotes
+from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters, SectorParam
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
 
@@ -67,6 +71,7 @@ class Context:
         self.lang = i18n.choose(request.query_params.get("lang"), request.cookies.get("lang"))
         self.fmt = i18n.Formats(self.lang)
         self.translations = i18n.translations(self.lang)
+        self.notes = SourceNotes(views(request).source_notes)
 
     def _(self, message: str, **values: Any) -> str:
         """`message` in the page's language, with `%(name)s` placeholders filled."""
@@ -99,7 +104,8 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     page = environment(ctx.lang).get_template(template).render(
         ctx=ctx, lang=ctx.lang, fmt=ctx.fmt, url=ctx.url, version=__version__,
         fictitious=views(request).fictitious, labels=labels, indicator_title=indicator_title,
-        unit_label=unit_label, path=request.url.path, spec_json=charts.as_json, **values)
+        unit_label=unit_label, path=request.url.path, spec_json=charts.as_json,
+        sector_label=sector_label, **values)
     response = HTMLResponse(page, status_code=status)
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", ctx.lang, max_age=365 * 86400, samesite="lax")
@@ -108,6 +114,13 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
 
 def indicator_title(item: registry.Indicator, lang: str) -> str:
     return item.title_fr if lang == "fr" else item.title_en
+
+
+def sector_label(sector: str, lang: str) -> str:
+    """A sector of the store's vocabulary ('Cinéma et audiovisuel'…) in the page's language
+    (templates name 'all' themselves)."""
+    fr, en = SECTORS.get(sector, (sector, sector))
+    return fr if lang == "fr" else en
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -131,10 +144,12 @@ def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
     shapes = []
     for shape in base.shapes:
         found = values.get(shape.territory_id)
+        label = ctx.fmt.value(found["value"], unit, found.get("currency")) if found else ""
+        if found and found.get("fictitious"):
+            label += f" ({ctx._('fictitious')})"
         shapes.append(replace(
             shape, href=ctx.url(f"/territory/{shape.territory_id}"),
-            fill=scale.colour(found["value"]) if found else maps.MISSING,
-            label=ctx.fmt.value(found["value"], unit, found.get("currency")) if found else "",
+            fill=scale.colour(found["value"]) if found else maps.MISSING, label=label,
             low_coverage=bool(found and found.get("low_coverage"))))
     return replace(base, shapes=shapes), scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
 
@@ -158,7 +173,7 @@ def home(request: Request,
         return render(request, "home.html", empty=True, levels=[], item=item)
     level, country = v.map_level(level)
     year = _year(year) if _year(year) in v.years else None
-    rows, categories = v.indicator_rows(indicator, level, country, year, category)
+    rows, categories, other = v.indicator_rows(indicator, level, country, year, category)
     by_id = {r["territory_id"]: r for r in rows.to_dicts()}
     the_map, legend = _paint(Context(request), v.base_map(level, country), by_id, item.unit)
     blank = dict.fromkeys(("value", "rank", "of", "vs_median", "coverage", "low_coverage",
@@ -169,7 +184,10 @@ def home(request: Request,
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
                   map=the_map, legend=legend, table=table, categories=categories,
-                  category=rows["category"][0] if rows.height else None, empty=False)
+                  category=rows["category"][0] if rows.height else None, empty=False,
+                  currency=queries.own_currency(country), other=sorted(
+                      other.to_dicts(), key=lambda r: (r["currency"],
+                                                       i18n.name_key(r["territory_name"]))))
 
 
 # -- territory profile -----------------------------------------------------------------
@@ -188,16 +206,19 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                 "label": r["name"]} for r in profile["festivals"]]
     place = profile["territory"]
     key = [k | {"item": registry.get(k["indicator"])} for k in profile["key_figures"]]
+    amount = ctx._("Amount") + (f" ({profile['currency']})" if profile["currency"] else "")
     series_chart = charts.bars_by_year(
         ctx._("Total support by year"),
-        [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], ctx._("Amount"))
+        [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], amount)
     breakdown_charts = {by: charts.horizontal_bars(
         ctx._(labels.BREAKDOWNS[by]),
         [{"label": labels.value_label(by, r["key"], ctx._), "value": (r["amount_minor"] or 0) / 100}
-         for r in rows], ctx._("Amount")) for by, rows in profile["breakdowns"].items() if rows}
+         for r in rows], amount) for by, rows in profile["breakdowns"].items() if rows}
     return render(request, "territory.html", place=place, ancestors=profile["ancestors"],
                   children=profile["children"], key=key, series=profile["series"],
                   breakdowns=profile["breakdowns"], top=profile["top_beneficiaries"],
+                  other=profile["other_currencies"], currency=profile["currency"],
+                  sector=profile["sector"], places_provenance=profile["places_provenance"],
                   venues=profile["venues"], festivals=profile["festivals"],
                   place_map=maps.places(place.get("geojson"), points) if points else None,
                   ae_count=sum(1 for r in profile["venues"] if r["art_et_essai"]),
@@ -222,9 +243,14 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
     items = [i for i in registry.catalogue()
              if i.id in present and (theme is None or i.theme == theme)]
     names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True))
-    cells = {(r["territory_id"], r["indicator"]): r for r in frame.to_dicts()}
+    main, other = queries.split_frame(frame, queries.own_currency(country))
+    cells = {(r["territory_id"], r["indicator"]): r for r in main.to_dicts()}
+    others: dict[tuple[str, str], list[dict]] = {}
+    for r in other.to_dicts():
+        others.setdefault((r["territory_id"], r["indicator"]), []).append(r)
     return render(request, "compare.html", levels=v.levels, level=level, year=year,
-                  years=v.years, items=items, cells=cells, themes=THEMES, theme=theme,
+                  years=v.years, items=items, cells=cells, others=others, themes=THEMES,
+                  theme=theme, currency=queries.own_currency(country),
                   names=dict(sorted(names.items(), key=lambda kv: i18n.name_key(kv[1]))),
                   chosen=territory or [], all_territories=v.base_map(level, country).shapes)
 
@@ -232,7 +258,8 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
 #: Columns of the comparison download.
 COMPARE_COLUMNS = ("indicator", "level", "territory_id", "territory_name", "period", "year",
                    "category", "value", "unit", "currency", "rank", "of", "median", "vs_median",
-                   "n", "covered", "coverage", "low_coverage")
+                   "n", "covered", "coverage", "low_coverage", "fictitious", "sources",
+                   "median_fictitious")
 
 
 @router.get("/compare.csv")
@@ -254,44 +281,59 @@ def awards(request: Request, filters: Annotated[AwardFilters, Depends()],
            page: Page = 1) -> HTMLResponse:
     v = views(request)
     per_page = 50
-    frame, total = _awards(atlas(request), filters, per_page, (page - 1) * per_page)
+    a = atlas(request)
+    frame, total = queries.awards(a, filters, per_page, (page - 1) * per_page)
     where, params = filters.where()
-    facets = v.facets(where, params)
-    active = {k: val for k, val in vars(filters).items() if val not in (None, "")}
+    facets = queries.facets(a, where, params)
+    active = filters.active()
     names = {}  # the readable name of each active facet whose value is an id
     for name in ("funder", "scheme", "beneficiary"):
         if name in active:
             match = [f["label"] for f in facets[name] if f["value"] == str(active[name])]
             names[name] = match[0] if match else active[name]
+    currency = None  # a territory's own currency first, the others labelled apart
     if filters.territory:
         place = v.territory(filters.territory)
         names["territory"] = place["name"] if place else filters.territory
+        currency = queries.own_currency(place["country_code"]) if place else None
+    sector = queries.sector_value(filters.sector)
+    if "sector" in active:
+        ctx = Context(request)
+        names["sector"] = (ctx._("All sectors") if sector == queries.ALL_SECTORS
+                           else sector_label(sector, ctx.lang))
     return render(request, "awards.html", rows=frame.to_dicts(), total=total, page=page,
                   pages=math.ceil(total / per_page) if total else 0, per_page=per_page,
                   facets=facets, active=active, names=names,
-                  totals=v.totals(where, params).to_dicts())
+                  totals=queries.totals(a, where, params).to_dicts(),
+                  sector=sector, sectors=queries.sector_counts(a, filters),
+                  currency=currency)
 
 
 # -- beneficiary and work --------------------------------------------------------------
 
 
 @router.get("/beneficiary/{organisation_id:path}", response_class=HTMLResponse)
-def beneficiary(request: Request, organisation_id: Annotated[str, Id]) -> HTMLResponse:
+def beneficiary(request: Request, organisation_id: Annotated[str, Id],
+                sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
     v = views(request)
     org = v.organisation(organisation_id)
     if org is None:
         raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
-    return render(request, "beneficiary.html", org=org,
-                  **v.entity_awards("beneficiary_id", organisation_id))
+    return render(request, "beneficiary.html", org=org, sector=queries.sector_value(sector),
+                  currency=queries.own_currency(org["country_code"]),
+                  **queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
+                                          sector))
 
 
 @router.get("/work/{work_id:path}", response_class=HTMLResponse)
-def work(request: Request, work_id: Annotated[str, Id]) -> HTMLResponse:
+def work(request: Request, work_id: Annotated[str, Id],
+         sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
     v = views(request)
     item = v.work(work_id)
     if item is None:
         raise HTTPException(404, f"No work {excerpt(work_id)}.")
-    return render(request, "work.html", work=item, **v.entity_awards("work_id", work_id))
+    return render(request, "work.html", work=item, sector=queries.sector_value(sector),
+                  **queries.entity_awards(atlas(request), "work_id", work_id, sector))
 
 
 # -- indicators and sources ------------------------------------------------------------

@@ -111,12 +111,13 @@ class FestivalFilters:
 VENUE_COLUMNS = ("v.venue_id, v.reference, v.name, v.address, v.territory_id, t.name AS commune, "
                  "v.year, v.screens, v.seats, v.weeks_active, v.shows, v.admissions, "
                  "v.admissions_previous, v.art_et_essai, v.ae_category, v.ae_labels, v.multiplex, "
-                 "v.itinerant, v.programmer, v.urban_unit, v.latitude, v.longitude, v.fictitious")
+                 "v.itinerant, v.programmer, v.urban_unit, v.latitude, v.longitude, v.fictitious, "
+                 "v.source_id")
 VENUES_FROM = "FROM venues v LEFT JOIN territories t ON t.territory_id = v.territory_id"
 FESTIVAL_COLUMNS = ("f.festival_id, f.reference, f.name, f.discipline, f.is_cinema, "
                     "f.cinema_subcategories, f.territory_id, t.name AS commune, f.scope, "
                     "f.creation_year, f.creation_decade, f.period, f.website, f.latitude, "
-                    "f.longitude, f.fictitious")
+                    "f.longitude, f.fictitious, f.source_id")
 FESTIVALS_FROM = "FROM festivals f LEFT JOIN territories t ON t.territory_id = f.territory_id"
 VENUE_ORDER = {"name": "v.name, v.venue_id",
                "admissions": "v.admissions DESC NULLS LAST, v.venue_id",
@@ -142,13 +143,13 @@ def festivals_frame(a: Atlas, filters: FestivalFilters | None = None, *, sort: s
 
 def venue(a: Atlas, venue_id: str) -> dict[str, Any] | None:
     """One cinema (with its source), or None."""
-    return _one(a, f"SELECT {VENUE_COLUMNS}, v.source_id, v.row_number {VENUES_FROM} "
+    return _one(a, f"SELECT {VENUE_COLUMNS}, v.row_number {VENUES_FROM} "
                    "WHERE v.venue_id = ?", venue_id)
 
 
 def festival(a: Atlas, festival_id: str) -> dict[str, Any] | None:
     """One festival (with its source), or None."""
-    return _one(a, f"SELECT {FESTIVAL_COLUMNS}, f.source_id, f.row_number {FESTIVALS_FROM} "
+    return _one(a, f"SELECT {FESTIVAL_COLUMNS}, f.row_number {FESTIVALS_FROM} "
                    "WHERE f.festival_id = ?", festival_id)
 
 
@@ -223,6 +224,7 @@ class Venue(BaseModel):
     latitude: float | None
     longitude: float | None
     fictitious: bool
+    source_id: str
 
 
 class Festival(BaseModel):
@@ -242,6 +244,7 @@ class Festival(BaseModel):
     latitude: float | None
     longitude: float | None
     fictitious: bool
+    source_id: str
 
 
 class Sourced(BaseModel):

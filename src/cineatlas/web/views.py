@@ -16,38 +16,21 @@ import polars as pl
 
 from cineatlas.indicators import Cut
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import maps, places, workers
-from cineatlas.web.api import AWARDS_FROM, AWARDS_SELECT, Atlas
+from cineatlas.web import maps, places, queries, workers
+from cineatlas.web.api import Atlas
 from cineatlas.web.concurrency import Memo
 from cineatlas.web.i18n import name_key
+from cineatlas.web.queries import BREAKDOWNS, split_currencies
 
 #: Results kept in memory at most (indicator frames, series, profiles).
 MEMO_SIZE = 2048
 #: Levels a map can show, by country, in the order the home page offers them.
 MAP_LEVELS = {"FR": ("region", "department"), "CA": ("province", "qc_region")}
-#: Each country's own currency (a map shows one).
-CURRENCIES = {"FR": "EUR", "CA": "CAD"}
 #: Indicators of a profile's key figures (when the data hold them).
 KEY_FIGURES = ("total_support", "support_per_inhabitant", "upstream_share",
                "beneficiary_top5_share", "women_directors_share", "cofinancing_ratio",
                "cinemas_per_100k", "art_et_essai_per_100k", "screens_per_100k",
                "cinema_festivals_per_100k")
-#: Award facets of the explorer: name → (value, label, join) over the search's hits.
-FACET_SQL = {
-    "funder": ("funder_id", "funder_name", ""), "scheme": ("scheme_id", "scheme_name", ""),
-    "year": ("year", "year", ""), "stage": ("stage", "stage", ""),
-    "format": ("format", "format", ""), "genre": ("genre", "genre", ""),
-    "beneficiary": ("beneficiary_id", "beneficiary_name", ""),
-    # the first-level territory (region, province) of the beneficiary
-    "territory": ("t.territory_id", "t.name",
-                  "JOIN territory_closure c ON c.territory_id = hits.beneficiary_territory_id "
-                  "JOIN territories t ON t.territory_id = c.ancestor_id AND t.level IN "
-                  "('region', 'province') "),
-}
-#: Award breakdowns of a profile: name → column.
-BREAKDOWNS = {"stage": "a.stage", "format": "a.format", "genre": "a.genre", "funder": "f.name"}
-
-
 class Views:
     """Cached reads for the pages, over the API's `Atlas`."""
 
@@ -126,33 +109,32 @@ class Views:
     # -- indicators --------------------------------------------------------------------
 
     def indicator_rows(self, indicator: str, level: str, country: str, year: int | None,
-                       category: str | None) -> tuple[pl.DataFrame, list[str]]:
+                       category: str | None) -> tuple[pl.DataFrame, list[str], pl.DataFrame]:
         """One indicator's results for the territories of a country at `level`, in one
-        category (the one asked, else the whole, else the first) and in the country's own
-        currency; and the categories there are."""
+        category (the one asked, else the whole, else the first): those in the country's own
+        currency (or of no currency), the categories there are, and those in another currency
+        (shown apart, never on the same scale)."""
         rows = self.results(level, year).filter(
             (pl.col("indicator") == indicator) & pl.col("territory_id").str.starts_with(country))
+        rows, other = queries.split_frame(rows, queries.own_currency(country))
         if not rows.height:
-            return rows, []
-        if rows["currency"].n_unique() > 1:
-            rows = rows.filter(pl.col("currency").is_null()
-                               | (pl.col("currency") == CURRENCIES.get(country)))
+            return rows, [], other
         categories = sorted(c for c in rows["category"].unique().to_list() if c is not None)
         if category not in categories:
             category = None if rows["category"].null_count() else (
                 "all" if "all" in categories else categories[0])
-        kept = rows.filter(pl.col("category").is_null() if category is None
-                           else pl.col("category") == category)
-        return kept, categories
+        chosen = (pl.col("category").is_null() if category is None
+                  else pl.col("category") == category)
+        return rows.filter(chosen), categories, other.filter(chosen)
 
     def compare_frame(self, level: str, country: str, ids: list[str],
                       year: int | None) -> pl.DataFrame:
-        """Every indicator (whole category) for the territories of a level (`ids`, or all)."""
+        """Every indicator (whole category) for the territories of a level (`ids`, or all),
+        in every currency (a row per currency: see `queries.split_frame`)."""
         results = self.results(level, year).filter(pl.col("territory_id").str.starts_with(country))
         if ids:
             results = results.filter(pl.col("territory_id").is_in(ids))
         return results.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
-
 
     def results(self, level: str, year: int | None = None) -> pl.DataFrame:
         """Every indicator at `level` (one year or all years), ranked against the national
@@ -177,82 +159,67 @@ class Views:
     def profile(self, territory_id: str) -> dict[str, Any] | None:
         """Everything a territory's profile shows (None for an unknown territory): key figures
         against the national median, support by year, breakdowns, top beneficiaries, cinemas,
-        cinema festivals, the territories above and within it."""
+        cinema festivals, the territories above and within it. Money is in the territory's
+        currency (`currency`); what is in another one is under `other_currencies`. Awards are
+        the cinema and audiovisual lines (`sector`)."""
         return self._remember(("profile", territory_id), lambda: self._profile(territory_id))
 
     def _profile(self, territory_id: str) -> dict[str, Any] | None:
         place = self.territory(territory_id)
         if place is None:
             return None
-        level = place["level"]
-        key, series = [], []
-        if level in LEVELS:
-            mine = self.results(level).filter(pl.col("territory_id") == territory_id)
-            for indicator_id in KEY_FIGURES:
-                rows = mine.filter(pl.col("indicator") == indicator_id)
-                whole = rows.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
-                rows = whole if whole.height else rows.head(1)
-                key += [r for r in rows.head(1).to_dicts() if r["value"] is not None]
-            by_year = self.series("total_support", territory_id, level)
-            if by_year.height:
-                series = (by_year.filter(pl.col("year").is_not_null()).sort("year")
-                          .select("year", "value", "currency", "n", "low_coverage").to_dicts())
-        return {"territory": place, "ancestors": self.ancestors(territory_id),
+        currency = queries.main_currency(self.atlas, territory_id, place["country_code"])
+        key, series, series_other = [], [], []
+        if place["level"] in LEVELS:
+            key = self._key_figures(territory_id, place["level"], currency)
+            by_year = self.series("total_support", territory_id, place["level"])
+            rows = (by_year.filter(pl.col("year").is_not_null()).sort("year", "currency")
+                    .select("year", "value", "currency", "n", "low_coverage", "fictitious",
+                            "sources").to_dicts())
+            series, series_other = split_currencies(rows, currency)
+        sector = queries.DEFAULT_SECTOR
+        breakdowns = {by: split_currencies(
+            queries.breakdown(self.atlas, territory_id, by, sector).to_dicts(), currency)
+            for by in BREAKDOWNS}
+        top, top_other = split_currencies(
+            queries.top_beneficiaries(self.atlas, territory_id, sector).to_dicts(), currency)
+        venues, festivals = self.venues(territory_id).to_dicts(), \
+            self.festivals(territory_id).to_dicts()
+        return {"territory": place, "currency": currency, "sector": sector.value,
+                "ancestors": self.ancestors(territory_id),
                 "children": self.children(territory_id), "key_figures": key,
-                "series": series, "breakdowns": {
-                    by: self.breakdown(territory_id, by).to_dicts() for by in BREAKDOWNS},
-                "top_beneficiaries": self.top_beneficiaries(territory_id).to_dicts(),
-                "venues": self.venues(territory_id).to_dicts(),
-                "festivals": self.festivals(territory_id).to_dicts()}
+                "series": series,
+                "breakdowns": {by: main for by, (main, _) in breakdowns.items()},
+                "top_beneficiaries": top,
+                "other_currencies": {
+                    "series": series_other,
+                    "breakdowns": {by: other for by, (_, other) in breakdowns.items() if other},
+                    "top_beneficiaries": top_other},
+                "venues": venues, "festivals": festivals,
+                "places_provenance": queries.provenance(venues + festivals)}
 
-    # -- awards ------------------------------------------------------------------------
-
-    @staticmethod
-    def _in(territory_id: str) -> tuple[str, list[Any]]:
-        """SQL condition: the award's beneficiary is in `territory_id` (or is it)."""
-        return ("a.beneficiary_territory_id IN (SELECT territory_id FROM territory_closure "
-                "WHERE ancestor_id = ?)", [territory_id])
-
-    def breakdown(self, territory_id: str, by: str) -> pl.DataFrame:
-        """Awards of the territory's beneficiaries by one dimension: n, amount per currency."""
-        where, params = self._in(territory_id)
-        return self.atlas.frame(
-            f"SELECT {BREAKDOWNS[by]} AS key, a.currency, count(*) AS n, "
-            "sum(a.amount_minor)::BIGINT AS amount_minor FROM awards a "
-            "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-            f"WHERE {where} AND a.superseded_by IS NULL "
-            "GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, n DESC LIMIT 15",
-            params)
-
-    def top_beneficiaries(self, territory_id: str, limit: int = 10) -> pl.DataFrame:
-        where, params = self._in(territory_id)
-        return self.atlas.frame(
-            "SELECT a.beneficiary_id, b.name, a.currency, count(*) AS n, "
-            "sum(a.amount_minor)::BIGINT AS amount_minor FROM awards a "
-            "JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-            f"WHERE {where} AND a.superseded_by IS NULL "
-            "GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, b.name LIMIT ?",
-            [*params, limit])
-
-    def facets(self, where: str, params: list[Any], limit: int = 12) -> dict[str, list[dict]]:
-        """The most frequent values of each award facet under the current search, with their
-        counts, in one query: facet → [{value, label, n}]."""
-        branches = [
-            f"SELECT '{name}' AS facet, {value}::VARCHAR AS value, {label}::VARCHAR AS label, "
-            f"count(*) AS n FROM hits {join}WHERE {value} IS NOT NULL GROUP BY ALL"
-            for name, (value, label, join) in FACET_SQL.items()]
-        frame = self.atlas.frame(
-            "WITH hits AS MATERIALIZED (SELECT a.funder_id, f.name AS funder_name, a.scheme_id, "
-            "s.name AS scheme_name, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
-            "a.stage, a.format, a.genre, a.beneficiary_id, b.name AS beneficiary_name, "
-            f"a.beneficiary_territory_id {AWARDS_FROM} WHERE {where}) "
-            f"SELECT * FROM ({' UNION ALL '.join(branches)}) QUALIFY row_number() OVER "
-            f"(PARTITION BY facet ORDER BY n DESC, label) <= {int(limit)} "
-            "ORDER BY facet, n DESC, label", params)
-        out: dict[str, list[dict]] = {name: [] for name in FACET_SQL}
-        for row in frame.to_dicts():
-            out[row.pop("facet")].append(row)
-        return out
+    def _key_figures(self, territory_id: str, level: str,
+                     currency: str | None) -> list[dict[str, Any]]:
+        """Each key figure's whole-category row in `currency` (or of no currency), with the
+        rows of other currencies under `other_currencies`; figures known in neither left out."""
+        mine = self.results(level).filter(pl.col("territory_id") == territory_id)
+        key = []
+        for indicator_id in KEY_FIGURES:
+            rows = mine.filter(pl.col("indicator") == indicator_id)
+            whole = rows.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
+            if not whole.height and rows.height:  # no whole: the first category
+                whole = rows.filter(pl.col("category") == rows["category"].drop_nulls().min())
+            main, other = split_currencies(
+                [r for r in whole.to_dicts() if r["value"] is not None], currency)
+            if not main and not other:
+                continue
+            figure = main[0] if main else {
+                "indicator": indicator_id, "value": None, "currency": currency,
+                "median": None, "rank": None, "of": None, "coverage": None,
+                "low_coverage": False, "fictitious": False, "sources": [],
+                "median_fictitious": False}
+            key.append(figure | {"other_currencies": other})
+        return key
 
     # -- places ------------------------------------------------------------------------
 
@@ -278,33 +245,12 @@ class Views:
         frame = self.atlas.frame("SELECT * FROM works WHERE work_id = ?", [work_id])
         return frame.row(0, named=True) if frame.height else None
 
-    def entity_awards(self, column: str, value: str, limit: int = 1000) -> dict[str, Any]:
-        """The awards of one beneficiary or work (`column` beneficiary_id or work_id), latest
-        first, with totals per currency and the territories they went to."""
-        where, params = f"a.{column} = ?", [value]
-        rows = self.atlas.frame(
-            f"{AWARDS_SELECT}{AWARDS_FROM} WHERE {where} ORDER BY year DESC NULLS LAST, "
-            f"a.award_id LIMIT {int(limit)}", params)
-        return {"rows": rows.to_dicts(), "totals": self.totals(where, params).to_dicts(),
-                "places": self.award_territories(where, params).to_dicts()}
-
-    def totals(self, where: str, params: list[Any]) -> pl.DataFrame:
-        """Count and sum of awards per currency: `amount_minor` counts each contract once (at
-        its final value), `signed_minor` every signed value (superseded rows too)."""
-        return self.atlas.frame(
-            "SELECT a.currency, count(*) AS n, sum(a.amount_minor) FILTER "
-            "(WHERE a.superseded_by IS NULL)::BIGINT AS amount_minor, "
-            "sum(a.amount_minor)::BIGINT AS signed_minor "
-            f"{AWARDS_FROM} WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST",
-            params)
-
-    def award_territories(self, where: str, params: list[Any]) -> pl.DataFrame:
-        return self.atlas.frame(
-            f"SELECT t.territory_id, t.name, count(*) AS n {AWARDS_FROM} "
-            "JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
-            f"WHERE {where} GROUP BY ALL ORDER BY n DESC, t.name LIMIT 20", params)
-
     # -- sources -----------------------------------------------------------------------
+
+    @cached_property
+    def source_notes(self) -> dict[str, dict[str, Any]]:
+        """Each source's title and flag, for the notes naming the sources of a figure."""
+        return queries.source_notes(self.atlas)
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its counts and the problem summary of its import report."""
