@@ -99,7 +99,9 @@ def shot(page, name: str) -> None:
 
 
 def table_values(page, territory_id: str) -> str:
-    return page.locator(f'#map-table tr[data-territory="{territory_id}"] td').first.inner_text()
+    """The figure of a territory's row of the map table (without its flag and notes)."""
+    return page.locator(f'#map-table tr[data-territory="{territory_id}"] td .figure'
+                        ).first.inner_text()
 
 
 def test_each_page_type_loads(server, page, sql) -> None:
