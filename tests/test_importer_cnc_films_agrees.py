@@ -583,3 +583,12 @@ def test_company_key_reads_spellings_of_one_company(one, other) -> None:
 ])
 def test_company_key_keeps_different_companies_apart(names) -> None:
     assert len({company_key(n) for n in names}) == len(names)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçô0123456789 &'.-/", max_size=40))
+def test_company_key_ignores_case_spacing_and_punctuation(name) -> None:
+    key = company_key(name)
+    assert company_key(name.upper()) == key
+    assert company_key(f"  {name.replace(' ', '   ')} ") == key
+    assert company_key(name.replace("-", " - ").replace(".", ". ")) == key
+    assert key == "" or key.isalnum()
