@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from cineatlas.importers.generic.kinds import KINDS, VALUE_FIELDS, did_you_mean
 from cineatlas.importers.generic.schema import (
     FIELD_BY_NAME,
+    FUNDER_FIELDS,
     IDENTIFYING,
     OPTIONS_HELP,
     SECTIONS,
@@ -200,6 +201,13 @@ def _check_whole(
             "constants.currency: missing. Say which currency the amounts are in, "
             'e.g. currency = "EUR" under constants (or map a currency column).'
         )
+    if not invalid & {"columns", "constants"} and not mapping.has("funder"):
+        for key in (k for k in FUNDER_FIELDS if mapping.has(k)):
+            section = "columns" if key in mapping.columns else "constants"
+            problems.append(
+                f"{section}.{key}: describes the funder, who is not named. Give the funder, "
+                'e.g. funder = "Région Pays de la Loire" under constants.'
+            )
     private = set(mapping.options.get("private_columns", []))
     for key, label in mapping.columns.items():
         if label in private:

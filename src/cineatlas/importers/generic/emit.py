@@ -93,19 +93,23 @@ def _country_code() -> pl.Expr:
 
 
 def _organisations(rows: pl.DataFrame) -> pl.DataFrame:
-    """Funders and beneficiaries, one row per id: the first name met, any identifier or place
-    given."""
+    """Funders (a public body when their level of government is given) and beneficiaries,
+    one row per id: the first name met, any identifier or place given."""
     funders = rows.filter(pl.col("funder_id").is_not_null()).select(
         pl.col("funder_id").alias("organisation_id"), pl.col("funder").alias("name"),
         pl.col("funder_key").alias("name_key"),
-        NULL_TEXT.alias("kind"), pl.lit(True).alias("is_funder"),
-        pl.col("funder_siret").alias("siret"),
+        pl.when(pl.col("funder_level").is_not_null())
+        .then(pl.lit("public_body"))
+        .otherwise(NULL_TEXT)
+        .alias("kind"),
+        pl.lit(True).alias("is_funder"), pl.col("funder_siret").alias("siret"),
         pl.col("funder_siret_siren").alias("siren"), NULL_TEXT.alias("rna"),
         NULL_TEXT.alias("city"), NULL_TEXT.alias("territory_id"),
-        pl.when(pl.col("funder_siret_siren").is_not_null())
-        .then(pl.lit("FR"))
-        .otherwise(NULL_TEXT)
-        .alias("country_code"),
+        pl.coalesce(
+            pl.when(pl.col("funder_siret_siren").is_not_null()).then(pl.lit("FR")),
+            pl.col("funder_territory").str.extract(r"^([A-Z]{2})", 1),
+        ).alias("country_code"),
+        "funder_level", pl.col("funder_territory").alias("governed_territory_id"),
     )
     beneficiaries = rows.filter(pl.col("beneficiary_id").is_not_null()).select(
         pl.col("beneficiary_id").alias("organisation_id"), pl.col("beneficiary").alias("name"),
@@ -119,6 +123,7 @@ def _organisations(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("beneficiary_city").alias("city"),
         pl.col("beneficiary_territory_id").alias("territory_id"),
         pl.col("beneficiary_country_code").alias("country_code"),
+        NULL_TEXT.alias("funder_level"), NULL_TEXT.alias("governed_territory_id"),
     )
     return (
         pl.concat([funders, beneficiaries], how="vertical_relaxed")
@@ -127,7 +132,8 @@ def _organisations(rows: pl.DataFrame) -> pl.DataFrame:
             pl.col("name").first(), pl.col("name_key").first(), pl.col("is_funder").any(),
             *(
                 pl.col(c).drop_nulls().first()
-                for c in ("kind", "siret", "siren", "rna", "city", "territory_id", "country_code")
+                for c in ("kind", "siret", "siren", "rna", "city", "territory_id", "country_code",
+                          "funder_level", "governed_territory_id")
             ),
         )
     )

@@ -100,6 +100,17 @@ class GenericImporter(Importer):
         """Find every mapped column (labels compared ignoring case, accents and punctuation)."""
         return header.resolve_columns(self.mapping, table)
 
+    def begin(self, ctx: ImportContext) -> None:
+        """The funder's territory given as a constant must be one of the store's: checked
+        once, before any row, as a problem of the mapping file."""
+        text = self.mapping.constants.get("funder_territory")
+        if text is None:
+            return
+        level = self.mapping.constants.get("funder_level")
+        _, why = places.governed_territory(text, level, ctx.geocoder)
+        if why:
+            raise MappingError(f"{self.mapping.path}: constants.funder_territory: {why}")
+
     # -- parse --------------------------------------------------------------------------------
     #
     # The batch keeps the file's columns under their labels (problems name the column the user

@@ -1,6 +1,6 @@
 """The kinds of field, in one table: for each kind, what its cells may hold, the typed columns
 it writes, how a column of it is read, how a constant of it is checked, and how its distinct
-values are looked up (labels, currencies). Adding a kind is one entry in `KINDS`.
+values are looked up (labels, currencies, territories). Adding a kind is one entry in `KINDS`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from cineatlas.importers.french_places import insee_code
-from cineatlas.importers.generic import cells
+from cineatlas.importers.generic import cells, places
 from cineatlas.importers.generic.labels import DEFAULT_LABELS, currency_code
 from cineatlas.importers.generic.schema import FIELDS, MappedField
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
@@ -208,6 +208,11 @@ def _is_country(spec: MappedField, text: str) -> str | None:
     return f"{text!r} is not a two-letter ISO country code such as FR or CA."
 
 
+def _is_territory(spec: MappedField, text: str) -> str | None:
+    """The form only: the store's territories are checked when the list is imported."""
+    return None if places.territory_candidates(text, None) else places.not_a_territory(text)
+
+
 # -- lookups ---------------------------------------------------------------------------------
 
 
@@ -227,6 +232,23 @@ def _labels(defaults: Callable[[MappedField], Mapping[str, Any]]) -> Callable[
 
 def _currencies(batch: Batch, spec: MappedField) -> pl.Series:
     return map_unique(batch.cells(spec), currency_code, pl.Utf8)
+
+
+def _territories(batch: Batch, spec: MappedField) -> pl.Series:
+    """The territory each cell names, at the level the row's `spec.level` field says."""
+    level = f"__{spec.level}"
+    levels = (batch.frame.get_column(level) if level in batch.frame.columns
+              else pl.Series([None] * batch.frame.height, dtype=pl.Utf8))
+    keys = pl.select(pl.concat_str([levels.fill_null(""), batch.cells(spec).fill_null("")],
+                                   separator="|")).to_series()
+
+    def resolve(key: str) -> str | None:
+        given, text = key.split("|", 1)
+        if not text.strip():
+            return None
+        return places.governed_territory(text, given or None, batch.geocoder())[0]
+
+    return map_unique(keys, resolve, pl.Utf8)
 
 
 # -- reading columns -------------------------------------------------------------------------
@@ -322,6 +344,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          pl.Utf8(), _read_currency, _text(_is_currency, currency_code), lookup=_currencies),
     Kind("country", "an ISO country code (`FR`) or a country's name; a constant is a two-letter "
          "code", pl.Utf8(), _read_country, _text(_is_country)),
+    Kind("territory", "a territory id (`FR-R52`, `FR-D44`, `FR-C44109`, `CA-QC`) or an "
+         "INSEE/COG code (région `52`, département `44`, commune `44109`) of the store's "
+         "territories", pl.Utf8(), _read_looked_up("unknown-territory", WARNING),
+         _text(_is_territory), lookup=_territories),
 )}
 
 #: Fields whose labels a mapping file may translate under `values`.

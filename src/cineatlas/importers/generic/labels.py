@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from cineatlas.store.vocabularies import FUNDER_LEVELS as _FUNDER_LEVELS
 from cineatlas.text import name_key
 
 STAGES = (
@@ -18,6 +19,8 @@ AID_TYPES = (
     "grant", "repayable_advance", "investment", "loan", "contribution", "in_kind", "mixed", "other",
 )
 GENDERS = ("female", "male", "mixed", "other")
+#: A public funder's level of government (the store's vocabulary).
+FUNDER_LEVELS = tuple(_FUNDER_LEVELS)
 
 #: The usual published labels of each vocabulary (compared ignoring case, accents and
 #: punctuation). A mapping file's own `values` come first.
@@ -57,6 +60,18 @@ DEFAULT_LABELS: dict[str, dict[str, Any]] = {
         "réalisateurs": "male", "mixte": "mixed", "f/h": "mixed", "h/f": "mixed",
         "femme et homme": "mixed", "homme et femme": "mixed", "femmes et hommes": "mixed",
         "autre": "other", "non binaire": "other", "non-binaire": "other",
+    },
+    "funder_level": {
+        "Union européenne": "european", "Europe": "european", "UE": "european",
+        "État": "national", "nationale": "national", "province": "provincial",
+        "provinciale": "provincial", "région": "regional", "régional": "regional",
+        "régionale": "regional", "conseil régional": "regional", "département": "departmental",
+        "départemental": "departmental", "départementale": "departmental",
+        "conseil départemental": "departmental", "métropole": "metropolitan",
+        "intercommunalité": "intercommunal", "EPCI": "intercommunal",
+        "communauté de communes": "intercommunal", "communauté d'agglomération": "intercommunal",
+        "communauté urbaine": "intercommunal", "commune": "communal", "ville": "communal",
+        "municipalité": "communal", "municipal": "communal", "autre": "other",
     },
     "boolean": {
         "oui": True, "o": True, "yes": True, "y": True, "true": True, "vrai": True, "1": True,

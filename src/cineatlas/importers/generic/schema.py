@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cineatlas.importers.generic.labels import (
     AID_TYPES,
     FORMATS,
+    FUNDER_LEVELS,
     GENDERS,
     GENRES,
     STAGES,
@@ -26,6 +27,8 @@ class MappedField:
     vocabulary: tuple[str, ...] = ()
     #: A column that also keeps the label as published (`genre` -> `genre_detail`).
     published: str | None = None
+    #: The field whose value tells the level of a territory field ('52': région or département).
+    level: str | None = None
 
 
 FIELDS: tuple[MappedField, ...] = (
@@ -118,6 +121,15 @@ FIELDS: tuple[MappedField, ...] = (
         "funder_siret", "siret", "organisations.siret, siren (funder)", "The funder's SIRET."
     ),
     MappedField(
+        "funder_level", "vocabulary", "organisations.funder_level (funder)",
+        "The funder's level of government (a Region: regional).", FUNDER_LEVELS,
+    ),
+    MappedField(
+        "funder_territory", "territory", "organisations.governed_territory_id (funder)",
+        "The territory the funder governs: a territory id (FR-R52) or an INSEE/COG code.",
+        level="funder_level",
+    ),
+    MappedField(
         "commission", "text", "commissions.name", "The committee that decided (name or session)."
     ),
 )
@@ -126,6 +138,8 @@ FIELD_BY_NAME = {f.name: f for f in FIELDS}
 IDENTIFYING = ("beneficiary", "project_title", "work_title")
 #: Where the beneficiary is, from the most precise.
 PLACE_FIELDS = ("beneficiary_insee", "beneficiary_postal_code", "beneficiary_city")
+#: Fields that describe the funder: they need the funder named.
+FUNDER_FIELDS = ("funder_siret", "funder_level", "funder_territory")
 
 OPTIONS_HELP: dict[str, str] = {
     "delimiter": "CSV delimiter: ',', ';', 'tab' or '|' (detected when absent).",
