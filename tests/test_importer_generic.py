@@ -582,6 +582,42 @@ def test_rows_without_beneficiary_or_title(tmp_path) -> None:
         ).rows() == [(None, "Un film", 10000)]
 
 
+def test_a_cell_with_no_letter_or_digit_names_no_one(tmp_path) -> None:
+    """A director '-' used to give a person with a NULL id, and the import stopped on the
+    store's NOT NULL constraint; a beneficiary '-' loaded silently without a beneficiary."""
+    path = write_csv(
+        tmp_path / "list.csv",
+        ["Bénéficiaire", "Titre", "Montant", "Réalisation"],
+        [
+            ["Films A", "Un film", "100", "Anne Martin / -"],
+            ["Films B", "Un autre", "200", "?"],
+            ["-", "Un troisième", "300", "Paul Durand"],
+            ["?", "", "400", ""],
+        ],
+        delimiter=",",
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        "[columns]\nbeneficiary = 'Bénéficiaire'\nproject_title = 'Titre'\n"
+        "amount = 'Montant'\ndirector = 'Réalisation'\n[constants]\ncurrency = 'EUR'\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "a.duckdb") as store:
+        report = import_file("generic", path, store=store, options={"mapping": str(mapping)})
+        assert (report.rows_loaded, report.rows_quarantined) == (3, 1)
+        assert problems(report) == {
+            (4, "Bénéficiaire", "no-beneficiary", "warning"),
+            (5, "Bénéficiaire", "required", "error"),
+        }
+        assert store.frame("SELECT full_name FROM people ORDER BY 1").rows() == [
+            ("Anne Martin",), ("Paul Durand",)]
+        assert store.frame("SELECT name FROM organisations ORDER BY 1").rows() == [
+            ("Films A",), ("Films B",)]
+        assert store.frame(
+            "SELECT project_title, beneficiary_id IS NULL FROM awards ORDER BY row_number"
+        ).rows() == [("Un film", False), ("Un autre", False), ("Un troisième", True)]
+
+
 def test_an_edited_mapping_is_a_change(store, region_list, tmp_path) -> None:
     """Re-importing the same list with an edited mapping file (same path) replaces the rows
     with what the new mapping says; with the mapping unchanged, nothing is redone."""

@@ -143,7 +143,8 @@ _NAME_SEPARATORS = r"\s+(?:et|and|&)\s+|\s*[,;/&]\s*"
 
 
 def _people(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
-    """Directors, one row per name; the published gender only when the cell names one person."""
+    """Directors, one row per name; the published gender only when the cell names one person.
+    A name with no letter or digit ('-', '?') names no one."""
     names = (
         rows.filter(pl.col("director").is_not_null())
         .select(
@@ -160,13 +161,20 @@ def _people(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
     if names.is_empty():
         return pl.DataFrame()
     keys = map_unique(names["full_name"], name_key, pl.Utf8)
-    return names.select(
-        ctx.entity_id("person", keys).alias("person_id"), "full_name", keys.alias("name_key"),
-        pl.when((pl.col("n") == 1) & pl.col("director_gender").is_in(["female", "male", "other"]))
-        .then(pl.col("director_gender"))
-        .otherwise(NULL_TEXT)
-        .alias("gender"),
-    ).unique("person_id", keep="first", maintain_order=True)
+    return (
+        names.select(
+            ctx.entity_id("person", keys).alias("person_id"), "full_name",
+            keys.alias("name_key"),
+            pl.when(
+                (pl.col("n") == 1) & pl.col("director_gender").is_in(["female", "male", "other"])
+            )
+            .then(pl.col("director_gender"))
+            .otherwise(NULL_TEXT)
+            .alias("gender"),
+        )
+        .filter(pl.col("person_id").is_not_null())
+        .unique("person_id", keep="first", maintain_order=True)
+    )
 
 
 def _awards(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:

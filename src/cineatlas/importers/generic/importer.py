@@ -23,6 +23,7 @@ from cineatlas.parsing.values import NULL_TEXT, blank
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
 from cineatlas.reading import ROW, RawTable, open_table
 from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES
+from cineatlas.text import name_key
 
 problem_type(
     "total-row", "Total row",
@@ -228,7 +229,8 @@ class GenericImporter(Importer):
     @staticmethod
     def _add_row_checks(p: RowParser, source: dict[str, str]) -> None:
         """A total row is set aside; a row without beneficiary nor title is an error; without
-        beneficiary but with a title, a warning."""
+        beneficiary but with a title, a warning. A cell with no letter or digit ('-', '?')
+        names no one and nothing: it counts as empty."""
         columns = {n: source[n] for n in IDENTIFYING if n in source}
         totals = {}
         for column in dict.fromkeys(columns.values()):
@@ -243,7 +245,7 @@ class GenericImporter(Importer):
                     {"total-row": ERROR},
                 ),
             )
-        present = {n: ~blank(pl.col(c)) for n, c in columns.items()}
+        present = {n: _named(c) for n, c in columns.items()}
         code = (
             pl.when(pl.any_horizontal(list(totals.values())))
             .then(NULL_TEXT)
@@ -260,3 +262,11 @@ class GenericImporter(Importer):
             ),
         )
 
+
+def _named(column: str) -> pl.Expr:
+    """True where the cell has a letter or digit: what a name's key (and an entity's id) is
+    made of."""
+    return pl.col(column).map_batches(
+        lambda cells: map_unique(cells, lambda v: bool(name_key(v)), pl.Boolean),
+        return_dtype=pl.Boolean,
+    ).fill_null(False)
