@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cineatlas import FileError, Store, import_file
@@ -419,6 +419,27 @@ def test_an_unreadable_fact_is_unknown_not_absent(store, tmp_path) -> None:
     assert any(code == "enum" and field == "ASR" for code, field in warned), warned
 
 
+def test_a_channel_cell_naming_no_channel_records_no_pre_sale(store, tmp_path) -> None:
+    """Found by the damaged-sheets property: '-' in PAYANTE made a channel funder whose id was
+    NULL, and the import stopped on the store's NOT NULL constraint."""
+    path = small_workbook(tmp_path / "films.xlsx", [
+        ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+         "", "-", "C+ / ?", "", "", "", "Fr-100"],
+        ["150002", "Un autre", "MARTIN Lea", "FILMS B", 2000000, "fiction", "OUI", "1",
+         "", "tv@chaine.fr", "", "", "", "", "Fr-100"],
+    ])
+    report = import_file("cnc-films-agrees", path, store=store)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 2, 0)
+    assert {(p.row, p.field, p.code) for p in report.problems if p.row != 1} == {
+        (2, "PAYANTE", "no-channel-named"), (2, "CLAIR", "no-channel-named"),
+        (3, "PAYANTE", "private-data")}
+    # the free-TV pre-sale to Canal+ is kept; '-' and '?' record nothing, nor does an address
+    assert store.frame("SELECT kind, funder_label FROM work_financing "
+                       "WHERE kind IN ('pay_tv', 'free_tv')").rows() == [("free_tv", "Canal+")]
+    assert store.count("organisations", "organisation_id IS NULL OR name_key = ''") == 0
+    assert store.count("organisations", "name LIKE '%removed%' OR name LIKE '%@%'") == 0
+
+
 def test_an_import_is_all_or_nothing(store, tmp_path, monkeypatch) -> None:
     path = small_workbook(tmp_path / "films.xlsx", [
         ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
@@ -466,6 +487,10 @@ cells = st.one_of(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# found by this property: a channel cell with no letter or digit ('-', '?') gave a funder with a
+# null id (NOT NULL constraint failed: organisations.organisation_id) and stopped the import
+@example(rows=[["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+                "", "-", "C+ ?", "", "", "X", "FRANCE-100"]], dropped=None)
 @given(rows=st.lists(st.lists(cells, min_size=0, max_size=len(HEADER) + 2), max_size=8),
        dropped=st.none() | st.integers(0, len(HEADER) - 1))
 def test_damaged_sheets_are_loaded_quarantined_or_refused(damage_store, tmp_path_factory, rows,
@@ -527,9 +552,12 @@ def test_cells_are_split_as_published() -> None:
     # found by the damaged-sheets property: a rank past an INT32 crashed the import
     assert fields.ranks("2147483648") == ([None], False)
     assert fields.ranks("0 / 2") == ([None, 2], False)
-    assert fields.channels("TPS C+ C+") == (["TPS", "Canal+"], [])
-    assert fields.channels("CANAL+ / CINE+") == (["Canal+", "Ciné+"], [])
-    assert fields.channels("F3 FRANCE 4 Zorg") == (["France 3", "France 4", "Zorg"], ["Zorg"])
+    assert fields.channels("TPS C+ C+") == (["TPS", "Canal+"], [], [])
+    assert fields.channels("CANAL+ / CINE+") == (["Canal+", "Ciné+"], [], [])
+    assert fields.channels("F3 FRANCE 4 Zorg") == (["France 3", "France 4", "Zorg"], ["Zorg"], [])
+    # found by the damaged-sheets property: a mark naming no channel gave a funder a null id
+    assert fields.channels("-") == ([], [], ["-"])
+    assert fields.channels("C+ / ? Zorg") == (["Canal+", "Zorg"], ["Zorg"], ["?"])
     assert fields.nationality("ITALIE -90 / FRANCE-10") == [
         fields.Share("ITALIE", 90.0), fields.Share("FRANCE", 10.0)]
     assert fields.nationality(" AFRIQUE DU SUD") == [fields.Share("AFRIQUE DU SUD", None)]

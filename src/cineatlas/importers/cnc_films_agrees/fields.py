@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from cineatlas.text import clean, company_key, fold, name_key
 
@@ -235,13 +236,21 @@ CHANNELS: dict[str, str] = {
 _LONGEST = max(len(k.split(" ")) for k in CHANNELS)
 
 
-def channels(cell: str | None) -> tuple[list[str], list[str]]:
-    """The channels named in a cell, in order and without repeats, and the words not
-    recognised (each kept as a channel under its published spelling)."""
+class Channels(NamedTuple):
+    found: list[str]     # the channels named, in order, without repeats
+    unknown: list[str]   # words not recognised: each kept as a channel, as published
+    unnamed: list[str]   # marks with no letter or digit ('-', '?'): they name no channel
+
+
+def channels(cell: str | None) -> Channels:
+    """The channels named in a cell, in order and without repeats; the words not recognised
+    (each kept as a channel under its published spelling); the marks that name no channel
+    (no letter or digit: '-', '?'), left out."""
     words = fold(cell or "").replace("/", " ").split()
     original = (cell or "").replace("/", " ").split()
     found: list[str] = []
     unknown: list[str] = []
+    unnamed: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(_LONGEST, len(words) - i), 0, -1):
@@ -252,11 +261,14 @@ def channels(cell: str | None) -> tuple[list[str], list[str]]:
                 break
         else:
             name = original[i]
-            unknown.append(name)
             i += 1
+            if not name_key(name):
+                unnamed.append(name)
+                continue
+            unknown.append(name)
         if name not in found:
             found.append(name)
-    return found, unknown
+    return Channels(found, unknown, unnamed)
 
 
 # -- nationality -----------------------------------------------------------------------------

@@ -23,6 +23,9 @@ from cineatlas.text import company_key, name_key
 problem_type("unknown-channel", "TV channel not recognised",
              "The word is kept as a channel under its published spelling. Add it to the "
              "importer's channel table (docs/importers/cnc-films-agrees.md) if it is a channel.")
+problem_type("no-channel-named", "No channel named",
+             "A mark with no letter or digit ('-', '?') names no channel: no pre-sale is "
+             "recorded for it. Write the channel's name if there was one.")
 problem_type("unknown-country", "Country not recognised",
              "The country is kept as published, without an ISO code. Write its name in French "
              "or English, or add the abbreviation to the importer's table.")
@@ -122,7 +125,8 @@ class CncFilmsAgreesImporter(Importer):
 
     def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
         # contacts out of the cells before names (and the ids hashed from them) are read
-        raw, contacts = strip_contacts(raw, ("TITRE", "REALISATEUR", "PRODUCTEURS"))
+        raw, contacts = strip_contacts(
+            raw, ("TITRE", "REALISATEUR", "PRODUCTEURS", *(c for c, _ in CHANNEL_FACTS)))
         p = RowParser(raw)
         p.add_problems(contacts)
         year = pl.col(SHEET).replace_strict(self._sheet_years, return_dtype=pl.Int32)
@@ -169,7 +173,7 @@ class CncFilmsAgreesImporter(Importer):
               .alias(f"__unknown_{FACT_COLUMNS[column]}") for column, parsed in READ_FACTS),
             directors.alias("directors"), producers.alias("producers"),
             rank_items.alias("director_ranks"), countries.alias("countries"),
-            *(map_unique(col(c), lambda v: fields.channels(v)[0], pl.List(pl.Utf8)).alias(k)
+            *(map_unique(col(c), lambda v: fields.channels(v).found, pl.List(pl.Utf8)).alias(k)
               for c, k in CHANNEL_FACTS),
         )
         n_dirs, n_ranks = pl.col("directors").list.len(), pl.col("director_ranks").list.len()
@@ -206,7 +210,10 @@ class CncFilmsAgreesImporter(Importer):
                   & (shares.list.len() > 0)
                   & ((shares.list.sum() - 100).abs() > 0.5 * shares.list.len())),
             *(_rows(raw, frame, c, "unknown-channel", map_unique(
-                col(c), lambda v: bool(fields.channels(v)[1]), pl.Boolean))
+                col(c), lambda v: bool(fields.channels(v).unknown), pl.Boolean))
+              for c, _ in CHANNEL_FACTS),
+            *(_rows(raw, frame, c, "no-channel-named", map_unique(
+                col(c), lambda v: bool(fields.channels(v).unnamed), pl.Boolean))
               for c, _ in CHANNEL_FACTS),
         ]
         return frame, checks
@@ -340,9 +347,10 @@ def _mark(raw: pl.Expr) -> Parsed:
 
 
 def _directors(cell: str | None) -> list[dict[str, str]]:
-    """The directors of a cell; an item with no letter or digit ('-', '?') names no one."""
-    names = [fields.person_name(item) for item in fields.split_list(cell) if name_key(item)]
-    return [{"published": n.published, "display": n.display} for n in names]
+    """The directors of a cell; an item with no letter or digit ('-', '?') names no one (the
+    person's id is hashed from the key of the display name: never empty)."""
+    names = [fields.person_name(item) for item in fields.split_list(cell)]
+    return [{"published": n.published, "display": n.display} for n in names if name_key(n.display)]
 
 
 def _spelling(producers: pl.DataFrame) -> pl.DataFrame:
