@@ -20,7 +20,7 @@ from cineatlas.store import Store
 #: Store tables the indicators read.
 TABLES = ("awards", "territories", "territory_aliases", "organisations", "people", "works",
           "schemes", "commissions", "commission_members", "conventions", "application_stats",
-          "venues", "festivals")
+          "venues", "festivals", "film_approvals", "work_credits", "work_financing")
 
 
 class Engine:

@@ -28,6 +28,7 @@ SUBJECT_FILTERS: dict[str, tuple[str, ...]] = {
     "applications": ("territory", "year", "funder", "scheme"),
     "venues": ("territory",),
     "festivals": ("territory",),
+    "films": ("territory", "year", "genre", "budget_class", "film_rank"),
 }
 
 #: Units, with their French and English labels.
@@ -50,6 +51,7 @@ DEFINITION_MODULES = (
     "cofinancing",
     "governance",
     "access",
+    "films",
 )
 
 
@@ -82,6 +84,9 @@ class Indicator:
     over_subterritories: bool = False
     #: group of the catalogue (for listings and docs)
     theme: str = "support"
+    #: territory levels that have results, when not every level does (the agreed films name
+    #: no place: `country` only); other levels give no row
+    levels: tuple[str, ...] = ()
 
     @property
     def filters(self) -> tuple[str, ...]:
@@ -154,4 +159,5 @@ THEMES: dict[str, tuple[str, str]] = {
     "cofinancing": ("Conventions État–CNC–Région", "State–CNC–Region conventions"),
     "governance": ("Commissions et demandes", "Commissions and applications"),
     "access": ("Accès au cinéma", "Access to cinema"),
+    "films": ("Films agréés par le CNC", "Films agreed by the CNC"),
 }
