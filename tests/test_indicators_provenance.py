@@ -203,3 +203,21 @@ def test_datafusion_and_duckdb_agree_on_provenance_of_the_whole_catalogue(mixed)
         if item.subject == "awards":
             frame = both(mixed, item.id, Cut(level="region"))
             assert not frame.filter(pl.col("n") > 0)["sources"].list.len().eq(0).any(), item.id
+
+
+def test_a_film_is_fictitious_when_one_of_its_facts_or_credits_is(tmp_path) -> None:
+    """The agreed films' subject joins approvals, financing facts and producer credits: a real
+    film with a fictitious fact (or credit) makes its year's figures fictitious."""
+    from test_indicators_films import NATIONAL, fact, film, films_store, producer
+
+    films = [{**film(1, 2018), "source_id": REAL}, {**film(2, 2018), "source_id": REAL},
+             {**film(3, 2019), "source_id": REAL}, {**film(4, 2019), "source_id": REAL},
+             {**film(5, 2017), "source_id": REAL}]
+    facts = [{**fact(1, "regional_aid", 2018), "source_id": REAL, "fictitious": False},
+             {**fact(3, "regional_aid", 2019), "source_id": REAL, "fictitious": True}]
+    credits = [{**producer(1, "o1"), "source_id": REAL, "fictitious": False},
+               {**producer(5, "o2"), "source_id": REAL, "fictitious": True}]
+    with films_store(tmp_path, films, facts, credits) as store:
+        frame = both(store, "films_regional_aid_share", NATIONAL)
+        assert _provenance(frame, "year") == {2017: (True, [REAL]), 2018: (False, [REAL]),
+                                              2019: (True, [REAL])}

@@ -196,7 +196,9 @@ class Query:
         `budget_class`; each fact of FILM_FACTS a boolean, NULL when the film's list does not
         publish it; `advance_on_receipts` 'before', 'after', 'none' or NULL (not published);
         `producers`, its number of producers (NULL when none is named). At any level but
-        `country` there is no row: the list names no place."""
+        `country` there is no row: the list names no place. A film is fictitious when its
+        approval, one of its financing facts or one of its producer credits is; all three are
+        written by the same import, so the approval's `source_id` names their source."""
         f = self.table("film_approvals")
         f = f.mutate(budget=ibis.ifelse(f.currency == "EUR", f.budget_minor, ibis.null()),
                      film_territory_id=ibis.literal(FILMS_TERRITORY))
@@ -210,11 +212,13 @@ class Query:
                   "asr_after": (facts.kind == "advance_on_receipts") & (facts.timing == "after"),
                   "asr_any": facts.kind == "advance_on_receipts"}
         facts = facts.group_by(fact_id="approval_id").aggregate(
+            facts_fictitious=ibis.ifelse(facts.fictitious, 1, 0).max(),
             **{f"has_{name}": ibis.ifelse(flag, 1, 0).max() for name, flag in flags.items()})
         credits = self.table("work_credits")
         credits = credits.filter((credits.role == "producer") & credits.organisation_id.notnull())
         credits = credits.group_by(credit_id="approval_id").aggregate(
-            producers=credits.organisation_id.nunique().cast("int64"))
+            producers=credits.organisation_id.nunique().cast("int64"),
+            credits_fictitious=ibis.ifelse(credits.fictitious, 1, 0).max())
         f = f.left_join(facts, f.approval_id == facts.fact_id).drop("fact_id")
         f = f.left_join(credits, f.approval_id == credits.credit_id).drop("credit_id")
 
@@ -228,6 +232,8 @@ class Query:
             **{kind: published(kind, f[f"has_{kind}"].fill_null(0) == 1).cast("boolean")
                for kind in FILM_FACTS},
             advance_on_receipts=published("advance_on_receipts", asr).cast("string"),
+            fictitious=f.fictitious.fill_null(False) | (f.facts_fictitious.fill_null(0) == 1)
+            | (f.credits_fictitious.fill_null(0) == 1),
         )
         f = f.select("approval_id", "work_id", "visa", "year", "title", "budget", "currency",
                      "budget_class", "genre", "rank", "coproduction", "french_initiative",
