@@ -517,7 +517,8 @@ class TelefilmImporter(Importer):
             "organisation_id": [funder_id], "name": [FUNDER_NAME],
             "name_key": [name_key(FUNDER_NAME)],
             "kind": ["public_body"], "is_funder": [True], "territory_id": ["CA"],
-            "country_code": ["CA"], "city": [None],
+            "country_code": ["CA"], "city": [None], "funder_level": ["national"],
+            "governed_territory_id": ["CA"],
         }, schema_overrides={"city": pl.Utf8})
         beneficiaries = rows.filter(pl.col("beneficiary_id").is_not_null()).select(
             pl.col("beneficiary_id").alias("organisation_id"), pl.col("beneficiary").alias("name"),
@@ -525,6 +526,8 @@ class TelefilmImporter(Importer):
             pl.lit(False).alias("is_funder"),
             pl.col("beneficiary_territory_id").alias("territory_id"),
             pl.col("beneficiary_country_code").alias("country_code"), "city",
+            pl.lit(None, pl.Utf8).alias("funder_level"),
+            pl.lit(None, pl.Utf8).alias("governed_territory_id"),
         )
         return pl.concat([funder, beneficiaries], how="vertical_relaxed").unique(
             "organisation_id", keep="first", maintain_order=True)
