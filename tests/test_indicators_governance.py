@@ -206,3 +206,12 @@ def test_a_funder_counts_for_the_territory_it_governs(unknown_store) -> None:
     assert set(regions["territory_id"]) == {"X-RA", "X-RB"}
     departments = both(unknown_store, "commission_women_share", Cut(level="department"))
     assert set(departments["territory_id"]) == {"X-DB1"}  # F-RB: no governed territory, its seat
+
+
+def test_name_matches_need_a_published_list(store) -> None:
+    # no award of these funders names anyone: no list to compare the members with, so the
+    # share is unknown (not 0) and no name is listed
+    frame = both(store, "commission_talent_match_share", Cut(level="region"))
+    ra = one(frame, "X-RA")
+    assert (ra["value"], ra["n"], ra["covered"], ra["low_coverage"]) == (None, 7, 0, True)
+    assert both(store, "commission_talent_matches", Cut(level="region")).is_empty()

@@ -353,15 +353,18 @@ def _credits(q: Query) -> ir.Table:
     ap = q.table("award_people").select(ap_award="award_id", ap_person="person_id")
     p = q.table("people").select(p_id="person_id", p_key="name_key")
     credits = ap.inner_join(a, ap.ap_award == a.c_award).inner_join(p, ap.ap_person == p.p_id)
-    return credits.select(match_key=_pair(credits.p_key, credits.series),
+    return credits.select(series=credits.series,
+                          match_key=_pair(credits.p_key, credits.series),
                           session_key=_pair(credits.p_key, credits.credit_session),
                           award_id=credits.c_award, credit_year=credits.credit_year)
 
 
 def _matched_seats(q: Query) -> ir.Table:
-    """The seats of the cut with the person's `name_key`, `full_name`, `match_key` (name and
-    series) and `matched` (someone of that name is credited on an award of the series) and
-    `same_session` (… on an award the seat's own session decided)."""
+    """The seats of the cut, made the query's base, with the person's `name_key`, `full_name`,
+    `match_key` (name and series), `matched` (someone of that name is credited on an award of
+    the series), `same_session` (… on an award the seat's own session decided) and
+    `credits_published` (TRUE when the series' awards name anyone; NULL otherwise: the funder
+    publishes no list to match against, so a seat can be neither a match nor not one)."""
     seats = _series(q, q.base, "scheme_id", "funder_id")
     p = q.table("people").select(p_id="person_id", name_key="name_key", full_name="full_name")
     seats = seats.left_join(p, seats.person_id == p.p_id).drop("p_id")
@@ -372,8 +375,12 @@ def _matched_seats(q: Query) -> ir.Table:
     by_session = credits.select(s_key="session_key").distinct()
     seats = seats.left_join(by_series, seats.match_key == by_series.m_key)
     seats = seats.left_join(by_session, seats.session_key == by_session.s_key)
-    return seats.mutate(matched=seats.m_key.notnull(),
-                        same_session=seats.s_key.notnull()).drop("m_key", "s_key")
+    listed = credits.select(l_series="series").distinct()
+    seats = seats.left_join(listed, seats.series == listed.l_series)
+    published = ibis.ifelse(seats.l_series.notnull(), True, ibis.null().cast("boolean"))
+    return q.rebase(seats.mutate(matched=seats.m_key.notnull(),
+                                 same_session=seats.s_key.notnull(),
+                                 credits_published=published).drop("m_key", "s_key", "l_series"))
 
 
 @indicator(
@@ -388,26 +395,29 @@ def _matched_seats(q: Query) -> ir.Table:
                   "non une accusation.",
     definition_en="Share of commission members whose name is also that of a person credited on "
                   "an award of the same scheme. A name match to check, not an accusation.",
-    formula="membres dont le nom correspond ÷ membres",
+    formula="membres dont le nom correspond ÷ membres (dispositifs qui publient les personnes "
+            "créditées)",
     unit="share",
     subject="commissions",
+    needs=("credits_published",),
     extras=_MATCH_EXTRAS,
     caveats_fr=(*_MATCH_FR, _TERRITORY_FR, _YEARS_FR,
-                "Ne compte que si le financeur publie les personnes créditées sur ses aides "
-                "(CNC Talent : les talents) ; sinon la part est 0 faute de liste, à ne pas lire "
-                "comme une absence de correspondance."),
+                "Seuls comptent les sièges des dispositifs dont les aides nomment des personnes "
+                "(CNC Talent : les talents) ; ailleurs il n'y a pas de liste à comparer : la "
+                "valeur est inconnue (vide), pas 0, et la couverture le dit."),
     caveats_en=(*_MATCH_EN, _TERRITORY_EN, _YEARS_EN,
-                "Only meaningful where the funder publishes the people credited on its awards "
-                "(CNC Talent: the talents); otherwise the share is 0 for want of a list, not to "
-                "be read as no match."),
+                "Only the seats of schemes whose awards name people count (CNC Talent: the "
+                "talents); elsewhere there is no list to compare with: the value is unknown "
+                "(empty), not 0, and the coverage says so."),
     check=_MATCH_CHECK,
 )
 def commission_talent_match_share(q: Query) -> ir.Table:
     seats = _matched_seats(q)
+    covered = known(q)
     grouped = seats.group_by(q.keys).aggregate(
-        numerator=seats.person_id.nunique(where=seats.matched).cast("float64"),
-        denominator=seats.person_id.nunique().cast("float64"),
-        same_session=seats.person_id.nunique(where=seats.same_session).cast("int64"),
+        numerator=seats.person_id.nunique(where=covered & seats.matched).cast("float64"),
+        denominator=seats.person_id.nunique(where=covered).cast("float64"),
+        same_session=seats.person_id.nunique(where=covered & seats.same_session).cast("int64"),
     )
     return q.share(grouped)
 
@@ -427,6 +437,7 @@ def commission_talent_match_share(q: Query) -> ir.Table:
     formula="nombre d'aides du dispositif créditant ce nom",
     unit="count",
     subject="commissions",
+    needs=("credits_published",),
     category=("le nom du membre, tel que publié", "the member's name, as published"),
     extras={"name_key": ("nom normalisé (règle de correspondance)",
                          "normalised name (the matching rule)"),
