@@ -23,7 +23,7 @@ import pytest
 from indicator_data import both
 
 from cineatlas import Store, import_file
-from cineatlas.indicators import Cut
+from cineatlas.indicators import Cut, registry
 
 TALENT = "cnc/cnc-talent-commissions-2017-2024.json"
 #: Role marks the file appends to a seat's slug ('-presidente-suppleante', '-e' for 'E)').
@@ -129,6 +129,10 @@ def test_each_members_number_of_sessions(store, sessions) -> None:
     regulars = sum(n for p, n in sits.items() if n >= 6)
     assert frame.filter(pl.col("sessions") >= 6)["seat_share"].sum() == pytest.approx(
         regulars / 274)
+    # each member's own number, as the method page's check query lists it
+    check = store.frame(registry.get("commission_member_sessions").check)
+    assert {letters(name): n for name, n in check.select("full_name", "sessions").iter_rows()} \
+        == dict(sits)
     # by year, only that year's sessions count
     by_year = both(store, "commission_member_sessions", BY_YEAR)
     for year in (2018, 2023):
@@ -195,7 +199,6 @@ def test_name_matches_are_listed_to_check(store, doc, sessions) -> None:
     victor = row(listing, category="Victor Habchy")
     assert (victor["value"], victor["sessions_sat"], victor["first_award_year"]) == (1, 4, 2019)
     # the page's check query lists the same people
-    from cineatlas.indicators import registry
     check = store.frame(registry.get("commission_talent_matches").check)
     assert {letters(name) for name in check["member"]} == matches
     assert check.height == sum(len(credited[p]) for p in matches)
