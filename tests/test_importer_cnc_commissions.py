@@ -299,6 +299,41 @@ def test_malformed_records_are_quarantined_with_their_reason(edited, doc, tmp_pa
         assert store.scalar("SELECT sum(amount_minor) FROM awards") == 14_113_061_00 - lost
 
 
+def test_a_name_with_no_letter_or_digit_is_set_aside(tmp_path) -> None:
+    """A talent named '-' or a beneficiary named '?' used to give a row with a NULL id, and the
+    import stopped on the store's NOT NULL constraint: such a record names no one."""
+    document = {
+        "commissions": [{"id": "com_1", "date": "2020-01-15", "aidName": "Fonds Talent",
+                         "presidentId": "tal_a", "memberIds": ["tal_b"]},
+                        {"id": "com_2", "date": "2020-06-15", "aidName": "Fonds Talent",
+                         "presidentId": "tal_d", "memberIds": []}],
+        "projects": [{"id": "prj_1", "name": "Projet", "commissionId": "com_1",
+                      "beneficiaryId": "ben_a", "talentIds": ["tal_a"], "amount": 1000,
+                      "category": "Aide à la création"}],
+        "talents": [{"id": "tal_a", "name": "Jeanne DUPONT"},
+                    {"id": "tal_b", "name": "Paul MARTIN"}, {"id": "tal_c", "name": "-"},
+                    {"id": "tal_d", "name": "? (président)"}],
+        "beneficiaries": [{"id": "ben_a", "name": "Films A"}, {"id": "ben_b", "name": "?"}],
+    }
+    path = tmp_path / "commissions.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with Store(tmp_path / "atlas.duckdb") as store:
+        report = import_file("cnc-commissions", path, store=store)
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (9, 5, 4)
+        reasons = {json.loads(content)["$path"]: [(r["field"], r["code"], r["severity"])
+                                                  for r in json.loads(reasons)]
+                   for content, reasons in store.frame(
+                       "SELECT content, reasons FROM quarantine").iter_rows()}
+        assert reasons == {"$.commissions[1]": [("presidentId", "unknown-reference", "error")],
+                           "$.talents[2]": [("name", "no-name", "error")],
+                           "$.talents[3]": [("name", "no-name", "error")],
+                           "$.beneficiaries[1]": [("name", "no-name", "error")]}
+        assert store.frame("SELECT full_name FROM people ORDER BY 1").rows() == [
+            ("Jeanne DUPONT",), ("Paul MARTIN",)]
+        assert store.count("organisations", "organisation_id IS NULL") == 0
+        assert store.count("awards") == 1 and store.count("commission_members") == 2
+
+
 def test_a_file_that_is_not_json_is_refused_and_the_store_kept(shared_data, tmp_path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{"commissions": [{"id": "a",}]}', encoding="utf-8")

@@ -21,7 +21,7 @@ from cineatlas.store import Store
 TABLES = ("awards", "award_people", "territories", "territory_aliases", "organisations", "people",
           "works",
           "schemes", "commissions", "commission_members", "conventions", "application_stats",
-          "venues", "festivals")
+          "venues", "festivals", "film_approvals", "work_credits", "work_financing")
 
 
 class Engine:

@@ -19,6 +19,7 @@ import ibis.expr.types as ir
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
 from cineatlas.indicators.registry import Indicator
+from cineatlas.store.vocabularies import BUDGET_CLASS_BOUNDS
 
 #: Award columns indicators may read (fewer columns: smaller expressions, faster compilation).
 AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary_id", "work_id",
@@ -29,6 +30,11 @@ AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary
 #: Columns of the publication subject's rows.
 _PUBLICATION_COLUMNS = ("unit_id", "year", "funder_key", "funder_level", "funder_name", "data",
                         "source_id", "fictitious")
+#: The territory of the CNC's agreed films: the agreement is French, the list names no place.
+FILMS_TERRITORY = "FR"
+#: Financing facts of agreed films that indicators read as yes / no (film_approvals'
+#: published_facts says whether the film's list publishes them).
+FILM_FACTS = ("regional_aid", "parity_bonus", "sofica", "tax_credit")
 #: Subjects whose rows carry money (and so a currency key).
 MONEY_SUBJECTS = {"awards": "amount_minor", "conventions": "region_amount_minor"}
 
@@ -239,6 +245,51 @@ class Query:
     def _festivals(self) -> ir.Table:
         return self.place(self.table("festivals"), "territory_id")
 
+    def _films(self) -> ir.Table:
+        """One row per agreed film (film_approvals), in France: `year` is its list's year;
+        `budget` its budget in euro cents (NULL when unknown or in another currency) and
+        `budget_class`; each fact of FILM_FACTS a boolean, NULL when the film's list does not
+        publish it; `advance_on_receipts` 'before', 'after', 'none' or NULL (not published);
+        `producers`, its number of producers (NULL when none is named). At any level but
+        `country` there is no row: the list names no place."""
+        f = self.table("film_approvals")
+        f = f.mutate(budget=ibis.ifelse(f.currency == "EUR", f.budget_minor, ibis.null()),
+                     film_territory_id=ibis.literal(FILMS_TERRITORY))
+        f = self.years(f.mutate(budget_class=_budget_class(f.budget)))
+        f = self._filter(self._filter(f, "genre", self.cut.genres), "budget_class",
+                         self.cut.budget_classes)
+        f = self._filter(f, "rank", self.cut.film_ranks)
+        facts = self.table("work_financing")
+        flags = {kind: (facts.kind == kind) for kind in FILM_FACTS}
+        flags |= {"asr_before": (facts.kind == "advance_on_receipts") & (facts.timing == "before"),
+                  "asr_after": (facts.kind == "advance_on_receipts") & (facts.timing == "after"),
+                  "asr_any": facts.kind == "advance_on_receipts"}
+        facts = facts.group_by(fact_id="approval_id").aggregate(
+            **{f"has_{name}": ibis.ifelse(flag, 1, 0).max() for name, flag in flags.items()})
+        credits = self.table("work_credits")
+        credits = credits.filter((credits.role == "producer") & credits.organisation_id.notnull())
+        credits = credits.group_by(credit_id="approval_id").aggregate(
+            producers=credits.organisation_id.nunique().cast("int64"))
+        f = f.left_join(facts, f.approval_id == facts.fact_id).drop("fact_id")
+        f = f.left_join(credits, f.approval_id == credits.credit_id).drop("credit_id")
+
+        def published(kind: str, value: ir.Value) -> ir.Value:
+            return ibis.ifelse(f.published_facts.contains(kind), value, ibis.null())
+
+        asr = ibis.cases((f.has_asr_before.fill_null(0) == 1, "before"),
+                         (f.has_asr_after.fill_null(0) == 1, "after"),
+                         (f.has_asr_any.fill_null(0) == 1, "unknown_timing"), else_="none")
+        f = f.mutate(
+            **{kind: published(kind, f[f"has_{kind}"].fill_null(0) == 1).cast("boolean")
+               for kind in FILM_FACTS},
+            advance_on_receipts=published("advance_on_receipts", asr).cast("string"),
+        )
+        f = f.select("approval_id", "work_id", "visa", "year", "title", "budget", "currency",
+                     "budget_class", "genre", "rank", "coproduction", "french_initiative",
+                     "french_share", *FILM_FACTS, "advance_on_receipts", "producers",
+                     "film_territory_id", "source_id", "fictitious")
+        return self.place(f, "film_territory_id")
+
     # -- helpers for compute functions ------------------------------------------------------
     def per_population(self, grouped: ir.Table, scale: float = 1.0) -> ir.Table:
         """`grouped` (keys + numerator) with denominator = the unit's population and
@@ -284,3 +335,12 @@ class Query:
                                ("genre", self.cut.genres), ("sector", self.cut.sectors)):
             a = self._filter(a, column, values)
         return a
+
+
+def _budget_class(budget: ir.IntegerValue) -> ir.StringValue:
+    """The budget class (vocabularies.BUDGET_CLASSES) of a budget in euro cents; NULL when
+    the budget is unknown."""
+    cases = [(budget < upper if lower == 0 else
+              (budget >= lower) & (budget < upper) if upper is not None else budget >= lower,
+              code) for code, (lower, upper) in BUDGET_CLASS_BOUNDS.items()]
+    return ibis.cases(*cases, else_=ibis.null()).cast("string")

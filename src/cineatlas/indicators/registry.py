@@ -30,6 +30,7 @@ SUBJECT_FILTERS: dict[str, tuple[str, ...]] = {
     "venues": ("territory",),
     "festivals": ("territory",),
     "publication": ("territory", "year"),
+    "films": ("territory", "year", "genre", "budget_class", "film_rank"),
 }
 
 #: Units, with their French and English labels.
@@ -57,6 +58,7 @@ DEFINITION_MODULES = (
     "funders",
     "publication",
     "access",
+    "films",
 )
 
 
@@ -92,6 +94,9 @@ class Indicator:
     #: a SQL query on the store listing the rows behind the figures, for a reader to check them
     #: (shown on the method page)
     check: str | None = None
+    #: territory levels that have results, when not every level does (the agreed films name
+    #: no place: `country` only); other levels give no row
+    levels: tuple[str, ...] = ()
 
     @property
     def filters(self) -> tuple[str, ...]:
@@ -165,4 +170,5 @@ THEMES: dict[str, tuple[str, str]] = {
     "governance": ("Commissions et demandes", "Commissions and applications"),
     "publication": ("Transparence : données publiées", "Transparency: published data"),
     "access": ("Accès au cinéma", "Access to cinema"),
+    "films": ("Films agréés par le CNC", "Films agreed by the CNC"),
 }

@@ -276,12 +276,12 @@ def _get(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
     except registry.UnknownIndicator:
-        # the catalogue is too long to quote whole: its listing, and the closest ids
-        known = sorted(item.id for item in registry.catalogue())
-        close = difflib.get_close_matches(indicator_id[:200], known, n=3)
-        hint = f"; the closest: {', '.join(close)}" if close else ""
+        # the catalogue is too long to list in a message: the closest ids, and where they are
+        known = [item.id for item in registry.catalogue()]
+        close = difflib.get_close_matches(indicator_id[:100], known, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise HTTPException(404, f"No indicator {excerpt(indicator_id)}. Known indicators: the "
-                            f"{len(known)} listed at /api/v1/indicators{hint}.") from None
+                            f"{len(known)} of /api/v1/indicators.{hint}") from None
 
 
 def _declaration(item: registry.Indicator) -> dict[str, Any]:
