@@ -25,6 +25,7 @@ from cineatlas import Store, datasets, import_file
 from cineatlas.territories import CANADA_SOURCE
 from cineatlas.territories.geocode import Geocoder
 from cineatlas.territories.outlines import derive_provinces
+from cineatlas.territories.tables import ALIAS_KINDS
 from cineatlas.web import create_app
 
 MAMH = "geo/quebec/mamh-repertoire-municipalites.csv"
@@ -117,6 +118,9 @@ def test_what_the_curated_file_knows_is_kept(ref: Store) -> None:
         assert ref.con.execute(
             "SELECT t.name FROM territory_aliases a JOIN territories t USING (territory_id) "
             "WHERE a.alias_key = ? AND a.kind = 'other_name'", [alias]).fetchall() == [(name,)]
+    kinds = {k for (k,) in ref.con.execute(
+        "SELECT DISTINCT kind FROM territory_aliases").fetchall()}
+    assert kinds == set(ALIAS_KINDS)   # every kind the store holds is documented
     info = json.loads(ref.source(CANADA_SOURCE)["options"])
     assert info["curated_code_changed"] == {"88055": "88057"}
     assert info["curated_outside_mamh"] == ["72802"]
