@@ -12,7 +12,7 @@ import shapely
 
 from cineatlas import Store
 from cineatlas.errors import AtlasError
-from cineatlas.territories import CANADA_SOURCE, ensure_territories
+from cineatlas.territories import CANADA_SOURCE, REFERENCE_VERSION, ensure_territories
 from cineatlas.territories.canada import PROVINCE_TOLERANCE, build_canada
 from cineatlas.territories.tilegrid import CANADA_PROVINCES, FRANCE_REGIONS, tile_grid
 
@@ -223,3 +223,22 @@ def test_tile_grids_place_each_territory_once(ref: Store, grid, count: int) -> N
     assert tile_grid("fr") is FRANCE_REGIONS
     with pytest.raises(KeyError, match="grids for CA, FR"):
         tile_grid("DE")
+
+
+def test_a_store_built_from_older_reference_data_is_rebuilt(store: Store,
+                                                           territory_cache: Path,
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    """A store whose Canadian source predates the MAMH directory (no reference version) is
+    rebuilt on the next run; France, current, is not."""
+    monkeypatch.setenv("CINEATLAS_CACHE", str(territory_cache))
+    options = json.loads(store.source(CANADA_SOURCE)["options"])
+    assert options["reference_version"] == REFERENCE_VERSION[CANADA_SOURCE]
+    del options["reference_version"]
+    store.con.execute("UPDATE sources SET options = ? WHERE source_id = ?",
+                      [json.dumps(options), CANADA_SOURCE])
+    store.con.execute("DELETE FROM territories WHERE level = 'municipality' "
+                      "AND territory_id <> 'CA-QC-M66023'")   # as a 168-row store was, roughly
+    assert ensure_territories(store)["built"] == [CANADA_SOURCE]
+    assert store.count("territories", "level = 'municipality'") == 1282
+    assert ensure_territories(store)["built"] == []
