@@ -178,9 +178,12 @@ def test_beneficiaries_and_funder(real, doc) -> None:
     names = {b["name"] for b in doc["beneficiaries"]}
     found = store.frame("SELECT name FROM organisations WHERE NOT is_funder")["name"].to_list()
     assert sorted(found) == sorted(names) and len(found) == 403
-    funder = store.frame("SELECT name, kind, territory_id FROM organisations WHERE is_funder")
+    funder = store.frame("SELECT name, kind, territory_id, funder_level, governed_territory_id "
+                         "FROM organisations WHERE is_funder")
     assert funder.rows() == [("CNC (Centre national du cinéma et de l'image animée)",
-                              "public_body", "FR")]
+                              "public_body", "FR", "national", "FR")]
+    assert store.count("organisations", "NOT is_funder AND (funder_level IS NOT NULL "
+                                        "OR governed_territory_id IS NOT NULL)") == 0
     # 'ben_olivier-magermans' is paid for his own project: an individual
     assert store.scalar("SELECT kind FROM organisations WHERE name_key = 'olivier magermans'") \
         == "individual"
@@ -233,10 +236,17 @@ def test_governance_indicators_on_the_sessions(real, doc) -> None:
         assert seats.group_by("year").agg(pl.col("commission_id").n_unique()).sort("year").rows() \
             == sorted(Counter(int(c["date"][:4]) for c in doc["commissions"]
                               if c["memberIds"] or c["presidentId"]).items())
-        # no gender, profession or elected status is published: no figure, never a zero
+        # no gender, profession or elected status is published: an unknown figure with its
+        # coverage ("274 seats, 0 known"), never a zero and never no row at all
         for indicator in ("commission_women_share", "commission_professions",
                           "commission_elected_share"):
-            assert compute(engine, indicator, cut).is_empty()
+            frame = compute(engine, indicator, cut)
+            assert frame["value"].null_count() == frame.height > 0, indicator
+            assert frame["category"].null_count() == frame.height
+            assert frame["n"].sum() == 274 and frame["covered"].sum() == 0
+            assert frame["low_coverage"].all()
+            if not by_year:
+                assert frame.select("territory_id", "n", "covered").rows() == [("FR", 274, 0)]
 
 
 def test_reimport_is_unchanged(real, shared_data) -> None:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -234,6 +235,23 @@ def test_financing_facts_have_no_invented_amount(real, films) -> None:
                         "FROM film_approvals WHERE year = 2019")
     assert not store.scalar("SELECT bool_or(list_contains(published_facts, 'parity_bonus')) "
                             "FROM film_approvals WHERE year < 2019")
+
+
+def test_funder_levels(real) -> None:
+    store, _ = real
+    levels = store.frame("SELECT name, kind, funder_level, governed_territory_id "
+                         "FROM organisations WHERE is_funder ORDER BY name")
+    public = {name: (level, governed) for name, kind, level, governed in levels.iter_rows()
+              if level is not None}
+    # the CNC and the State are national and govern France; the unnamed Region is regional
+    # but governs no known territory; SOFICAs and TV channels are not public funders
+    assert public == {"CNC (Centre national du cinéma et de l'image animée)": ("national", "FR"),
+                      "État — crédit d'impôt cinéma": ("national", "FR"),
+                      "A Region (not named)": ("regional", None)}
+    others = levels.filter(pl.col("funder_level").is_null())
+    assert others.height > 10 and set(others["kind"]) == {"company"}
+    assert "A SOFICA (not named)" in set(others["name"])
+    assert store.count("organisations", "NOT is_funder AND funder_level IS NOT NULL") == 0
 
 
 def test_channels_countries_rank_and_genre(real) -> None:

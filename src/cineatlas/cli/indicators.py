@@ -177,9 +177,9 @@ def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
 
 #: Columns shown on the terminal (CSV, JSON and Parquet have them all).
 TERMINAL_COLUMNS = ("indicator", "territory_id", "territory_name", "year", "category", "value",
-                    "currency", "fictitious", "coverage", "low_coverage", "previous_value",
-                    "change_pct", "value_first", "value_last", "annual_rate", "rank", "of",
-                    "vs_median")
+                    "status", "currency", "fictitious", "coverage", "low_coverage",
+                    "previous_value", "change_pct", "value_first", "value_last", "annual_rate",
+                    "rank", "of", "vs_median")
 #: How a fictitious result is marked in the terminal table.
 FICTITIOUS_MARK = "yes"
 

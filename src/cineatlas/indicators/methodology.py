@@ -68,6 +68,9 @@ def _index(items: list[Indicator]) -> str:
         "- **Territoire / territory**: results are given for every territory of one level "
         f"({', '.join(f'`{level}`' for level in LEVELS)}). An award belongs to the territory "
         "where its beneficiary is based (its registered office), and to every territory above it. "
+        "What a funder does (its commissions, its application figures, its awards by level, what "
+        "it publishes) belongs to the funder's territory: the one it governs (the CNC: France, a "
+        "Région: its region), else where it is based; each page says which. "
         "The CNC's agreed films name no place: their indicators are for France as a whole "
         "(`country`, FR), and give no row at other levels.",
         "- **Inconnu n'est pas zéro / unknown is not zero**: a row whose needed fields are unknown "
@@ -150,6 +153,11 @@ def _page(item: Indicator) -> str:
     if item.caveats_fr or item.caveats_en:
         lines += ["", "## Limites", ""] + [f"- {c}" for c in item.caveats_fr]
         lines += ["", "## Caveats", ""] + [f"- {c}" for c in item.caveats_en]
+    if item.check:
+        lines += ["", "## Vérifier / Check", "",
+                  "Les lignes sur lesquelles reposent les chiffres, à relire dans la base "
+                  "(`cineatlas sql`, DuckDB) / the rows behind the figures, to read in the "
+                  "store:", "", "```sql", item.check, "```"]
     lines += ["", "## Recalculer / Recompute", "", "```",
               f"cineatlas indicators compute {item.id} --level {(item.levels or ('region',))[0]}"
               f"{' --by-year' if item.levels else ''} --format csv", "```", ""]

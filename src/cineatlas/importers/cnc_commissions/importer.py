@@ -279,7 +279,8 @@ class CncCommissionsImporter(Importer):
         return pl.DataFrame({
             "organisation_id": [funder_id], "name": [FUNDER_NAME],
             "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
-            "territory_id": ["FR"], "country_code": ["FR"]})
+            "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
+            "governed_territory_id": ["FR"]})
 
     def _beneficiaries(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         """Beneficiaries; an individual when its name's words are those of a talent of its own

@@ -66,6 +66,10 @@ CNC = ("cnc", "CNC (Centre national du cinéma et de l'image animée)", "public_
 STATE = ("etat credit d impot", "État — crédit d'impôt cinéma", "public_body")
 REGION = ("region non nommee", "A Region (not named)", "public_body")
 SOFICA = ("sofica non nommee", "A SOFICA (not named)", "company")
+#: Public funders' level and the territory they govern (organisations.funder_level,
+#: governed_territory_id). "A Region (not named)" is regional but governs no known territory;
+#: SOFICAs and TV channels (public ones included) are not public funders: no level (NULL).
+FUNDER_LEVELS = {CNC: ("national", "FR"), STATE: ("national", "FR"), REGION: ("regional", None)}
 #: Yes/no facts: (column, kind, funder).
 MARK_FACTS = (("AIDE REGIONALE", "regional_aid", REGION), ("SOFICA", "sofica", SOFICA),
               ("CREDIT D'IMPOT", "tax_credit", STATE), ("BONUS PARITE", "parity_bonus", CNC))
@@ -291,7 +295,7 @@ class CncFilmsAgreesImporter(Importer):
                 pl.lit("company").alias("kind"), pl.lit(False).alias("is_funder"),
                 pl.lit(None, dtype=pl.Utf8).alias("country_code")),
             funders,
-        ], how="vertical_relaxed").unique("organisation_id", keep="first", maintain_order=True)
+        ], how="diagonal_relaxed").unique("organisation_id", keep="first", maintain_order=True)
         return {"organisations": organisations, "people": people, "works": works,
                 "film_approvals": approvals, "work_credits": credits,
                 "work_countries": countries, "work_financing": financing}
@@ -334,8 +338,11 @@ class CncFilmsAgreesImporter(Importer):
             "name_key": [name_key(name) for _, name, _ in named],
             "kind": [kind for _, _, kind in named], "is_funder": [True] * len(named),
             "country_code": ["FR" if kind == "public_body" else None for _, _, kind in named],
+            "funder_level": [FUNDER_LEVELS.get(item, (None, None))[0] for item in named],
+            "governed_territory_id": [FUNDER_LEVELS.get(item, (None, None))[1] for item in named],
         }, schema={"organisation_id": pl.Utf8, "name": pl.Utf8, "name_key": pl.Utf8,
-                   "kind": pl.Utf8, "is_funder": pl.Boolean, "country_code": pl.Utf8})
+                   "kind": pl.Utf8, "is_funder": pl.Boolean, "country_code": pl.Utf8,
+                   "funder_level": pl.Utf8, "governed_territory_id": pl.Utf8})
         return financing, funders
 
 
