@@ -103,6 +103,29 @@ def test_a_seat_is_fictitious_when_its_commission_is(tmp_path) -> None:
     assert _provenance(frame) == {"X-RA": (False, [REAL]), "X-RB": (True, [DEMO, REAL])}
 
 
+def test_a_session_is_fictitious_when_one_of_its_seats_is(tmp_path) -> None:
+    organisations = [{"organisation_id": "F-RA", "name": "F", "name_key": "f",
+                      "is_funder": True, "territory_id": "X-RA"},
+                     {"organisation_id": "F-RB", "name": "G", "name_key": "g",
+                      "is_funder": True, "territory_id": "X-RB"}]
+    commissions = [{"commission_id": "k1", "funder_id": "F-RA", "name": "K1", "year": 2020,
+                    "source_id": REAL, "fictitious": False},
+                   {"commission_id": "k2", "funder_id": "F-RB", "name": "K2", "year": 2020,
+                    "source_id": REAL, "fictitious": False}]
+    members = [{"commission_id": "k1", "person_id": "p1", "source_id": REAL,
+                "fictitious": False},
+               {"commission_id": "k2", "person_id": "p2", "source_id": REAL,
+                "fictitious": False},
+               {"commission_id": "k2", "person_id": "p3", "source_id": REAL,
+                "fictitious": True}]
+    with tiny_store(tmp_path, organisations=organisations, commissions=commissions,
+                    commission_members=members) as store:
+        frame = both(store, "commission_members_per_session", Cut(level="region"))
+    assert dict(zip(frame["territory_id"], frame["value"], strict=True)) == {
+        "X-RA": 1.0, "X-RB": 2.0}
+    assert _provenance(frame) == {"X-RA": (False, [REAL]), "X-RB": (True, [REAL])}
+
+
 def test_every_subject_of_the_catalogue_carries_its_provenance(tmp_path) -> None:
     """The whole catalogue, and every subject (those other modules add too): base rows, before
     and after an indicator rebases them, carry source_id and fictitious; results carry
