@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from cineatlas.importers.scdl.schema import ESSENTIAL, ScdlField
+from cineatlas.importers.scdl.schema import UNUSABLE_WITHOUT, ScdlField
 from cineatlas.parsing import Parsed, values
 from cineatlas.parsing.identifiers import siret_parts
 from cineatlas.parsing.values import NULL_TEXT, Stages, blank
@@ -28,7 +28,7 @@ def _strict(parsed: Parsed, raw: pl.Expr, spelling: str, code: str) -> Parsed:
 
 
 def _missing_severity(spec: ScdlField) -> Severity:
-    return ERROR if spec.name in ESSENTIAL else WARNING
+    return ERROR if spec.name in UNUSABLE_WITHOUT else WARNING
 
 
 def check_string(spec: ScdlField, raw: pl.Expr) -> Parsed:
@@ -95,6 +95,25 @@ def check_field(spec: ScdlField, raw: pl.Expr) -> Parsed:
             parsed.stages,
         )
     raise ValueError(f"unknown SCDL field type {spec.type!r}")
+
+
+#: A cell holding a year alone (SCDL 1.x files often give the year for the date).
+YEAR_ONLY = r"^\s*(19|20)\d{2}\s*$"
+
+
+def check_date(spec: ScdlField, raw: pl.Expr) -> tuple[Parsed, dict[str, pl.Expr]]:
+    """A date field: (Parsed date, {'<field>_year': the year of a cell holding a year alone}).
+    Such a cell is no date: the value is NULL with a `year-only-date` warning, and its year
+    gives the award's fiscal year."""
+    parsed = check_field(spec, raw)
+    year_only = raw.str.contains(YEAR_ONLY).fill_null(False)
+    code = pl.when(year_only).then(pl.lit("year-only-date")).otherwise(parsed.code)
+    year = pl.when(year_only).then(raw.str.strip_chars().cast(pl.Int64, strict=False))
+    return (
+        Parsed(parsed.value, code, {**parsed.severities, "year-only-date": WARNING},
+               parsed.stages, parsed.detail),
+        {f"{spec.name}_year": year},
+    )
 
 
 def check_amount(spec: ScdlField, raw: pl.Expr) -> Parsed:

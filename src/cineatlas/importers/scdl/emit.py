@@ -13,6 +13,7 @@ OUTPUTS: dict[str, pl.DataType] = {
     "nomAttribuant": pl.Utf8(), "idAttribuant": pl.Utf8(), "idAttribuant_siren": pl.Utf8(),
     "nomBeneficiaire": pl.Utf8(), "idBeneficiaire": pl.Utf8(), "idBeneficiaire_siren": pl.Utf8(),
     "rnaBeneficiaire": pl.Utf8(), "dateConvention": pl.Date(), "dateDecision": pl.Date(),
+    "dateConvention_year": pl.Int64(), "dateDecision_year": pl.Int64(),
     "exerciceBudgetaire": pl.Int64(), "objet": pl.Utf8(), "nature": pl.Utf8(),
     "montant": pl.Int64(), "montantDemande": pl.Int64(), "dispositif": pl.Utf8(),
     "sousDispositif": pl.Utf8(), "dispositifAide": pl.Utf8(), "__aid_type": pl.Utf8(),
@@ -90,7 +91,10 @@ def awards_frame(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         pl.col(ROW).alias("row_number"), "funder_id", "scheme_id", "beneficiary_id",
         pl.col("objet").alias("project_title"),
         pl.coalesce(decision, convention).alias("decision_date"),
-        pl.coalesce(pl.col("exerciceBudgetaire"), convention.dt.year(), decision.dt.year())
+        pl.coalesce(
+            pl.col("exerciceBudgetaire"), convention.dt.year(), decision.dt.year(),
+            pl.col("dateConvention_year"), pl.col("dateDecision_year"),
+        )
         .cast(pl.Int32)
         .alias("fiscal_year"), pl.col("exerciceBudgetaire").cast(pl.Utf8).alias("fiscal_period"),
         pl.col("montant").alias("amount_minor"), pl.lit("EUR").alias("currency"),

@@ -14,10 +14,19 @@ def explain(problems: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
     was not stored."""
     if problems.is_empty():
         return problems
+    problems = problems.with_columns(
+        pl.when((pl.col("code") == "required") & (pl.col("severity") == WARNING))
+        .then(pl.format(
+            "Missing value in column '{}', which the standard requires: fill it in. The row was "
+            "loaded without it.", pl.col("field"),
+        ))
+        .otherwise(pl.col("message"))
+        .alias("message")
+    )
     typed = typed.filter(pl.col(ROW).is_in(problems["row"].unique().implode()))
     shown = []
     for name in typed.columns:
-        if name.startswith("__") or name == ROW or name.endswith("_siren"):
+        if name.startswith("__") or name == ROW or name.endswith(("_siren", "_year")):
             continue
         dtype = typed.schema[name]
         if dtype == pl.Utf8 and name not in _STORED:
@@ -43,6 +52,13 @@ def explain(problems: pl.DataFrame, typed: pl.DataFrame) -> pl.DataFrame:
             )
         elif name == "pourcentageSubvention":
             text = pl.format("{} (a percentage written as a whole number, divided by 100)", value)
+        elif dtype == pl.Date and f"{name}_year" in typed.columns:
+            year = pl.col(f"{name}_year")
+            text = pl.coalesce(
+                value.cast(pl.Utf8),
+                pl.format("the year {} only: the fiscal year is {}, the date is unknown", year,
+                          year),
+            )
         elif dtype == pl.Boolean:
             text = pl.when(value).then(pl.lit("oui")).when(value.not_()).then(pl.lit("non"))
         else:

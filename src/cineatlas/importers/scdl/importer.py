@@ -9,11 +9,13 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
+from cineatlas.importers.scdl.cells import Slot, slot_of
 from cineatlas.importers.scdl.checks import (
     BY_VALUE_SAMPLE,
     BY_VALUE_SHARE,
     by_value,
     check_amount,
+    check_date,
     check_field,
     check_identifier,
     check_rna,
@@ -30,6 +32,7 @@ from cineatlas.importers.scdl.emit import (
 )
 from cineatlas.importers.scdl.explain import explain
 from cineatlas.importers.scdl.header import Layout, read_header
+from cineatlas.importers.scdl.lines import open_scdl, unwrap, with_repairs
 from cineatlas.importers.scdl.schema import (
     ESSENTIAL,
     FIELDS,
@@ -74,6 +77,25 @@ class ScdlImporter(Importer):
         return {"title": self.source_title(path), "publisher": publisher or None, "licence": None,
                 "url": None}
 
+    def open(self, path: Path) -> RawTable:
+        """The file as a raw table: its delimiter the one that gives the standard's labels, a
+        table wrapped in another read back, and rows with too many cells lined up where
+        that is certain (see `lines`)."""
+        table, inner = open_scdl(
+            path, delimiter=self.options.get("delimiter"), encoding=self.options.get("encoding"),
+            sheet=self.options.get("sheet"),
+        )
+        if inner is not None:
+            table = unwrap(table, inner)
+        return with_repairs(table, self._slots)
+
+    def _slots(self) -> list[Slot]:
+        """What each column of the file accepts (once the header is read)."""
+        layout: Layout = self.layout
+        field_of = {column: name for name, column in layout.columns.items()}
+        specs = {spec.name: spec for spec in self._specs(layout)}
+        return [slot_of(column, specs.get(field_of.get(column, ""))) for column in self._columns]
+
     def resolve_columns(self, table: RawTable) -> tuple[dict[str, str], list[Problem]]:
         layout = read_header(table)
         missing = [name for name in ESSENTIAL if name not in layout.columns]
@@ -95,6 +117,7 @@ class ScdlImporter(Importer):
                 "(case, accents and punctuation ignored), in any order.", code="missing-column",
             )
         self.layout = layout
+        self._columns = list(table.columns)
         return dict(layout.columns), layout.problems
 
     # -- parse ---------------------------------------------------------------------------
@@ -166,6 +189,8 @@ class ScdlImporter(Importer):
             return check_amount(spec, raw), {}
         if spec.name == "pourcentageSubvention":
             return check_share(spec, raw), {}
+        if spec.type == "date":
+            return check_date(spec, raw)
         return check_field(spec, raw), {}
 
     def _add_custom_checks(self, p: RowParser, frame: pl.DataFrame) -> None:

@@ -38,6 +38,11 @@ problem_type(
     "The row has no montant: it cannot be loaded as an award. Fill in the amount.",
 )
 problem_type(
+    "year-only-date", "A year, not a date",
+    "The cell holds a year only: the award's fiscal year is that year, its date is left "
+    "unknown. Write the date as AAAA-MM-JJ.",
+)
+problem_type(
     "not-awarded", "Not an award",
     "statutLabel says the subsidy was not granted (refused, ineligible or still being "
     "examined): the row is not an award and was set aside.",
@@ -162,8 +167,11 @@ ORDER: dict[str, tuple[str, ...]] = {
     ),
 }
 
-#: Fields without which a row cannot be an award: their absence is an error (quarantine).
+#: Columns every SCDL file has: a file without one of them is refused.
 ESSENTIAL = ("nomAttribuant", "nomBeneficiaire", "objet", "montant")
+#: Fields without which a row cannot be an award: an empty cell is an error (quarantine).
+#: (An award without its object is still an award: who granted how much to whom.)
+UNUSABLE_WITHOUT = ("nomAttribuant", "nomBeneficiaire", "montant")
 
 IDENTIFIERS = ("idAttribuant", "idBeneficiaire")
 
