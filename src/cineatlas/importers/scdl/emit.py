@@ -32,14 +32,15 @@ def scheme_name() -> pl.Expr:
 
 
 def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    """Funders (public bodies) and beneficiaries, one row per organisation id: the first name
-    seen, and the first SIRET, SIREN and RNA number given for it."""
+    """Funders (public bodies, with their level and the territory they govern) and
+    beneficiaries, one row per organisation id: the first name seen, and the first SIRET,
+    SIREN and RNA number given for it."""
     funders = rows.select(
         pl.col("funder_id").alias("organisation_id"), pl.col("nomAttribuant").alias("name"),
         pl.col("funder_key").alias("name_key"), pl.lit("public_body").alias("kind"),
         pl.lit(True).alias("is_funder"), pl.col("idAttribuant").alias("siret"),
         pl.col("idAttribuant_siren").alias("siren"), NULL_TEXT.alias("rna"),
-        pl.lit(True).alias("identified"),
+        pl.lit(True).alias("identified"), "funder_level", "governed_territory_id",
     )
     beneficiaries = rows.select(
         pl.col("beneficiary_id").alias("organisation_id"), pl.col("nomBeneficiaire").alias("name"),
@@ -49,7 +50,7 @@ def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
         .otherwise(NULL_TEXT)
         .alias("kind"), pl.lit(False).alias("is_funder"), pl.col("idBeneficiaire").alias("siret"),
         pl.col("idBeneficiaire_siren").alias("siren"), pl.col("rnaBeneficiaire").alias("rna"),
-        "identified",
+        "identified", NULL_TEXT.alias("funder_level"), NULL_TEXT.alias("governed_territory_id"),
     )
     return (
         pl.concat([funders, beneficiaries], how="vertical_relaxed")
@@ -59,7 +60,8 @@ def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
             pl.col("name").first(), pl.col("name_key").first(), pl.col("kind").drop_nulls().first(),
             pl.col("is_funder").any(), pl.col("siret").drop_nulls().first(),
             pl.col("siren").drop_nulls().first(), pl.col("rna").drop_nulls().first(),
-            pl.col("identified").any(),
+            pl.col("identified").any(), pl.col("funder_level").drop_nulls().first(),
+            pl.col("governed_territory_id").drop_nulls().first(),
         )
         # A public body publishing under the SCDL, or an organisation with a SIRET, SIREN or
         # RNA number, is registered in France.
@@ -103,5 +105,5 @@ def awards_frame(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         pl.when(pl.col("identified"))
         .then(pl.lit("FR"))
         .otherwise(NULL_TEXT)
-        .alias("beneficiary_country_code"),
+        .alias("beneficiary_country_code"), "sector", "sector_rule",
     )

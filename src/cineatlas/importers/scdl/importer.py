@@ -9,6 +9,7 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
+from cineatlas.importers.public_bodies import PublicBody
 from cineatlas.importers.scdl.cells import Slot, slot_of
 from cineatlas.importers.scdl.checks import (
     BY_VALUE_SAMPLE,
@@ -23,6 +24,7 @@ from cineatlas.importers.scdl.checks import (
     nature_aid_type,
     status_awarded,
 )
+from cineatlas.importers.scdl.classifier import SectorClassifier
 from cineatlas.importers.scdl.emit import (
     OUTPUTS,
     awards_frame,
@@ -31,6 +33,7 @@ from cineatlas.importers.scdl.emit import (
     schemes_frame,
 )
 from cineatlas.importers.scdl.explain import explain
+from cineatlas.importers.scdl.funders import funder_warnings, public_bodies
 from cineatlas.importers.scdl.header import Layout, read_header
 from cineatlas.importers.scdl.lines import open_scdl, unwrap, with_repairs
 from cineatlas.importers.scdl.schema import (
@@ -41,11 +44,16 @@ from cineatlas.importers.scdl.schema import (
     ScdlField,
     fields,
 )
+from cineatlas.importers.scdl.sectors import SAME_BENEFICIARY, sector_figures, sectors
 from cineatlas.parsing import Parsed, RowParser, map_unique
 from cineatlas.parsing.values import NULL_TEXT, blank
 from cineatlas.problems import ERROR, WARNING, Problem
 from cineatlas.reading import ROW, RawTable
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
 from cineatlas.text import name_key
+
+#: How many cinema and audiovisual lines the import report shows as examples.
+EXAMPLES = 5
 
 
 class ScdlImporter(Importer):
@@ -61,6 +69,8 @@ class ScdlImporter(Importer):
     licence = None
     #: No single file to download (the standard: https://schema.data.gouv.fr/scdl/subventions/).
     url = None
+    #: Each line is classified by `sector.SectorClassifier` (the files hold every sector).
+    sector = None
     required_columns = ESSENTIAL
     optional_columns = tuple(dict.fromkeys(f.name for f in FIELDS if f.name not in ESSENTIAL))
     tables = ("organisations", "schemes", "awards")
@@ -68,6 +78,18 @@ class ScdlImporter(Importer):
     def begin(self, ctx: ImportContext) -> None:
         self._funders: set[str] = set()
         self._name_keys: dict[str, str | None] = {}
+        self._bodies: dict[tuple[str, str | None], PublicBody | None] = {}
+        self._classifier = SectorClassifier.from_store(ctx.store)
+        self._examples: list[tuple[int, str, str, str]] = []
+
+    def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        """Over the whole file: the `same-beneficiary` rule, the report's figures on cinema and
+        audiovisual lines, and a warning for each funder whose level is unknown."""
+        same = ctx.store.frame(SAME_BENEFICIARY, [ctx.source_id] * 3)
+        ctx.store.update("awards", same, key="award_id")
+        ctx.figures.update(sector_figures(ctx.store, ctx.source_id, self._examples, same))
+        ctx.problems.extend(funder_warnings(ctx.store, ctx.source_id))
+        return {}
 
     def source_metadata(self, path: Path) -> dict[str, Any]:
         """The publisher of an SCDL file is the body granting the subsidies (nomAttribuant)."""
@@ -246,6 +268,14 @@ class ScdlImporter(Importer):
                 | pl.col("idBeneficiaire_siren").is_not_null()
                 | pl.col("rnaBeneficiaire").is_not_null()
             ).alias("identified"),
+        )
+        rows = public_bodies(rows, ctx.geocoder, self._bodies)
+        rows = sectors(rows, self._classifier, ctx.geocoder, self._bodies)
+        self._examples.extend(
+            rows.filter(pl.col("sector") == CINEMA_AUDIOVISUAL)
+            .select(ROW, "nomBeneficiaire", "sector_rule", "sector_evidence")
+            .head(EXAMPLES)
+            .iter_rows()
         )
         return {
             "organisations": organisations_frame(rows), "schemes": schemes_frame(rows),

@@ -1,0 +1,73 @@
+"""Each line's sector (`awards.sector`, `awards.sector_rule`) as the classifier decides it,
+the rule applied over the whole file (`same-beneficiary`) and the report's figures."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from cineatlas.importers.public_bodies import PublicBody, recognise
+from cineatlas.importers.scdl.classifier import SectorClassifier
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
+
+if TYPE_CHECKING:
+    from cineatlas.store import Store
+    from cineatlas.territories.geocode import Geocoder
+
+def sectors(
+    rows: pl.DataFrame, classifier: SectorClassifier, geocoder: Geocoder,
+    known: dict[tuple[str, str | None], PublicBody | None],
+) -> pl.DataFrame:
+    """Each row's sector, the rule that decided and its evidence (`sector.SectorClassifier`,
+    once per distinct object, beneficiary, scheme and funder)."""
+    keys = ["objet", "nomBeneficiaire", "idBeneficiaire_siren", "scheme", "governed_territory_id"]
+    decided = []
+    for objet, name, siren, scheme, governed in rows.select(keys).unique().iter_rows():
+        if (name, siren) not in known:
+            known[(name, siren)] = recognise(name, siren, geocoder)
+        body = known[(name, siren)]
+        commune = body.territory_id if body is not None and body.level == "communal" else None
+        region = geocoder.region_of(governed) if governed else None
+        decision = classifier.classify(objet, name, scheme, region, commune)
+        decided.append((objet, name, siren, scheme, governed, decision.sector, decision.rule,
+                        decision.evidence))
+    table = pl.DataFrame(
+        decided, orient="row",
+        schema={**{key: pl.Utf8 for key in keys}, "sector": pl.Utf8, "sector_rule": pl.Utf8,
+                "sector_evidence": pl.Utf8},
+    )
+    return rows.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+
+
+#: Lines without an object whose beneficiary (same SIREN) is a cinema and audiovisual
+#: organisation by its name (or a festival's, a cinema's) on another line of the source.
+SAME_BENEFICIARY = f"""
+    SELECT a.award_id, '{CINEMA_AUDIOVISUAL}' AS sector, 'same-beneficiary' AS sector_rule
+    FROM awards a JOIN organisations b ON b.organisation_id = a.beneficiary_id
+    WHERE a.source_id = ? AND a.sector = 'other' AND coalesce(trim(a.project_title), '') = ''
+      AND b.siren IN (
+        SELECT o.siren FROM awards c JOIN organisations o ON o.organisation_id = c.beneficiary_id
+        WHERE c.source_id = ? AND o.source_id = ? AND o.siren IS NOT NULL
+          AND c.sector_rule IN ('beneficiary-words', 'cinema-festival', 'cnc-cinema'))
+"""
+
+
+def sector_figures(store: Store, source_id: str, examples: list[tuple[int, str, str, str]],
+                   same: pl.DataFrame) -> dict[str, Any]:
+    """The report's figures: cinema and audiovisual lines, their total, by rule, examples."""
+    counts = store.frame(
+        "SELECT count(*) AS n, coalesce(sum(amount_minor), 0)::BIGINT AS total FROM awards "
+        "WHERE source_id = ? AND sector = ?", [source_id, CINEMA_AUDIOVISUAL]).row(0)
+    by_rule = store.frame(
+        "SELECT sector_rule, count(*) AS n FROM awards WHERE source_id = ? AND sector = ? "
+        "GROUP BY ALL ORDER BY n DESC, sector_rule", [source_id, CINEMA_AUDIOVISUAL]).rows()
+    shown = [f"row {row} {name} ({rule}: {evidence})" for row, name, rule, evidence in examples]
+    shown += [f"row {award_id.rsplit('/', 1)[-1]} (same-beneficiary)"
+              for award_id in same["award_id"].head(1)]
+    return {
+        "cinema_audiovisual_lines": counts[0],
+        "cinema_audiovisual_minor": counts[1],
+        "cinema_audiovisual_by_rule": ", ".join(f"{rule} {n:,}" for rule, n in by_rule) or "none",
+        "cinema_audiovisual_examples": "; ".join(shown[:6]) or "none",
+    }
