@@ -36,9 +36,10 @@ NOT_FRICTIONLESS = scdl.CUSTOM_CHECK_CODES | scdl.CINEATLAS_CODES
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Store:
-    with Store(tmp_path / "atlas.duckdb") as store:
-        yield store
+def db(store: Store) -> Store:
+    """A store with the reference territories (funders are linked to the territory they
+    govern)."""
+    return store
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -361,6 +362,9 @@ def test_a_draft_version_file_loads(shared_data, db, tmp_path) -> None:
     assert {(p.row, p.field, p.code, p.severity) for p in report.problems} == {
         (4, "statutLabel", "not-awarded", "error"),
         (4, "montant", "missing-amount", "error"),
+        # 'Département Exemple' is a département by its name, but which one, neither its name
+        # nor its (made-up) SIRET says
+        (None, "nomAttribuant", "unknown-funder", "warning"),
     }
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (3, 2, 1)
     first, second = award(db, 2), award(db, 3)
@@ -412,6 +416,7 @@ def test_a_draft_file_is_validated_by_the_draft_rules(db, tmp_path) -> None:
         (2, "cofinancement", "enum"),
         (3, "exerciceBudgetaire", "non-standard-number"),
         (3, "descriptionConditionsVersement", "required"),
+        (None, "nomAttribuant", "unknown-funder"),
     }
     assert report.rows_loaded == 2 and award(db, 3)["fiscal_year"] == 2024
 
