@@ -564,7 +564,7 @@ def test_a_file_without_the_essential_columns_is_refused(db, tmp_path) -> None:
     assert "lacks the columns 'objet', 'montant' that every SCDL subventions file has" in str(
         caught.value
     )
-    assert db.count("awards") == 0 and db.count("sources") == 0
+    assert db.count("awards") == 0 and db.count("sources", "importer = 'scdl'") == 0
 
 
 def identifiers(*cells: str) -> list[tuple[str | None, str | None]]:
