@@ -78,19 +78,24 @@ def wrapped_delimiter(table: RawTable) -> str | None:
 def open_scdl(path: Path, *, delimiter: str | None, encoding: str | None,
               sheet: str | None) -> tuple[RawTable, str | None]:
     """Open an SCDL file: (table, the inner delimiter when it is wrapped). Without a delimiter
-    given, a CSV file whose sniffed delimiter does not give the standard's labels is opened
-    with the one that does, if any (else as sniffed: the importer then says what is missing)."""
+    given, a CSV file is read with the delimiter that gives the standard's labels: as sniffed,
+    or another one that the header holds (a header ending with ';;' may be a wrapped table's);
+    if none does, as sniffed (the importer then says what is missing)."""
     table = open_table(path, delimiter=delimiter, encoding=encoding, sheet=sheet)
-    if table.sheet is not None or delimiter is not None or essential_found(table.labels):
+    if table.sheet is not None or delimiter is not None:
         return table, None
     inner = wrapped_delimiter(table)
     if inner is not None:
         return table, inner
+    readable = essential_found(table.labels)
     for other in DELIMITERS:
-        if other == table.delimiter:
+        if other == table.delimiter or (readable and not any(other in x for x in table.labels)):
             continue
         candidate = open_table(path, delimiter=other, encoding=encoding)
-        if essential_found(candidate.labels):
+        inner = wrapped_delimiter(candidate)
+        if inner is not None:
+            return candidate, inner
+        if not readable and essential_found(candidate.labels):
             return candidate, None
     return table, None
 
