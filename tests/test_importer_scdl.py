@@ -146,6 +146,21 @@ def test_declared_fields_agree_with_the_schema(shared_data, version, relpath) ->
     }
 
 
+def test_long_labels_are_the_titles_of_the_published_schemas(shared_data) -> None:
+    """The long French labels (the first SCDL files' headers) are the schemas' field titles;
+    the draft repeats idAttribuant's title for idServiceInstructeur, which is not read so."""
+    from cineatlas.importers.scdl.labels import LONG_LABEL_KEYS, TITLES
+
+    titles = {}
+    for relpath in (SCHEMA, DRAFT_SCHEMA):
+        schema = json.loads(shared_data(relpath).read_text(encoding="utf-8"))
+        for spec in schema["fields"]:
+            titles.setdefault(spec["name"], spec["title"])
+    assert titles.pop("idServiceInstructeur") == titles["idAttribuant"]
+    assert TITLES == titles
+    assert LONG_LABEL_KEYS[scdl.label_key("Identification du bénéficiaire")] == "idBeneficiaire"
+
+
 # -- the standard's examples --------------------------------------------------------------------
 
 
@@ -725,6 +740,7 @@ def test_every_field_and_code_is_documented() -> None:
         "extra-label",
         *scdl.CUSTOM_CHECK_CODES,
         *scdl.CINEATLAS_CODES,
+        "year-only-date", "split-number", "split-text", "wrapped-table", "unknown-funder",
     }
     for code in codes:
         assert f"`{code}`" in text, code

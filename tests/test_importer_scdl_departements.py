@@ -324,3 +324,17 @@ def test_importing_again_changes_nothing(atlas, shared_data) -> None:
     assert forced.rows_loaded == 75 and forced.figures["cinema_audiovisual_lines"] == 2
     assert after.equals(before)
     assert organisations > 0
+
+
+def test_the_sample_is_the_frame_its_script_draws(shared_data) -> None:
+    """The labelled rows are exactly those tests/data/scdl_sector_frame.py draws (its search,
+    its seed), so the sampling docs/importers/scdl.md describes is the one measured."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("scdl_sector_frame",
+                                                  HERE / "data" / "scdl_sector_frame.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    data = shared_data(LA).parents[2]
+    drawn = module.frame(data)
+    assert {(r["file"], int(r["row"])): r["sampled_as"] for r in sample()} == drawn
