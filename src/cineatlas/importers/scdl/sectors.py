@@ -8,36 +8,63 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from cineatlas.importers.public_bodies import PublicBody, recognise
-from cineatlas.importers.scdl.classifier import SectorClassifier
+from cineatlas.importers.scdl.classifier import OTHER, SectorClassifier, cinema_terms
+from cineatlas.parsing import map_unique
 from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
 
 if TYPE_CHECKING:
     from cineatlas.store import Store
     from cineatlas.territories.geocode import Geocoder
 
+
 def sectors(
     rows: pl.DataFrame, classifier: SectorClassifier, geocoder: Geocoder,
     known: dict[tuple[str, str | None], PublicBody | None],
 ) -> pl.DataFrame:
-    """Each row's sector, the rule that decided and its evidence (`sector.SectorClassifier`,
-    once per distinct object, beneficiary, scheme and funder)."""
-    keys = ["objet", "nomBeneficiaire", "idBeneficiaire_siren", "scheme", "governed_territory_id"]
-    decided = []
-    for objet, name, siren, scheme, governed in rows.select(keys).unique().iter_rows():
+    """Each row's sector, the rule that decided and its evidence (`classifier`): the words
+    rules once per distinct object, beneficiary's name and scheme; the festival and cinema
+    rules, for the rows no word decided, once per distinct object, beneficiary and funder."""
+    terms = {
+        rule: map_unique(rows[column], lambda text: ", ".join(cinema_terms(text)) or None,
+                         pl.Utf8)
+        for rule, column in WORD_RULES.items()
+    }
+    rule, evidence = pl.lit(None, dtype=pl.Utf8), pl.lit(None, dtype=pl.Utf8)
+    for name in reversed(WORD_RULES):  # the first rule that holds decides
+        found = pl.lit(terms[name])
+        rule = pl.when(found.is_not_null()).then(pl.lit(name)).otherwise(rule)
+        evidence = pl.when(found.is_not_null()).then(found).otherwise(evidence)
+    rows = rows.with_columns(
+        pl.when(rule.is_not_null()).then(pl.lit(CINEMA_AUDIOVISUAL)).alias("sector"),
+        rule.alias("sector_rule"), evidence.alias("sector_evidence"),
+    )
+    undecided = rows.filter(pl.col("sector").is_null())
+    if undecided.is_empty() or not classifier.knows_places:
+        return rows.with_columns(pl.col("sector").fill_null(OTHER),
+                                 pl.col("sector_rule").fill_null("no-evidence"))
+    places = ["objet", "nomBeneficiaire", "idBeneficiaire_siren", "governed_territory_id"]
+    found = []
+    for objet, name, siren, governed in undecided.select(places).unique().iter_rows():
         if (name, siren) not in known:
             known[(name, siren)] = recognise(name, siren, geocoder)
         body = known[(name, siren)]
         commune = body.territory_id if body is not None and body.level == "communal" else None
         region = geocoder.region_of(governed) if governed else None
-        decision = classifier.classify(objet, name, scheme, region, commune)
-        decided.append((objet, name, siren, scheme, governed, decision.sector, decision.rule,
-                        decision.evidence))
-    table = pl.DataFrame(
-        decided, orient="row",
-        schema={**{key: pl.Utf8 for key in keys}, "sector": pl.Utf8, "sector_rule": pl.Utf8,
-                "sector_evidence": pl.Utf8},
-    )
-    return rows.join(table, on=keys, how="left", nulls_equal=True, maintain_order="left")
+        d = classifier.by_places(objet, name, region, commune)
+        found.append((objet, name, siren, governed, d.sector, d.rule, d.evidence))
+    by_place = pl.DataFrame(found, orient="row",
+                            schema={**dict.fromkeys(places, pl.Utf8), **_DECISION})
+    placed = rows.join(by_place, on=places, how="left", nulls_equal=True,
+                       maintain_order="left", suffix="_place")
+    return placed.with_columns(
+        pl.coalesce(name, f"{name}_place").alias(name) for name in _DECISION
+    ).drop([f"{name}_place" for name in _DECISION])
+
+
+_DECISION = {"sector": pl.Utf8, "sector_rule": pl.Utf8, "sector_evidence": pl.Utf8}
+#: The words rules, in the order they are tried, and the column each reads.
+WORD_RULES = {"object-words": "objet", "beneficiary-words": "nomBeneficiaire",
+              "scheme-words": "scheme"}
 
 
 #: Lines without an object whose beneficiary (same SIREN) is a cinema and audiovisual
