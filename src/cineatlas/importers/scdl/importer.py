@@ -109,14 +109,14 @@ class ScdlImporter(Importer):
         )
         if inner is not None:
             table = unwrap(table, inner)
-        return with_repairs(table, self._slots)
+        return with_repairs(table, self._slots(table))
 
-    def _slots(self) -> list[Slot]:
-        """What each column of the file accepts (once the header is read)."""
-        layout: Layout = self.layout
+    def _slots(self, table: RawTable) -> list[Slot]:
+        """What each column of the file accepts, from its header."""
+        layout = read_header(table)
         field_of = {column: name for name, column in layout.columns.items()}
         specs = {spec.name: spec for spec in self._specs(layout)}
-        return [slot_of(column, specs.get(field_of.get(column, ""))) for column in self._columns]
+        return [slot_of(column, specs.get(field_of.get(column, ""))) for column in table.columns]
 
     def resolve_columns(self, table: RawTable) -> tuple[dict[str, str], list[Problem]]:
         layout = read_header(table)
@@ -139,7 +139,6 @@ class ScdlImporter(Importer):
                 "(case, accents and punctuation ignored), in any order.", code="missing-column",
             )
         self.layout = layout
-        self._columns = list(table.columns)
         return dict(layout.columns), layout.problems
 
     # -- parse ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,20 +134,15 @@ def unwrap(table: RawTable, inner: str) -> RawTable:
                    notes=[*table.notes, note], _batches=batches())
 
 
-def with_repairs(table: RawTable, slots: Callable[[], list[Slot]]) -> RawTable:
+def with_repairs(table: RawTable, slots: list[Slot]) -> RawTable:
     """`table` whose rows with too many cells are recovered when `cells.rejoin` finds one way
-    to line them up (`slots()` says what each column accepts; asked at the first batch)."""
+    to line them up (`slots` says what each column accepts)."""
     delimiter = table.delimiter
     if table.sheet is not None or delimiter is None:
         return table
-
-    def batches() -> Iterator[RawBatch]:
-        columns: list[Slot] | None = None
-        for batch in table.batches():
-            columns = columns or slots()
-            yield repair(batch, table.columns, columns, delimiter)
-
-    return replace(table, _batches=batches())
+    batches = table.batches()
+    repaired = (repair(batch, table.columns, slots, delimiter) for batch in batches)
+    return replace(table, _batches=repaired)
 
 
 def repair(batch: RawBatch, names: list[str], slots: list[Slot], delimiter: str) -> RawBatch:

@@ -10,6 +10,7 @@ import polars as pl
 from cineatlas.importers.public_bodies import PublicBody, recognise
 from cineatlas.importers.scdl.classifier import OTHER, SectorClassifier, cinema_terms
 from cineatlas.parsing import map_unique
+from cineatlas.privacy import scrub_text
 from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL
 
 if TYPE_CHECKING:
@@ -89,7 +90,9 @@ def sector_figures(store: Store, source_id: str, examples: list[tuple[int, str, 
     by_rule = store.frame(
         "SELECT sector_rule, count(*) AS n FROM awards WHERE source_id = ? AND sector = ? "
         "GROUP BY ALL ORDER BY n DESC, sector_rule", [source_id, CINEMA_AUDIOVISUAL]).rows()
-    shown = [f"row {row} {name} ({rule}: {evidence})" for row, name, rule, evidence in examples]
+    # names are cells: contact data in them is never shown (the report is stored)
+    shown = [scrub_text(f"row {row} {name} ({rule}: {evidence})") or ""
+             for row, name, rule, evidence in examples]
     shown += [f"row {award_id.rsplit('/', 1)[-1]} (same-beneficiary)"
               for award_id in same["award_id"].head(1)]
     return {
