@@ -82,8 +82,8 @@ def open_scdl(path: Path, *, delimiter: str | None, encoding: str | None,
     or another one that the header holds (a header ending with ';;' may be a wrapped table's);
     if none does, as sniffed (the importer then says what is missing)."""
     table = open_table(path, delimiter=delimiter, encoding=encoding, sheet=sheet)
-    if table.sheet is not None or delimiter is not None:
-        return table, None
+    if table.sheet is not None or table.delimiter is None or delimiter is not None:
+        return table, None  # a spreadsheet, a JSON file, or the delimiter given
     inner = wrapped_delimiter(table)
     if inner is not None:
         return table, inner
