@@ -21,7 +21,6 @@ if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 
 SHARED_DATA = Path(__file__).parents[1] / "../shared/data"
-CANADA_OUTLINES = "geo/canada-provinces.geojson"
 
 
 def find_shared_data(relpath: str) -> Path:
@@ -56,15 +55,14 @@ def territory_cache(request: pytest.FixtureRequest,
 @pytest.fixture(scope="session")
 def territories_store(tmp_path_factory: pytest.TempPathFactory,
                       territory_cache: Path) -> Path:
-    """Path of a store file holding the reference territories (France and Canada, with
-    Canada's outlines when the shared file is there). Copy it before writing to it."""
+    """Path of a store file holding the reference territories (France and Canada, built from
+    the shipped data as a user's first run builds them). Copy it before writing to it."""
     path = tmp_path_factory.mktemp("territories") / "atlas.duckdb"
-    outlines = (SHARED_DATA / CANADA_OUTLINES).resolve()
     with pytest.MonkeyPatch.context() as patch, Store(path) as store:
         patch.setenv("CINEATLAS_CACHE", str(territory_cache))
         from cineatlas.territories import ensure_territories
 
-        ensure_territories(store, canada_outlines=outlines if outlines.is_file() else None)
+        ensure_territories(store)
     return path
 
 

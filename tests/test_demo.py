@@ -156,6 +156,16 @@ def test_funders_and_names_are_marked_as_fictitious(demo_store: Store) -> None:
     assert all("(fonds fictif)" in name for name in funders["name"])
     national = funders.filter(funders["territory_id"] == "FR")
     assert national["name"].to_list() == ["CNC (fonds fictif)"]
+    # levels: the CNC national and governing France, each Region's fund its region
+    levels = demo_store.frame(
+        "SELECT funder_level, count(*) AS n, count(*) FILTER (WHERE governed_territory_id = "
+        "territory_id) AS governing FROM organisations WHERE is_funder AND source_id = ? "
+        "GROUP BY 1 ORDER BY 1", [SOURCE_ID])
+    assert levels.rows() == [("national", 1, 1), ("regional", REGIONS, REGIONS)]
+    assert demo_store.count(
+        "organisations o JOIN territories t ON t.territory_id = o.governed_territory_id",
+        "o.funder_level = 'regional' AND t.level = 'region' AND o.source_id = ?",
+        [SOURCE_ID]) == REGIONS
     schemes = demo_store.frame("SELECT name FROM schemes WHERE source_id = ?", [SOURCE_ID])
     assert all(name.endswith("(fictif)") for name in schemes["name"])
 

@@ -245,6 +245,40 @@ def test_bad_rows_are_quarantined_or_loaded_with_warnings(store: Store, tmp_path
     assert [r["code"] for r in reasons] == ["invalid-integer"]
 
 
+def test_a_count_too_large_to_store_quarantines_its_row(store: Store, tmp_path: Path) -> None:
+    """Screens, seats, weeks and shows are INTEGER columns (up to 2**31 - 1): a 10-digit value
+    used to stop the whole import on DuckDB's conversion error."""
+    rows = [
+        GOOD,                                                                   # 2: clean
+        venue(N_auto="2", écrans="9999999999"),                                 # 3
+        venue(N_auto="3", fauteuils="2147483648.0"),                            # 4: 2**31
+        venue(N_auto="4", fauteuils="2147483647"),                              # 5: 2**31 - 1
+        venue(N_auto="5", séances="12 345 678 901"),                            # 6
+        venue(N_auto="6", semaines_d_activité="4294967296"),                    # 7
+        venue(N_auto="7", entrées_2023="4294967296", entrées_2022="99999999999"),  # 8: BIGINT
+    ]
+    report = import_file("cnc-cinemas", cnc_file(tmp_path, *rows), store=store)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (7, 3, 4)
+    assert {(p.row, p.field, p.code, p.severity) for p in report.problems} == {
+        (3, "écrans", "number-too-large", "error"),
+        (4, "fauteuils", "number-too-large", "error"),
+        (6, "séances", "number-too-large", "error"),
+        (7, "semaines d'activité", "number-too-large", "error"),
+    }
+    seats = next(p.message for p in report.problems if p.row == 4)
+    assert seats.startswith("Number too large to store in column 'fauteuils': '2147483648.0' "
+                            "(accepted: a whole number from 0 to 2 147 483 647).")
+    weeks = next(p.message for p in report.problems if p.row == 7)
+    assert "(accepted: a whole number from 0 to 53)" in weeks
+    assert store.frame("SELECT row_number, seats, admissions, admissions_previous FROM venues "
+                       "ORDER BY row_number").rows() == [
+        (2, 450, 60000, 40000), (5, 2**31 - 1, 60000, 40000), (8, 450, 2**32, 99_999_999_999)]
+    reasons = {r: [x["code"] for x in json.loads(x)] for r, x in store.frame(
+        "SELECT row_number, reasons FROM quarantine").rows()}
+    assert reasons == {3: ["number-too-large"], 4: ["number-too-large"],
+                       6: ["number-too-large"], 7: ["number-too-large"]}
+
+
 def test_a_file_without_an_admissions_column_is_refused(store: Store, tmp_path: Path) -> None:
     columns = tuple(c for c in COLUMNS if not c.startswith("entrées"))
     with pytest.raises(FileError, match="entrées YYYY"):

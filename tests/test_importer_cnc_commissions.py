@@ -178,9 +178,12 @@ def test_beneficiaries_and_funder(real, doc) -> None:
     names = {b["name"] for b in doc["beneficiaries"]}
     found = store.frame("SELECT name FROM organisations WHERE NOT is_funder")["name"].to_list()
     assert sorted(found) == sorted(names) and len(found) == 403
-    funder = store.frame("SELECT name, kind, territory_id FROM organisations WHERE is_funder")
+    funder = store.frame("SELECT name, kind, territory_id, funder_level, governed_territory_id "
+                         "FROM organisations WHERE is_funder")
     assert funder.rows() == [("CNC (Centre national du cinéma et de l'image animée)",
-                              "public_body", "FR")]
+                              "public_body", "FR", "national", "FR")]
+    assert store.count("organisations", "NOT is_funder AND (funder_level IS NOT NULL "
+                                        "OR governed_territory_id IS NOT NULL)") == 0
     # 'ben_olivier-magermans' is paid for his own project: an individual
     assert store.scalar("SELECT kind FROM organisations WHERE name_key = 'olivier magermans'") \
         == "individual"
@@ -233,10 +236,17 @@ def test_governance_indicators_on_the_sessions(real, doc) -> None:
         assert seats.group_by("year").agg(pl.col("commission_id").n_unique()).sort("year").rows() \
             == sorted(Counter(int(c["date"][:4]) for c in doc["commissions"]
                               if c["memberIds"] or c["presidentId"]).items())
-        # no gender, profession or elected status is published: no figure, never a zero
+        # no gender, profession or elected status is published: an unknown figure with its
+        # coverage ("274 seats, 0 known"), never a zero and never no row at all
         for indicator in ("commission_women_share", "commission_professions",
                           "commission_elected_share"):
-            assert compute(engine, indicator, cut).is_empty()
+            frame = compute(engine, indicator, cut)
+            assert frame["value"].null_count() == frame.height > 0, indicator
+            assert frame["category"].null_count() == frame.height
+            assert frame["n"].sum() == 274 and frame["covered"].sum() == 0
+            assert frame["low_coverage"].all()
+            if not by_year:
+                assert frame.select("territory_id", "n", "covered").rows() == [("FR", 274, 0)]
 
 
 def test_reimport_is_unchanged(real, shared_data) -> None:
@@ -287,6 +297,41 @@ def test_malformed_records_are_quarantined_with_their_reason(edited, doc, tmp_pa
         assert store.count("awards") == 633 and store.count("commissions") == 33
         lost = sum(int(doc["projects"][i]["amount"]) for i in (0, 2)) * 100
         assert store.scalar("SELECT sum(amount_minor) FROM awards") == 14_113_061_00 - lost
+
+
+def test_a_name_with_no_letter_or_digit_is_set_aside(tmp_path) -> None:
+    """A talent named '-' or a beneficiary named '?' used to give a row with a NULL id, and the
+    import stopped on the store's NOT NULL constraint: such a record names no one."""
+    document = {
+        "commissions": [{"id": "com_1", "date": "2020-01-15", "aidName": "Fonds Talent",
+                         "presidentId": "tal_a", "memberIds": ["tal_b"]},
+                        {"id": "com_2", "date": "2020-06-15", "aidName": "Fonds Talent",
+                         "presidentId": "tal_d", "memberIds": []}],
+        "projects": [{"id": "prj_1", "name": "Projet", "commissionId": "com_1",
+                      "beneficiaryId": "ben_a", "talentIds": ["tal_a"], "amount": 1000,
+                      "category": "Aide à la création"}],
+        "talents": [{"id": "tal_a", "name": "Jeanne DUPONT"},
+                    {"id": "tal_b", "name": "Paul MARTIN"}, {"id": "tal_c", "name": "-"},
+                    {"id": "tal_d", "name": "? (président)"}],
+        "beneficiaries": [{"id": "ben_a", "name": "Films A"}, {"id": "ben_b", "name": "?"}],
+    }
+    path = tmp_path / "commissions.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with Store(tmp_path / "atlas.duckdb") as store:
+        report = import_file("cnc-commissions", path, store=store)
+        assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (9, 5, 4)
+        reasons = {json.loads(content)["$path"]: [(r["field"], r["code"], r["severity"])
+                                                  for r in json.loads(reasons)]
+                   for content, reasons in store.frame(
+                       "SELECT content, reasons FROM quarantine").iter_rows()}
+        assert reasons == {"$.commissions[1]": [("presidentId", "unknown-reference", "error")],
+                           "$.talents[2]": [("name", "no-name", "error")],
+                           "$.talents[3]": [("name", "no-name", "error")],
+                           "$.beneficiaries[1]": [("name", "no-name", "error")]}
+        assert store.frame("SELECT full_name FROM people ORDER BY 1").rows() == [
+            ("Jeanne DUPONT",), ("Paul MARTIN",)]
+        assert store.count("organisations", "organisation_id IS NULL") == 0
+        assert store.count("awards") == 1 and store.count("commission_members") == 2
 
 
 def test_a_file_that_is_not_json_is_refused_and_the_store_kept(shared_data, tmp_path) -> None:

@@ -14,14 +14,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
+import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cineatlas import FileError, Store, import_file
 from cineatlas.importers import register
 from cineatlas.importers.cnc_films_agrees import CncFilmsAgreesImporter, fields
 from cineatlas.ingest import ImportReport
+from cineatlas.text import company_key
 
 WORKBOOK = "cnc/films-agrees-2003-2019.xlsx"
 register(CncFilmsAgreesImporter)  # the installed metadata may predate the entry point
@@ -143,6 +145,74 @@ def test_producers_are_organisations_with_their_marks(real) -> None:
     assert store.scalar("SELECT count(*) FROM organisations WHERE name LIKE '%TIERS FERME%'") == 0
 
 
+def producer_of(store: Store, spelling: str) -> set[str]:
+    """The organisations credited under a published spelling (marks aside)."""
+    rows = store.frame("SELECT DISTINCT organisation_id FROM work_credits WHERE role = 'producer' "
+                       "AND (credit_as = ? OR credit_as LIKE ? || ' (%')", [spelling, spelling])
+    return set(rows["organisation_id"])
+
+
+#: Spellings of one company, checked by hand (same company, years apart).
+SAME_COMPANY = [("AGAT FILMS & CIE", "AGAT FILMS ET CIE"),
+                ("L'ATELIER DE PRODUCTION", "ATELIER DE PRODUCTION"),
+                ("4 A 4 PRODUCTIONS", "4A4 PRODUCTIONS"), ("TS PRODUCTIONS", "TS PRODUCTION"),
+                ("SUPERSONIC GLIDE", "SUPERSONICGLIDE"), ("REBOOT FILMS SARL", "REBOOT FILMS"),
+                ("L.F.P. - LES FILMS PELLÉAS", "LFP - LES FILMS PELLÉAS"),
+                ("ENVIE DE TEMPÊTE PRODUCTIONS", "ENVIE DE TEMPETE PRODUCTION")]
+#: Close spellings of different companies, which must stay apart.
+DIFFERENT_COMPANIES = [("THE FILM", "FILMS INC", "L FILMS", "FILMS"), ("MARS FILMS", "MARSA FILMS"),
+                       ("GAUMONT IMAGES 2", "GAUMONT IMAGES 3"), ("ALIA FILMS", "ALIAS FILMS"),
+                       ("FRANCE 2 CINEMA", "FRANCE 3 CINEMA"), ("HERODIADE V", "HERODIADE VI"),
+                       ("STUDIOCANAL CATALOGUE 1", "STUDIOCANAL CATALOGUE 3"),
+                       ("ALTER FILMS", "WALTER FILMS"), ("ADELANTE FILMS", "DELANTE FILMS")]
+
+
+def test_producers_are_recognised_across_spellings(real) -> None:
+    store, _ = real
+    for spellings in SAME_COMPANY:
+        found = [producer_of(store, s) for s in spellings]
+        assert all(len(f) == 1 for f in found), spellings  # each spelling is in the list
+        assert len(set.union(*found)) == 1, f"{spellings} should be one producer"
+    for spellings in DIFFERENT_COMPANIES:
+        found = [producer_of(store, s) for s in spellings]
+        assert all(len(f) == 1 for f in found), spellings
+        assert len(set.union(*found)) == len(spellings), f"{spellings} should stay apart"
+    # the organisation is named by its most frequent spelling (56 times against 4)
+    agat = producer_of(store, "AGAT FILMS & CIE").pop()
+    assert store.scalar("SELECT name FROM organisations WHERE organisation_id = ?",
+                        [agat]) == "AGAT FILMS ET CIE"
+
+
+def test_producers_joined_by_et_are_read_on_evidence(real, films) -> None:
+    store, report = real
+
+    def producers(visa: str, year: int) -> list[str]:
+        return store.frame(
+            "SELECT c.credit_as FROM work_credits c JOIN film_approvals a USING (approval_id) "
+            "WHERE a.visa = ? AND a.year = ? AND c.role = 'producer' ORDER BY c.position",
+            [visa, year])["credit_as"].to_list()
+
+    def visa(year: int, title: str) -> str:
+        return next(str(r["VISA"]) for r in films[year] if str(r["TITRE"]).strip() == title)
+
+    # 2017 joins a film's producers with ET: each is credited on its own in other years
+    spirou = visa(2017, "Les aventures de Spirou et Fantasio")
+    assert producers(spirou, 2017) == ["MOANA FILMS", "CURIOSA FILMS"]
+    # a company whose name holds ET stays whole; 2019's 'HAUT / COURT' is that company
+    assert producers(visa(2017, "Duelles"), 2017) == ["HAUT ET COURT"]
+    assert producers(visa(2019, "Seules les bêtes"), 2019) == ["HAUT ET COURT"]
+    assert producers(visa(2016, "12 jours"), 2016) == ["PALMERAIE ET DESERT"]
+    codes = {p.code for p in report.problems}
+    assert {"producers-split", "producers-joined", "cut-mark"} <= codes
+    joined = [p for p in report.problems if p.code == "producers-joined"]
+    assert len(joined) == 1 and joined[0].message.startswith("Sheet '2019', row")
+    # a '(TIERS FERME)' cut at the CNC's 64 characters is still the mark
+    cut = store.frame("SELECT DISTINCT o.name, c.mark FROM work_credits c JOIN organisations o "
+                      "USING (organisation_id) WHERE c.credit_as LIKE '%LICENCES (TI'").rows()
+    assert cut == [("CIE D'APPROVISIONNEMENT DE BIENS AUDIOVISUELS ET DE LICENCES",
+                    "tiers_ferme")]
+
+
 def test_financing_facts_have_no_invented_amount(real, films) -> None:
     store, _ = real
     kinds = dict(store.frame("SELECT kind, count(*) FROM work_financing GROUP BY kind").rows())
@@ -165,6 +235,23 @@ def test_financing_facts_have_no_invented_amount(real, films) -> None:
                         "FROM film_approvals WHERE year = 2019")
     assert not store.scalar("SELECT bool_or(list_contains(published_facts, 'parity_bonus')) "
                             "FROM film_approvals WHERE year < 2019")
+
+
+def test_funder_levels(real) -> None:
+    store, _ = real
+    levels = store.frame("SELECT name, kind, funder_level, governed_territory_id "
+                         "FROM organisations WHERE is_funder ORDER BY name")
+    public = {name: (level, governed) for name, kind, level, governed in levels.iter_rows()
+              if level is not None}
+    # the CNC and the State are national and govern France; the unnamed Region is regional
+    # but governs no known territory; SOFICAs and TV channels are not public funders
+    assert public == {"CNC (Centre national du cinéma et de l'image animée)": ("national", "FR"),
+                      "État — crédit d'impôt cinéma": ("national", "FR"),
+                      "A Region (not named)": ("regional", None)}
+    others = levels.filter(pl.col("funder_level").is_null())
+    assert others.height > 10 and set(others["kind"]) == {"company"}
+    assert "A SOFICA (not named)" in set(others["name"])
+    assert store.count("organisations", "NOT is_funder AND funder_level IS NOT NULL") == 0
 
 
 def test_channels_countries_rank_and_genre(real) -> None:
@@ -330,6 +417,47 @@ def test_notes_and_warnings_name_the_sheet_and_row(store, tmp_path) -> None:
                        "WHERE country_label = 'Corée'").rows() == [(None, 60.0)]
 
 
+def test_an_unreadable_fact_is_unknown_not_absent(store, tmp_path) -> None:
+    path = small_workbook(tmp_path / "films.xlsx", [
+        ["150001", "Lisible", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+         "avant", "", "", "", "", "X", "Fr-100"],
+        ["150002", "Illisible", "MARTIN Lea", "FILMS B", 2000000, "fiction", "OUI", "1",
+         "peut-être", "", "", "?", "", "NC", "Fr-100"],
+    ])
+    report = import_file("cnc-films-agrees", path, store=store)
+    assert report.rows_loaded == 2
+    facts = dict(store.frame("SELECT visa, list_sort(published_facts) FROM film_approvals").rows())
+    # the sheet publishes ASR, SOFICA and regional aid; the second film's cells say neither
+    # yes nor no: for it those facts are unknown (not published), never "no"
+    assert facts["150001"] == sorted(["advance_on_receipts", "pay_tv", "free_tv", "sofica",
+                                      "tax_credit", "regional_aid"])
+    assert facts["150002"] == sorted(["pay_tv", "free_tv", "tax_credit"])
+    warned = {(p.code, p.field) for p in report.problems}
+    assert {("invalid-boolean", "SOFICA"), ("invalid-boolean", "AIDE REGIONALE")} <= warned
+    assert any(code == "enum" and field == "ASR" for code, field in warned), warned
+
+
+def test_a_channel_cell_naming_no_channel_records_no_pre_sale(store, tmp_path) -> None:
+    """Found by the damaged-sheets property: '-' in PAYANTE made a channel funder whose id was
+    NULL, and the import stopped on the store's NOT NULL constraint."""
+    path = small_workbook(tmp_path / "films.xlsx", [
+        ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+         "", "-", "C+ / ?", "", "", "", "Fr-100"],
+        ["150002", "Un autre", "MARTIN Lea", "FILMS B", 2000000, "fiction", "OUI", "1",
+         "", "tv@chaine.fr", "", "", "", "", "Fr-100"],
+    ])
+    report = import_file("cnc-films-agrees", path, store=store)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (2, 2, 0)
+    assert {(p.row, p.field, p.code) for p in report.problems if p.row != 1} == {
+        (2, "PAYANTE", "no-channel-named"), (2, "CLAIR", "no-channel-named"),
+        (3, "PAYANTE", "private-data")}
+    # the free-TV pre-sale to Canal+ is kept; '-' and '?' record nothing, nor does an address
+    assert store.frame("SELECT kind, funder_label FROM work_financing "
+                       "WHERE kind IN ('pay_tv', 'free_tv')").rows() == [("free_tv", "Canal+")]
+    assert store.count("organisations", "organisation_id IS NULL OR name_key = ''") == 0
+    assert store.count("organisations", "name LIKE '%removed%' OR name LIKE '%@%'") == 0
+
+
 def test_an_import_is_all_or_nothing(store, tmp_path, monkeypatch) -> None:
     path = small_workbook(tmp_path / "films.xlsx", [
         ["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
@@ -377,6 +505,10 @@ cells = st.one_of(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_
 @pytest.mark.slow
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# found by this property: a channel cell with no letter or digit ('-', '?') gave a funder with a
+# null id (NOT NULL constraint failed: organisations.organisation_id) and stopped the import
+@example(rows=[["150001", "Un film", "DUPONT Marie", "FILMS A", 1000000, "fiction", "OUI", "1",
+                "", "-", "C+ ?", "", "", "X", "FRANCE-100"]], dropped=None)
 @given(rows=st.lists(st.lists(cells, min_size=0, max_size=len(HEADER) + 2), max_size=8),
        dropped=st.none() | st.integers(0, len(HEADER) - 1))
 def test_damaged_sheets_are_loaded_quarantined_or_refused(damage_store, tmp_path_factory, rows,
@@ -438,9 +570,71 @@ def test_cells_are_split_as_published() -> None:
     # found by the damaged-sheets property: a rank past an INT32 crashed the import
     assert fields.ranks("2147483648") == ([None], False)
     assert fields.ranks("0 / 2") == ([None, 2], False)
-    assert fields.channels("TPS C+ C+") == (["TPS", "Canal+"], [])
-    assert fields.channels("CANAL+ / CINE+") == (["Canal+", "Ciné+"], [])
-    assert fields.channels("F3 FRANCE 4 Zorg") == (["France 3", "France 4", "Zorg"], ["Zorg"])
+    assert fields.channels("TPS C+ C+") == (["TPS", "Canal+"], [], [])
+    assert fields.channels("CANAL+ / CINE+") == (["Canal+", "Ciné+"], [], [])
+    assert fields.channels("F3 FRANCE 4 Zorg") == (["France 3", "France 4", "Zorg"], ["Zorg"], [])
+    # found by the damaged-sheets property: a mark naming no channel gave a funder a null id
+    assert fields.channels("-") == ([], [], ["-"])
+    assert fields.channels("C+ / ? Zorg") == (["Canal+", "Zorg"], ["Zorg"], ["?"])
     assert fields.nationality("ITALIE -90 / FRANCE-10") == [
         fields.Share("ITALIE", 90.0), fields.Share("FRANCE", 10.0)]
     assert fields.nationality(" AFRIQUE DU SUD") == [fields.Share("AFRIQUE DU SUD", None)]
+    cut = fields.producer("CIE D'APPROVISIONNEMENT DE LICENCES (TI")
+    assert (cut.name, cut.mark, cut.cut_mark) == ("CIE D'APPROVISIONNEMENT DE LICENCES",
+                                                  "tiers_ferme", True)
+    assert fields.producer("TELEMA (EX").mark is None  # not the start of a known mark
+
+
+def test_producer_items_split_and_join_on_evidence() -> None:
+    credited = {company_key(name): n for name, n in [
+        ("MOANA FILMS", 5), ("CURIOSA FILMS", 7), ("HAUT ET COURT", 23), ("HAUT", 1),
+        ("COURT", 1), ("AGAT FILMS ET CIE", 60), ("APSARA FILMS", 2), ("A", 1), ("B", 1),
+        ("A ET B", 2)]}
+    read = fields.producer_items("MOANA FILMS ET CURIOSA FILMS / GAUMONT", credited)
+    assert read.names == ["MOANA FILMS", "CURIOSA FILMS", "GAUMONT"]
+    assert read.split == ["MOANA FILMS ET CURIOSA FILMS"] and read.joined == []
+    # an established company (credited 23 times, its parts once) is neither split nor cut
+    assert fields.producer_items("HAUT ET COURT", credited).names == ["HAUT ET COURT"]
+    joined = fields.producer_items("HAUT / COURT", credited)
+    assert (joined.names, joined.joined) == (["HAUT ET COURT"], ["HAUT ET COURT"])
+    # '&' inside a name, then ET between two companies
+    assert fields.producer_items("AGAT FILMS & CIE ET APSARA FILMS", credited).names == [
+        "AGAT FILMS & CIE", "APSARA FILMS"]
+    # parts never credited alone: one company
+    assert fields.producer_items("MILLE ET UNE PRODUCTIONS", credited).names == [
+        "MILLE ET UNE PRODUCTIONS"]
+    # 'A ET B' credited twice, less than 3 times: not established, A and B are two producers
+    assert fields.producer_items("A ET B", credited).names == ["A", "B"]
+    assert fields.producer_items("A / B", credited).names == ["A", "B"]
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ("LES FILMS DU LOSANGE", "Films du Losange (Les) SARL"),
+    ("AGAT FILMS & CIE", "AGAT FILMS ET CIE"),
+    ("L'ATELIER DE PRODUCTION", "ATELIER DE PRODUCTION"),
+    ("M.E.S PRODUCTIONS SARL", "MES PRODUCTIONS"),
+    ("S.A.S. KARÉ PRODUCTIONS", "Kare Production"),
+    ("SUPERSONIC GLIDE", "SUPERSONICGLIDE"),
+    ("PIO & CO", "PIO"),
+])
+def test_company_key_reads_spellings_of_one_company(one, other) -> None:
+    assert company_key(one) == company_key(other) != ""
+
+
+@pytest.mark.parametrize("names", [
+    ("THE FILM", "FILMS INC", "L FILMS", "FILMS", "LES FILMS"),  # never generic words alone
+    ("GAUMONT IMAGES 2", "GAUMONT IMAGES 3", "GAUMONT"),        # numbered companies
+    ("MARS FILMS", "MARSA FILMS"), ("LA FABRIQUE", "LA FABRIQUE 2"),
+    ("SA PRODUCTIONS", "PRODUCTIONS"),
+])
+def test_company_key_keeps_different_companies_apart(names) -> None:
+    assert len({company_key(n) for n in names}) == len(names)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçô0123456789 &'.-/", max_size=40))
+def test_company_key_ignores_case_spacing_and_punctuation(name) -> None:
+    key = company_key(name)
+    assert company_key(name.upper()) == key
+    assert company_key(f"  {name.replace(' ', '   ')} ") == key
+    assert company_key(name.replace("-", " - ").replace(".", ". ")) == key
+    assert key == "" or key.isalnum()

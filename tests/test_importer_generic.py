@@ -266,6 +266,20 @@ def test_example_mapping_loads_a_region_list(store, region_list) -> None:
         "Région Exemple",
         "Licence Ouverte / Open Licence (Etalab)",
     )
+    # the funder: a public body of regional level governing Nouvelle-Aquitaine, where every
+    # beneficiary's commune lies (read from the store's territories, not from the importer)
+    assert store.frame(
+        "SELECT name, kind, is_funder, funder_level, governed_territory_id, country_code "
+        "FROM organisations WHERE source_id = 'generic:aides-2023' AND is_funder").rows() == [
+        ("Région Exemple", "public_body", True, "regional", "FR-R75", "FR")]
+    assert store.scalar("SELECT name FROM territories WHERE territory_id = 'FR-R75'") \
+        == "Nouvelle-Aquitaine"
+    assert store.frame(
+        "SELECT DISTINCT t.region_id FROM awards a JOIN territories t "
+        "ON t.territory_id = a.beneficiary_territory_id "
+        "WHERE a.source_id = 'generic:aides-2023'").rows() == [("FR-R75",)]
+    assert store.count("organisations", "source_id = 'generic:aides-2023' AND NOT is_funder "
+                       "AND (funder_level IS NOT NULL OR governed_territory_id IS NOT NULL)") == 0
 
 
 def test_csv_and_xlsx_of_the_same_list_give_identical_awards(store, region_list) -> None:
@@ -317,7 +331,9 @@ def test_the_shipped_example_is_a_valid_mapping() -> None:
     mapping = generic.load_mapping("example-region")
     assert mapping.path.name == "example-region.toml"
     assert set(mapping.columns.values()) <= set(HEADER)
-    assert mapping.constants == {"funder": "Région Exemple", "currency": "EUR", "aid_type": "grant"}
+    assert mapping.constants == {"funder": "Région Exemple", "funder_level": "regional",
+                                 "funder_territory": "FR-R75", "currency": "EUR",
+                                 "aid_type": "grant"}
     assert mapping.options["private_columns"] == ["Contact"]
     # every field is listed in the file's comment, so that a user sees them all
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -382,6 +398,27 @@ def test_the_shipped_example_is_a_valid_mapping() -> None:
         (
             "[columns]\nbeneficiary = Société\n",
             "not valid TOML (Invalid value (at line 2, column 15))",
+        ),
+        (
+            MINIMAL + "funder = 'Région Bretagne'\nfunder_level = 'regionnal'\n",
+            "constants.funder_level: 'regionnal' is not a funder_level value (did you mean "
+            "'regional'?). Valid values: european, national, provincial, regional, departmental, "
+            "metropolitan, intercommunal, communal, other.",
+        ),
+        (
+            MINIMAL + "funder = 'Région Bretagne'\nfunder_territory = 'Bretagne'\n",
+            "constants.funder_territory: 'Bretagne' is not a territory id (FR-R52, FR-D44, "
+            "FR-C44109, CA-QC…) nor an INSEE code (région 52, département 44, commune 44109).",
+        ),
+        (
+            MINIMAL + "funder_level = 'communal'\n",
+            "constants.funder_level: describes the funder, who is not named. Give the funder, "
+            'e.g. funder = "Région Pays de la Loire" under constants.',
+        ),
+        (
+            MINIMAL + "funder = 'Région Bretagne'\n[values.funder_level]\n'CR' = 'region'\n",
+            "values.funder_level.'CR': 'region' is not a funder_level value (did you mean "
+            "'regional'?).",
         ),
     ],
 )
@@ -545,6 +582,42 @@ def test_rows_without_beneficiary_or_title(tmp_path) -> None:
         ).rows() == [(None, "Un film", 10000)]
 
 
+def test_a_cell_with_no_letter_or_digit_names_no_one(tmp_path) -> None:
+    """A director '-' used to give a person with a NULL id, and the import stopped on the
+    store's NOT NULL constraint; a beneficiary '-' loaded silently without a beneficiary."""
+    path = write_csv(
+        tmp_path / "list.csv",
+        ["Bénéficiaire", "Titre", "Montant", "Réalisation"],
+        [
+            ["Films A", "Un film", "100", "Anne Martin / -"],
+            ["Films B", "Un autre", "200", "?"],
+            ["-", "Un troisième", "300", "Paul Durand"],
+            ["?", "", "400", ""],
+        ],
+        delimiter=",",
+    )
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        "[columns]\nbeneficiary = 'Bénéficiaire'\nproject_title = 'Titre'\n"
+        "amount = 'Montant'\ndirector = 'Réalisation'\n[constants]\ncurrency = 'EUR'\n",
+        encoding="utf-8",
+    )
+    with Store(tmp_path / "a.duckdb") as store:
+        report = import_file("generic", path, store=store, options={"mapping": str(mapping)})
+        assert (report.rows_loaded, report.rows_quarantined) == (3, 1)
+        assert problems(report) == {
+            (4, "Bénéficiaire", "no-beneficiary", "warning"),
+            (5, "Bénéficiaire", "required", "error"),
+        }
+        assert store.frame("SELECT full_name FROM people ORDER BY 1").rows() == [
+            ("Anne Martin",), ("Paul Durand",)]
+        assert store.frame("SELECT name FROM organisations ORDER BY 1").rows() == [
+            ("Films A",), ("Films B",)]
+        assert store.frame(
+            "SELECT project_title, beneficiary_id IS NULL FROM awards ORDER BY row_number"
+        ).rows() == [("Un film", False), ("Un autre", False), ("Un troisième", True)]
+
+
 def test_an_edited_mapping_is_a_change(store, region_list, tmp_path) -> None:
     """Re-importing the same list with an edited mapping file (same path) replaces the rows
     with what the new mapping says; with the mapping unchanged, nothing is redone."""
@@ -618,3 +691,124 @@ def test_every_field_and_option_is_documented() -> None:
         "padded-code",
     ):
         assert f"`{code}`" in text, code
+
+
+# -- the funder's level of government and the territory it governs ------------------------------
+
+
+def funder_list(tmp_path: Path, constants: str) -> tuple[Path, Path]:
+    """A two-row list, and a mapping naming its funder with `constants` (TOML lines)."""
+    path = write_csv(tmp_path / "aides.csv", ["Société", "Montant"],
+                     [["Films A", "1000"], ["Films B", "2000"]])
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(MINIMAL + "funder = 'Le financeur'\n" + constants + "\n", encoding="utf-8")
+    return path, mapping
+
+
+@pytest.mark.parametrize(
+    ("constants", "level", "territory", "name"),
+    [
+        ("funder_level = 'regional'\nfunder_territory = '52'", "regional", "FR-R52",
+         "Pays de la Loire"),
+        ("funder_level = 'departmental'\nfunder_territory = '44'", "departmental", "FR-D44",
+         "Loire-Atlantique"),
+        ("funder_level = 'departmental'\nfunder_territory = '2A'", "departmental", "FR-D2A",
+         "Corse-du-Sud"),
+        ("funder_level = 'communal'\nfunder_territory = '44109'", "communal", "FR-C44109",
+         "Nantes"),
+        ("funder_territory = 'fr-d44'", None, "FR-D44", "Loire-Atlantique"),
+        ("funder_level = 'intercommunal'", "intercommunal", None, None),
+    ],
+)
+def test_the_funder_says_its_level_and_the_territory_it_governs(
+    store, tmp_path, constants, level, territory, name
+) -> None:
+    path, mapping = funder_list(tmp_path, constants)
+    report = import_file("generic", path, store=store, options={"mapping": str(mapping)})
+    assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
+    assert store.frame(
+        "SELECT o.kind, o.funder_level, o.governed_territory_id, t.name FROM organisations o "
+        "LEFT JOIN territories t ON t.territory_id = o.governed_territory_id "
+        "WHERE o.is_funder").rows() == [
+        ("public_body" if level else None, level, territory, name)]
+    assert store.scalar("SELECT count(DISTINCT funder_id) FROM awards") == 1
+
+
+@pytest.mark.parametrize(
+    ("constants", "message"),
+    [
+        ("funder_territory = '44'",
+         "'44' is the code of the région FR-R44 and of the département FR-D44: write the "
+         "territory id, or say the funder_level (regional or departmental)."),
+        ("funder_level = 'regional'\nfunder_territory = 'FR-D44'",
+         "FR-D44 is a département, but a regional funder governs a région or a Québec "
+         "administrative region: check funder_level and the territory."),
+        ("funder_level = 'communal'\nfunder_territory = '52'",
+         "'52' is a région (FR-R52) or a département (FR-D52), but a communal funder governs "
+         "a commune or a municipality: check funder_level and the territory."),
+        ("funder_level = 'regional'\nfunder_territory = '99'",
+         "'99' is not among the store's territories (FR-R99 unknown). Write the territory id "
+         "(FR-R52, FR-D44…) or the INSEE code of the territory the funder governs."),
+        ("funder_territory = 'FR-C99999'", "'FR-C99999' is not among the store's territories"),
+    ],
+)
+def test_a_funder_territory_the_store_does_not_know_is_refused(
+    store, tmp_path, constants, message
+) -> None:
+    path, mapping = funder_list(tmp_path, constants)
+    with pytest.raises(MappingError) as caught:
+        import_file("generic", path, store=store, options={"mapping": str(mapping)})
+    assert str(caught.value).startswith(f"{mapping}: constants.funder_territory: ")
+    assert message in str(caught.value)
+    assert store.count("sources", "importer = 'generic'") == 0
+    assert store.count("awards") == 0 and store.count("organisations") == 0
+
+
+def test_a_list_of_several_funders_gives_each_its_level_and_territory(store, tmp_path) -> None:
+    header = ["Financeur", "Niveau", "Territoire", "Bénéficiaire", "Montant"]
+    rows = [
+        ["Région Pays de la Loire", "Conseil régional", "52", "Films A", "1000"],
+        ["Département de Loire-Atlantique", "Département", "FR-D44", "Films B", "2000"],
+        ["Ville de Nantes", "Commune", "44109", "Films C", "3000"],
+        ["Ville de Nulle-Part", "Ville", "99999", "Films D", "4000"],
+        ["Département de Loire-Atlantique", "Département", "FR-R52", "Films E", "500"],
+        ["Nantes Métropole", "EPCI", "", "Films F", "100"],
+        ["Fonds X", "fonds privé", "", "Films G", "100"],
+    ]
+    path = write_csv(tmp_path / "aides.csv", header, rows)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        "[columns]\nfunder = 'Financeur'\nfunder_level = 'Niveau'\n"
+        "funder_territory = 'Territoire'\nbeneficiary = 'Bénéficiaire'\namount = 'Montant'\n"
+        "[constants]\ncurrency = 'EUR'\n", encoding="utf-8")
+    report = import_file("generic", path, store=store, options={"mapping": str(mapping)})
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (7, 7, 0)
+    assert problems(report) == {
+        (5, "Territoire", "unknown-territory", "warning"),  # no commune 99999
+        (6, "Territoire", "unknown-territory", "warning"),  # a département governs no région
+        (8, "Niveau", "unmapped-value", "warning"),
+    }
+    assert store.frame(
+        "SELECT name, kind, funder_level, governed_territory_id FROM organisations "
+        "WHERE is_funder ORDER BY name").rows() == [
+        ("Département de Loire-Atlantique", "public_body", "departmental", "FR-D44"),
+        ("Fonds X", None, None, None),
+        ("Nantes Métropole", "public_body", "intercommunal", None),
+        ("Région Pays de la Loire", "public_body", "regional", "FR-R52"),
+        ("Ville de Nantes", "public_body", "communal", "FR-C44109"),
+        ("Ville de Nulle-Part", "public_body", "communal", None),
+    ]
+
+
+def test_the_funder_levels_are_the_stores() -> None:
+    from cineatlas.store.vocabularies import FUNDER_LEVELS
+
+    assert generic.FUNDER_LEVELS == tuple(FUNDER_LEVELS)
+    assert generic.FIELD_BY_NAME["funder_level"].vocabulary == tuple(FUNDER_LEVELS)
+
+
+def test_every_kind_is_declared_once_and_documented_as_declared() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    assert {spec.kind for spec in generic.FIELDS} == set(generic.KINDS)
+    for kind in generic.KINDS.values():
+        assert f"| `{kind.name}` | {kind.accepts} |" in text, kind.name

@@ -182,8 +182,10 @@ def test_vocabularies_are_normalised_across_years(real, rows) -> None:
 def test_entities(real, rows) -> None:
     store, _ = real
     funder = store.frame("SELECT * FROM organisations WHERE is_funder").rows(named=True)
-    assert [(f["name"], f["kind"], f["territory_id"]) for f in funder] == [
-        ("Telefilm Canada", "public_body", "CA")]
+    assert [(f["name"], f["kind"], f["territory_id"], f["funder_level"],
+             f["governed_territory_id"]) for f in funder] == [
+        ("Telefilm Canada", "public_body", "CA", "national", "CA")]
+    assert store.count("organisations", "NOT is_funder AND funder_level IS NOT NULL") == 0
     assert store.count("awards", "funder_id <> ?", [funder[0]["organisation_id"]]) == 0
     # festivals and events of the Promotion Program are not works; other titled awards are
     promotion = sum(1 for r in rows if r["Purpose"].startswith("Promotion Program"))

@@ -155,3 +155,63 @@ def test_applications_without_awards_and_years(store) -> None:
     # whole country: 205 + 60 + 10 (F-X s5) = 275 received, 50 + 10 + 0 = 60 awarded
     country = both(store, "success_rate", Cut(level="country"))
     assert values(country) == {"X": pytest.approx(60 / 275)}
+
+
+# -- nothing known: a row of unknown value, with its coverage --------------------------------
+
+
+@pytest.fixture()
+def unknown_store(tmp_path) -> Iterator[Store]:
+    """F-RB's commission publishes no gender, profession or elected status; its one scheme
+    publishes applications without awards. F-RA governs region X-RA from a seat in X-CA1a."""
+    orgs = organisations()
+    for org in orgs:
+        if org["organisation_id"] == "F-RA":
+            org.update(territory_id="X-CA1a", governed_territory_id="X-RA")
+    commissions = [
+        {"commission_id": "k1", "funder_id": "F-RA", "scheme_id": "s1", "name": "K1", "year": 2020},
+        {"commission_id": "k3", "funder_id": "F-RB", "scheme_id": "s3", "name": "K3", "year": 2020},
+    ]
+    members = [member("k1", "p1", "female", "author", False),
+               member("k1", "p2", None, None, None),
+               *(member("k3", f"q{i}", None, None, None) for i in range(3))]
+    stats = [{"funder_id": "F-RB", "scheme_id": "s3", "year": 2020,
+              "applications_received": 40, "applications_awarded": None}]
+    with tiny_store(tmp_path, organisations=orgs, commissions=commissions,
+                    commission_members=members, application_stats=stats) as s:
+        yield s
+
+
+def test_nothing_known_gives_a_row_of_unknown_value(unknown_store) -> None:
+    for indicator in ("commission_women_share", "commission_elected_share",
+                      "commission_professions"):
+        frame = both(unknown_store, indicator, Cut(level="region"))
+        rb = one(frame, "X-RB")
+        # "3 seats, 0 known": no value, never a zero, and flagged
+        assert (rb["value"], rb["n"], rb["covered"], rb["coverage"]) == (None, 3, 0, 0.0)
+        assert rb["low_coverage"] and rb["category"] is None
+        assert rb["denominator"] == 0.0
+    women = one(both(unknown_store, "commission_women_share", Cut(level="region")), "X-RA")
+    assert (women["value"], women["n"], women["covered"]) == (1.0, 2, 1)
+    for indicator in ("applications_per_award", "success_rate"):
+        rb = one(both(unknown_store, indicator, Cut(level="region")), "X-RB")
+        assert (rb["value"], rb["numerator"], rb["denominator"]) == (None, None, None)
+        assert (rb["n"], rb["covered"], rb["low_coverage"]) == (1, 0, True)
+
+
+def test_a_funder_counts_for_the_territory_it_governs(unknown_store) -> None:
+    # F-RA sits in commune X-CA1a (department X-DA1) but governs region X-RA: its commission
+    # counts for the region, not for the department of its seat
+    regions = both(unknown_store, "commission_women_share", Cut(level="region"))
+    assert set(regions["territory_id"]) == {"X-RA", "X-RB"}
+    departments = both(unknown_store, "commission_women_share", Cut(level="department"))
+    assert set(departments["territory_id"]) == {"X-DB1"}  # F-RB: no governed territory, its seat
+
+
+def test_name_matches_need_a_published_list(store) -> None:
+    # no award of these funders names anyone: no list to compare the members with, so the
+    # share is unknown (not 0) and no name is listed
+    frame = both(store, "commission_talent_match_share", Cut(level="region"))
+    ra = one(frame, "X-RA")
+    assert (ra["value"], ra["n"], ra["covered"], ra["low_coverage"]) == (None, 7, 0, True)
+    assert both(store, "commission_talent_matches", Cut(level="region")).is_empty()

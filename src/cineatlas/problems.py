@@ -92,6 +92,10 @@ problem_type("out-of-range", "Value out of range",
              "The value is outside the range the standard allows.")
 problem_type("unknown-territory", "Place not recognised",
              "Check the spelling of the place, or give an official code (INSEE, postal code).")
+problem_type("ambiguous-territory", "Place name shared by several places",
+             "The name designates several places: the row was placed where the rules say (the "
+             "message names the places and the choice); give the region, the postal code or an "
+             "official code to decide.")
 problem_type("unknown-value", "Value not recognised",
              "Add the value to the importer's vocabulary (or the mapping file) if it is "
              "legitimate.")

@@ -49,3 +49,83 @@ def clean(text: str | None) -> str | None:
 def short_hash(text: str, length: int = 12) -> str:
     """A stable short hexadecimal digest of `text` (sha1), for deterministic ids."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+# -- companies ------------------------------------------------------------------------------
+
+#: Legal forms a company's name may carry before or after it (folded, initials joined:
+#: 'S.A.R.L.' is 'sarl'): left out of `company_key`.
+LEGAL_FORMS = frozenset({
+    "sa", "sas", "sasu", "sarl", "eurl", "snc", "sca", "scs", "scop", "sem", "gie", "sprl", "srl",
+    "spa", "gmbh", "ag", "bv", "nv", "ltd", "limited", "llc", "inc", "plc",
+})
+#: Leading French articles ('LES FILMS DU LOSANGE' = 'FILMS DU LOSANGE'), and an article put
+#: after the name in parentheses ('FILMS DU LOSANGE (LES)').
+_ARTICLES = frozenset({"le", "la", "les", "l"})
+_INVERTED_ARTICLE = re.compile(r"\(\s*(?:les?|la|l\s*')\s*\)")
+#: Trailing partnership words: 'AGAT FILMS ET CIE' = 'AGAT FILMS & CIE' = 'AGAT FILMS'.
+_PARTNERS = (("et", "cie"), ("et", "compagnie"), ("et", "co"))
+#: Plural and singular of the generic words of company names, read as one.
+_SINGULAR = {"films": "film", "productions": "production", "prods": "prod",
+             "pictures": "picture", "studios": "studio", "images": "image",
+             "editions": "edition", "medias": "media", "entertainments": "entertainment"}
+#: Generic words: a key is never made of these alone ('THE FILM', 'FILMS INC' and 'L FILMS'
+#: stay three companies rather than becoming 'film').
+_GENERIC = frozenset({"film", "production", "prod", "picture", "studio", "image", "media",
+                      "edition", "cinema", "distribution", "international", "entertainment",
+                      "the", "et", "cie", "compagnie", "co", "groupe", "group"})
+
+
+def company_key(name: str | None) -> str:
+    """A key recognising one company across spellings: `name_key` words with '&' read as
+    'et', initials joined ('L.F.P.' = 'LFP'), generic words in the singular ('PRODUCTIONS' =
+    'PRODUCTION'), leading French articles, legal forms (SARL, SAS, SA…) and a trailing
+    'ET CIE' left out, then the words joined without spaces ('SUPERSONIC GLIDE' =
+    'SUPERSONICGLIDE'). When only generic words would remain, the name keeps its articles and
+    legal forms. Numbered companies ('GAUMONT IMAGES 2', 'HERODIADE V') keep their number:
+    they are different companies. '' for empty input.
+
+    >>> company_key("LES FILMS DU LOSANGE") == company_key("Films du Losange (Les) SARL")
+    True
+    """
+    if not name:
+        return ""
+    text = _INVERTED_ARTICLE.sub("", fold(name)).replace("&", " et ")
+    words = _join_initials(name_key(text).split())
+    words = [_SINGULAR.get(w, w) for w in words]
+    core = _strip_forms(words)
+    if not core or all(w in _GENERIC for w in core):
+        core = words
+    return "".join(core)
+
+
+def _join_initials(words: list[str]) -> list[str]:
+    """Runs of single letters as one word: ['s', 'a', 'r', 'l'] -> ['sarl']; a lone letter
+    stays ('l atelier' keeps its article)."""
+    out: list[str] = []
+    run = ""
+    for word in [*words, ""]:
+        if len(word) == 1 and word.isalpha():
+            run += word
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        if word:
+            out.append(word)
+    return out
+
+
+def _strip_forms(words: list[str]) -> list[str]:
+    while words:
+        if words[-1] in LEGAL_FORMS:
+            words = words[:-1]
+        elif tuple(words[-2:]) in _PARTNERS:
+            words = words[:-2]
+        elif words[-1] in ("cie", "compagnie") and len(words) > 1:
+            words = words[:-1]
+        elif words[0] in LEGAL_FORMS or words[0] in _ARTICLES:
+            words = words[1:]
+        else:
+            break
+    return words

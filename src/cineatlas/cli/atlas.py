@@ -26,7 +26,8 @@ def territories_command(
                                             "state.")] = "region",
     rebuild: Annotated[bool, typer.Option(help="Rebuild the reference territories.")] = False,
     canada_outlines: Annotated[Path | None,
-                               typer.Option(help="GeoJSON of Canada's provinces.")] = None,
+                               typer.Option(help="GeoJSON of Canada's provinces (default: the "
+                                                 "shipped simplified outlines).")] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Build the reference territories if needed, then list one level with population."""

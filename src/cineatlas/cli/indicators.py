@@ -69,6 +69,12 @@ def compute_command(
     genre: Annotated[list[str], typer.Option(
         help="Genre: fiction, documentary, animation… (repeatable).")] = [],  # noqa: B006
     axis: Annotated[list[str], typer.Option(help="Convention axis (repeatable).")] = [],  # noqa: B006
+    budget_class: Annotated[list[str], typer.Option(
+        help="Agreed films: budget class under-1m, 1m-4m, 4m-7m, 7m-15m or 15m-plus "
+             "(repeatable).")] = [],  # noqa: B006
+    film_rank: Annotated[list[int], typer.Option(
+        help="Agreed films: the film's rank in its director's work, 1 (first film), 2 or 3 "
+             "(third or later) (repeatable).")] = [],  # noqa: B006
     sector: Annotated[list[str], typer.Option(
         help="Sector of the awards: cinema-audiovisual (the default), other, or all "
              "(repeatable).")] = [],  # noqa: B006
@@ -99,6 +105,7 @@ def compute_command(
               by_year=by_year or change or period_change, funders=tuple(funder),
               schemes=tuple(scheme), stages=tuple(stage), formats=tuple(work_format),
               genres=tuple(genre), axes=tuple(axis), sectors=_sectors(sector),
+              budget_classes=tuple(budget_class), film_ranks=tuple(film_rank),
               basis=basis, min_coverage=min_coverage, include_superseded=include_superseded)
     with Store(db, read_only=True) as store:
         frame = compute_all(Engine.duckdb(store), cut, ids)
@@ -161,8 +168,9 @@ def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
 
 #: Columns shown on the terminal (CSV, JSON and Parquet have them all).
 TERMINAL_COLUMNS = ("indicator", "territory_id", "territory_name", "year", "category", "value",
-                    "currency", "coverage", "low_coverage", "previous_value", "change_pct",
-                    "value_first", "value_last", "annual_rate", "rank", "of", "vs_median")
+                    "status", "currency", "coverage", "low_coverage", "previous_value",
+                    "change_pct", "value_first", "value_last", "annual_rate", "rank", "of",
+                    "vs_median")
 
 
 def _compact(frame: pl.DataFrame) -> pl.DataFrame:

@@ -124,6 +124,9 @@ def funders_frame(funders: list[Funder]) -> pl.DataFrame:
         "is_funder": [True] * len(funders),
         "territory_id": [f.territory_id for f in funders],
         "country_code": ["FR"] * len(funders),
+        # the CNC is national and governs France; each Region's fund, its region
+        "funder_level": [f.level for f in funders],
+        "governed_territory_id": [f.territory_id for f in funders],
     })
 
 

@@ -32,6 +32,9 @@ from cineatlas.problems import ERROR, WARNING, Problem, Severity, problem_type
 from cineatlas.reading import ROW, RawTable
 from cineatlas.text import name_key
 
+problem_type("number-too-large", "Number too large to store",
+             "No cinema counts that many: the row is set aside. Check the cell (a code or a "
+             "figure pasted into the wrong column?) and correct it.")
 problem_type("inconsistent-art-et-essai", "Art et Essai fields disagree",
              "The cinema is not classified Art et Essai but has a category or labels: check the "
              "AE column, the category and the labels.")
@@ -50,12 +53,31 @@ AE_CATEGORIES = ("A", "B", "C", "D", "E")
 AE_LABEL_CODES = ("RD", "JP", "PR")
 
 
-def count(raw: pl.Expr, *, invalid: Severity = WARNING, maximum: int | None = None) -> Parsed:
-    """A published count (whole number, '4.0' accepted). Negative or beyond `maximum`: NULL."""
+#: The largest value of the store's INTEGER columns (screens, seats, weeks, shows).
+INT32_MAX = 2**31 - 1
+
+
+def count(raw: pl.Expr, *, invalid: Severity = WARNING, maximum: int | None = None,
+          storable: int | None = INT32_MAX) -> Parsed:
+    """A published count (whole number, '4.0' accepted). Negative or beyond `maximum`: NULL
+    with a warning. Beyond what its column can hold (`storable`; None for a BIGINT column,
+    which holds any whole number the parser reads): an error ('number-too-large'), the row
+    set aside, the message saying what is accepted."""
     parsed = values.integer(raw, minimum=0, maximum=maximum, invalid=invalid)
     value = (pl.when(parsed.code == "out-of-range").then(pl.lit(None, dtype=pl.Int64))
              .otherwise(parsed.value))
-    return Parsed(value, parsed.code, parsed.severities, parsed.stages)
+    if storable is None:
+        return Parsed(value, parsed.code, parsed.severities, parsed.stages)
+    too_large = parsed.value > storable
+    # written with spaces: a bare run of ten digits reads as a phone number and is scrubbed
+    highest = f"{maximum if maximum else storable:,}".replace(",", " ")
+    accepted = f"accepted: a whole number from 0 to {highest}"
+    return Parsed(
+        pl.when(too_large).then(pl.lit(None, dtype=pl.Int64)).otherwise(value),
+        pl.when(too_large).then(pl.lit("number-too-large")).otherwise(parsed.code),
+        {**parsed.severities, "number-too-large": ERROR}, parsed.stages,
+        pl.when(too_large).then(pl.lit(accepted)).otherwise(parsed.detail),
+    )
 
 
 # -- the importer ------------------------------------------------------------------------------
@@ -128,9 +150,11 @@ class CncCinemasImporter(Importer):
         p.add("seats", col(SEATS), count(p.raw(col(SEATS))))
         p.add("weeks_active", col(WEEKS), count(p.raw(col(WEEKS)), maximum=53))
         p.add("shows", col(SHOWS), count(p.raw(col(SHOWS))))
-        p.add("admissions", col(ADMISSIONS), count(p.raw(col(ADMISSIONS)), invalid=ERROR))
+        # admissions are BIGINT: any whole number the parser reads (18 digits) is stored
+        p.add("admissions", col(ADMISSIONS), count(p.raw(col(ADMISSIONS)), invalid=ERROR,
+                                                   storable=None))
         p.add("admissions_previous", col(ADMISSIONS_PREVIOUS),
-              count(p.raw(col(ADMISSIONS_PREVIOUS))))
+              count(p.raw(col(ADMISSIONS_PREVIOUS)), storable=None))
         category = _ae_category(p.raw(col(AE_CATEGORY)))
         labels = _ae_labels(p.raw(col(AE_LABELS)), published=col(AE_LABELS) is not None)
         p.add("ae_category", col(AE_CATEGORY), category)

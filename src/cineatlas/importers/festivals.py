@@ -353,7 +353,9 @@ class FestivalsImporter(Importer):
     def _place(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The commune ('__territory'): by INSEE code, else by commune name (within the
         postal code's département), else by postal code alone; overseas collectivities outside
-        the reference territories load without one. Returns the frame and the problems."""
+        the reference territories load without one. A code whose département or région the
+        postal code, département and région columns contradict is weighed against them
+        (`code-region-mismatch`). Returns the frame and the problems."""
         col = ctx.column
         code = evaluate(raw, insee_code(column(raw, col(INSEE))))
         postcode = column(raw, col(POSTCODE)).str.strip_chars()
@@ -367,10 +369,13 @@ class FestivalsImporter(Importer):
             [column(raw, col(c)).fill_null("") for c in (INSEE, POSTCODE, COMMUNE)],
             separator=" ").str.replace_all(r"\s+", " ").str.strip_chars()).to_series()
         geocoder = ctx.geocoder
+        areas = raw.select(postcode.alias("postcode"),
+                           column(raw, col(DEPARTMENT)).str.strip_chars().alias("department"),
+                           column(raw, col(REGION)).str.strip_chars().alias("region"))
         places, problems = locate(ctx, raw.get_column(ROW), code, raw.select(city).to_series(),
                                   keys, _find_by_postcode(geocoder), shown, col(INSEE) or INSEE,
                                   confirm=lambda key: geocoder.postal_code(*key.split("|", 1)),
-                                  outside=outside)
+                                  outside=outside, areas=areas)
         return raw.with_columns(places.get_column("territory").alias("__territory"),
                                 *_points(ctx, places)), problems
 

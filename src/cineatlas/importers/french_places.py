@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from cineatlas.importers import place_evidence
 from cineatlas.importers.base import ImportContext
 from cineatlas.parsing import map_unique, problem_rows
 from cineatlas.parsing.values import NULL_TEXT, Parsed, Stages, blank
@@ -170,7 +171,8 @@ _PLM = (("FR-C751", "FR-C75056"), ("FR-C6938", "FR-C69123"), ("FR-C132", "FR-C13
 def locate(ctx: ImportContext, rows: pl.Series, code: pl.DataFrame, names: pl.Series,
            fallback: pl.Series, find: Callable[[str], str | None], shown: pl.Series,
            field: str, *, confirm: Callable[[str], str | None] | None = None,
-           outside: pl.Series | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+           outside: pl.Series | None = None,
+           areas: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The commune of each row, and its problems.
 
     `code` is `insee_code` evaluated (value, code); `names` the published commune names;
@@ -183,8 +185,11 @@ def locate(ctx: ImportContext, rows: pl.Series, code: pl.DataFrame, names: pl.Se
 
     The code wins, unless its commune differs from the one its name designates (looked up in
     the code's département) and the code is a former commune's, or the other field agrees
-    with the name: then the name wins. Returns a frame (territory, code_territory: the
-    commune of the code when the name won, else null) and the problems.
+    with the name: then the name wins. With `areas` (columns postcode, department, region),
+    a code kept whose département or région the other fields contradict is weighed against
+    them (`place_evidence`): the commune most fields designate is kept, with a warning giving
+    the evidence. Returns a frame (territory, code_territory: the commune of the code when
+    another won, else null) and the problems.
     """
     geocoder = ctx.geocoder
     codes = code.get_column("value")
@@ -215,6 +220,16 @@ def locate(ctx: ImportContext, rows: pl.Series, code: pl.DataFrame, names: pl.Se
         overridden.alias("overridden"),
         pl.when(overridden & pl.col("confirmed")).then(pl.col("confirm"))
         .when(overridden).then(pl.col("named")).otherwise(pl.col("by_code")).alias("territory"))
+    evidence = None
+    if areas is not None:
+        kept = (frame.get_column("territory") == frame.get_column("by_code")).fill_null(False)
+        evidence = place_evidence.settle(
+            geocoder, frame.select(pl.when(kept).then(pl.col("by_code"))).to_series(), names,
+            areas, find, fallback)
+        frame = frame.with_columns(
+            evidence.get_column("territory").is_not_null().alias("weighed"),
+            pl.coalesce(evidence.get_column("territory"), pl.col("territory"))
+            .alias("territory"))
     need = frame.get_column("territory").is_null() & fallback.is_not_null()
     found = pl.Series("found", [None] * n, dtype=pl.Utf8)
     if need.any():
@@ -236,9 +251,16 @@ def locate(ctx: ImportContext, rows: pl.Series, code: pl.DataFrame, names: pl.Se
         .when(pl.col("differs")).then(pl.lit("code-name-mismatch"))
         .otherwise(pl.col("problem")).alias("code"),
     ).filter(pl.col("code").is_not_null())
-    places = frame.select("territory", pl.when(pl.col("overridden")).then(pl.col("by_code"))
-                          .alias("code_territory"))
-    return places, problem_rows(problems.select("row", "code", "value"), field, PLACE_SEVERITIES)
+    weighed = pl.col("weighed") if "weighed" in frame.columns else pl.lit(False)
+    places = frame.select("territory", pl.when(pl.col("overridden") | weighed)
+                          .then(pl.col("by_code")).alias("code_territory"))
+    found = problem_rows(problems.select("row", "code", "value"), field, PLACE_SEVERITIES)
+    if evidence is not None:
+        disagree = frame.select("row", "value").with_columns(
+            evidence.get_column("detail").alias("detail"),
+            pl.lit("code-region-mismatch").alias("code")).filter(pl.col("detail").is_not_null())
+        found = pl.concat([found, problem_rows(disagree, field, place_evidence.SEVERITIES)])
+    return places, found
 
 
 def _city(territory: pl.Expr) -> pl.Expr:

@@ -432,17 +432,20 @@ class TelefilmImporter(Importer):
                                          city.fill_null("")], separator="\x1f")).to_series()
         resolved = {key: self._resolve_place(ctx, *key.split("\x1f")) for key in combo.unique()}
         parts = {name: {k: v[i] for k, v in resolved.items()}
-                 for i, name in enumerate(("territory", "country", "province_code", "city_code"))}
+                 for i, name in enumerate(("territory", "country", "province_code", "city_code",
+                                           "city_note"))}
         return [combo.replace_strict(mapping, default=None, return_dtype=pl.Utf8).alias(f"__{name}")
                 for name, mapping in parts.items()]
 
-    def _resolve_place(self, ctx: ImportContext, province: str, country: str,
-                       city: str) -> tuple[str | None, str | None, str | None, str | None]:
-        """(territory id, country code, Province problem code, City problem code).
+    def _resolve_place(self, ctx: ImportContext, province: str, country: str, city: str
+                       ) -> tuple[str | None, str | None, str | None, str | None, str | None]:
+        """(territory id, country code, Province problem code, City problem code, City note).
 
         The geocoder reads the Province cell as a province or state field (two letters are a
         province or state code: 'NE' is Nebraska) and the Country cell as a country field (two
-        or three letters are an ISO country code: 'CA' is Canada there)."""
+        or three letters are an ISO country code: 'CA' is Canada there). A Québec city whose
+        name several places share is placed as `Geocoder.resolve_city` decides (a municipality,
+        or the region they share), with an `ambiguous-territory` warning saying why."""
         geocoder = ctx.geocoder
         country_code = geocoder.country(country) if is_given(country) else None
         area = geocoder.province(province) if is_given(province) else None
@@ -456,15 +459,20 @@ class TelefilmImporter(Importer):
             province_code = "province-not-given"
         country_code = country_code or area_country
         if area is None:
-            return country_code, country_code, province_code, None
+            return country_code, country_code, province_code, None, None
         if area_country != "CA" or not is_given(city) or "-" not in area:
-            return area, country_code, province_code, None
-        municipality = next((m for v in city_variants(city)
-                             if (m := geocoder.city(v, country="CA", within=area))), None)
-        if municipality:
-            return municipality, country_code, province_code, None
+            return area, country_code, province_code, None, None
+        matches = [geocoder.resolve_city(v, country="CA", within=area)
+                   for v in city_variants(city)]
+        found = next((m for m in matches if m.territory_id), None)
+        if found is not None:
+            return (found.territory_id, country_code, province_code,
+                    "ambiguous-territory" if found.note else None, found.note)
+        note = next((m.note for m in matches if m.note), None)
+        if note:
+            return area, country_code, province_code, "ambiguous-territory", note
         city_code = "unknown-territory" if area in self._municipal_provinces(ctx) else None
-        return area, country_code, province_code, city_code
+        return area, country_code, province_code, city_code, None
 
     def _municipal_provinces(self, ctx: ImportContext) -> set[str]:
         """Provinces for which the reference territories hold municipalities."""
@@ -484,9 +492,12 @@ class TelefilmImporter(Importer):
                      {"unknown-territory": WARNING, "province-not-given": WARNING,
                       "territory-mismatch": WARNING}))
         p.add_value("beneficiary_country_code", pl.col("__country"))
-        # A city not found where the reference territories list municipalities: a City problem.
-        p.add("__city_check", col("City"), Parsed(pl.lit(None), pl.col("__city_code"),
-                                                  {"unknown-territory": WARNING}))
+        # A city not found where the reference territories list municipalities, or a name
+        # several places share (the note says which was kept and why): a City problem.
+        p.add("__city_check", col("City"), Parsed(
+            pl.lit(None), pl.col("__city_code"),
+            {"unknown-territory": WARNING, "ambiguous-territory": WARNING},
+            detail=pl.col("__city_note")))
 
     # -- emit --------------------------------------------------------------------------
 
@@ -517,7 +528,8 @@ class TelefilmImporter(Importer):
             "organisation_id": [funder_id], "name": [FUNDER_NAME],
             "name_key": [name_key(FUNDER_NAME)],
             "kind": ["public_body"], "is_funder": [True], "territory_id": ["CA"],
-            "country_code": ["CA"], "city": [None],
+            "country_code": ["CA"], "city": [None], "funder_level": ["national"],
+            "governed_territory_id": ["CA"],
         }, schema_overrides={"city": pl.Utf8})
         beneficiaries = rows.filter(pl.col("beneficiary_id").is_not_null()).select(
             pl.col("beneficiary_id").alias("organisation_id"), pl.col("beneficiary").alias("name"),
@@ -525,6 +537,8 @@ class TelefilmImporter(Importer):
             pl.lit(False).alias("is_funder"),
             pl.col("beneficiary_territory_id").alias("territory_id"),
             pl.col("beneficiary_country_code").alias("country_code"), "city",
+            pl.lit(None, pl.Utf8).alias("funder_level"),
+            pl.lit(None, pl.Utf8).alias("governed_territory_id"),
         )
         return pl.concat([funder, beneficiaries], how="vertical_relaxed").unique(
             "organisation_id", keep="first", maintain_order=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cineatlas.errors import AtlasError
-from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL, SECTORS
+from cineatlas.store.vocabularies import BUDGET_CLASSES, CINEMA_AUDIOVISUAL, FILM_RANKS, SECTORS
 
 #: Territory levels an indicator can be computed at.
 LEVELS = ("country", "region", "department", "commune", "province", "qc_region",
@@ -27,7 +27,9 @@ class Cut:
     gives one row per year instead of one for the whole range. The other filters keep
     awards (or conventions) whose field is one of the values given. `sectors` keeps awards of
     those sectors: cinema and audiovisual lines by default; () keeps every sector (the files of
-    local authorities hold them all), unclassified awards included.
+    local authorities hold them all), unclassified awards included. `budget_classes` and
+    `film_ranks` keep agreed films of those budget classes (vocabularies.BUDGET_CLASSES) and
+    ranks (1 first film, 2 second, 3 third or later); `genres` applies to them too.
     """
 
     level: str = "region"
@@ -41,6 +43,8 @@ class Cut:
     genres: tuple[str, ...] = ()
     sectors: tuple[str, ...] = (CINEMA_AUDIOVISUAL,)
     axes: tuple[str, ...] = ()
+    budget_classes: tuple[str, ...] = ()
+    film_ranks: tuple[int, ...] = ()
     basis: str | None = None
     min_coverage: float = DEFAULT_MIN_COVERAGE
     #: Count every signed value: an amended contract's earlier rows too (docs/data-model.md,
@@ -60,6 +64,14 @@ class Cut:
         if unknown:
             raise CutError(f"Unknown sector {unknown[0]!r}. Use one of: {', '.join(SECTORS)} "
                            "(or no sector filter for every sector).")
+        unknown = sorted(set(self.budget_classes) - set(BUDGET_CLASSES))
+        if unknown:
+            raise CutError(f"Unknown budget class {unknown[0]!r}. Use one of: "
+                           f"{', '.join(BUDGET_CLASSES)}.")
+        unknown = sorted(set(self.film_ranks) - set(FILM_RANKS))
+        if unknown:
+            raise CutError(f"Unknown film rank {unknown[0]!r}. Use 1 (first film), 2 (second) "
+                           "or 3 (third or later).")
         if self.basis not in (None, "committed", "actual"):
             raise CutError(f"basis must be 'committed' or 'actual', not {self.basis!r}.")
 

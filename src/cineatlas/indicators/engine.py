@@ -18,9 +18,10 @@ import pyarrow as pa
 from cineatlas.store import Store
 
 #: Store tables the indicators read.
-TABLES = ("awards", "territories", "territory_aliases", "organisations", "people", "works",
+TABLES = ("awards", "award_people", "territories", "territory_aliases", "organisations", "people",
+          "works",
           "schemes", "commissions", "commission_members", "conventions", "application_stats",
-          "venues", "festivals")
+          "venues", "festivals", "film_approvals", "work_credits", "work_financing")
 
 
 class Engine:

@@ -21,6 +21,10 @@ FILTER_LABELS = {
     "genre": "genre (fiction, documentaire, animation…) / genre",
     "axis": "axe de la convention / convention axis",
     "basis": "engagé ou réalisé / committed or actual",
+    "budget_class": "tranche de devis (moins de 1 M€, 1–4, 4–7, 7–15, 15 M€ et plus) / budget "
+                    "class",
+    "film_rank": "rang du film dans l'œuvre de sa réalisation (1er, 2e, 3e et suivants) / "
+                 "film's rank in its director's work",
 }
 
 
@@ -63,7 +67,12 @@ def _index(items: list[Indicator]) -> str:
         "",
         "- **Territoire / territory**: results are given for every territory of one level "
         f"({', '.join(f'`{level}`' for level in LEVELS)}). An award belongs to the territory "
-        "where its beneficiary is based (its registered office), and to every territory above it.",
+        "where its beneficiary is based (its registered office), and to every territory above it. "
+        "What a funder does (its commissions, its application figures, its awards by level, what "
+        "it publishes) belongs to the funder's territory: the one it governs (the CNC: France, a "
+        "Région: its region), else where it is based; each page says which. "
+        "The CNC's agreed films name no place: their indicators are for France as a whole "
+        "(`country`, FR), and give no row at other levels.",
         "- **Inconnu n'est pas zéro / unknown is not zero**: a row whose needed fields are unknown "
         "is left out of the computation, and counted in the coverage.",
         "- **Couverture / coverage**: each result gives `n` (rows in the cut), `covered` (rows "
@@ -124,6 +133,9 @@ def _page(item: Indicator) -> str:
            if item.needs else ""),
         f"- Filtres / filters: {'; '.join(FILTER_LABELS[f] for f in item.filters)}",
     ]
+    if item.levels:
+        lines.append(f"- Niveaux / levels: {', '.join(f'`{level}`' for level in item.levels)} "
+                     "(les autres niveaux n'ont pas de ligne / other levels give no row)")
     if item.over_subterritories:
         lines.append("- Calculé sur les sous-territoires (enfants directs) de chaque territoire / "
                      "computed over the sub-territories (direct children) of each territory")
@@ -135,6 +147,12 @@ def _page(item: Indicator) -> str:
     if item.caveats_fr or item.caveats_en:
         lines += ["", "## Limites", ""] + [f"- {c}" for c in item.caveats_fr]
         lines += ["", "## Caveats", ""] + [f"- {c}" for c in item.caveats_en]
+    if item.check:
+        lines += ["", "## Vérifier / Check", "",
+                  "Les lignes sur lesquelles reposent les chiffres, à relire dans la base "
+                  "(`cineatlas sql`, DuckDB) / the rows behind the figures, to read in the "
+                  "store:", "", "```sql", item.check, "```"]
     lines += ["", "## Recalculer / Recompute", "", "```",
-              f"cineatlas indicators compute {item.id} --level region --format csv", "```", ""]
+              f"cineatlas indicators compute {item.id} --level {(item.levels or ('region',))[0]}"
+              f"{' --by-year' if item.levels else ''} --format csv", "```", ""]
     return "\n".join(lines)

@@ -4,6 +4,9 @@
 cut's level it falls in), `year` and, for money subjects, `amount` (integer minor units) and
 `currency`. `Query.covered` keeps the rows whose needed fields are known. Indicators group
 by `Query.keys` (unit, then year when the cut is by year, then currency for money).
+
+Every subject's rows keep `source_id` and `fictitious`, so that a figure can say which sources
+it rests on and whether any of them is fictitious.
 """
 
 from __future__ import annotations
@@ -16,12 +19,22 @@ import ibis.expr.types as ir
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
 from cineatlas.indicators.registry import Indicator
+from cineatlas.store.vocabularies import BUDGET_CLASS_BOUNDS
 
 #: Award columns indicators may read (fewer columns: smaller expressions, faster compilation).
 AWARD_COLUMNS = ("award_id", "source_id", "funder_id", "scheme_id", "beneficiary_id", "work_id",
                  "decision_date", "fiscal_year", "amount_minor", "currency", "aid_type", "stage",
                  "format", "genre", "first_work", "second_work", "director_gender",
-                 "beneficiary_territory_id", "beneficiary_country_code", "sector", "fictitious")
+                 "beneficiary_territory_id", "beneficiary_country_code", "sector", "commission_id",
+                 "fictitious")
+#: Columns of the publication subject's rows.
+_PUBLICATION_COLUMNS = ("unit_id", "year", "funder_key", "funder_level", "funder_name", "data",
+                        "source_id", "fictitious")
+#: The territory of the CNC's agreed films: the agreement is French, the list names no place.
+FILMS_TERRITORY = "FR"
+#: Financing facts of agreed films that indicators read as yes / no (film_approvals'
+#: published_facts says whether the film's list publishes them).
+FILM_FACTS = ("regional_aid", "parity_bonus", "sofica", "tax_credit")
 #: Subjects whose rows carry money (and so a currency key).
 MONEY_SUBJECTS = {"awards": "amount_minor", "conventions": "region_amount_minor"}
 
@@ -111,11 +124,19 @@ class Query:
             c = c.filter(c.basis == self.cut.basis)
         return self.place(c, "region_id")
 
+    def with_funder(self, rows: ir.Table) -> ir.Table:
+        """`rows` (with `funder_id`) plus their funder's `funder_territory_id` — the territory
+        it governs when known (the CNC: FR, a Région: its region), else where it is based — and
+        `funder_level` (organisations.funder_level; NULL when unknown or not a public body)."""
+        o = self.table("organisations")
+        o = o.select(f_id=o.organisation_id,
+                     funder_territory_id=ibis.coalesce(o.governed_territory_id, o.territory_id),
+                     funder_level=o.funder_level)
+        return rows.left_join(o, rows.funder_id == o.f_id).drop("f_id")
+
     def _funder_territory(self, rows: ir.Table) -> ir.Table:
-        o = self.table("organisations").select("organisation_id",
-                                               funder_territory_id="territory_id")
-        rows = rows.left_join(o, rows.funder_id == o.organisation_id).drop("organisation_id")
-        return self.place(rows, "funder_territory_id")
+        """`rows` placed by their funder's territory (see `with_funder`)."""
+        return self.place(self.with_funder(rows), "funder_territory_id")
 
     def _by_funder(self, rows: ir.Table) -> ir.Table:
         """Rows of a funder's scheme (commissions, application counts), filtered by the cut's
@@ -125,18 +146,149 @@ class Query:
         return self._funder_territory(self.years(rows))
 
     def _commissions(self) -> ir.Table:
-        c = self.table("commissions").drop("source_id", "fictitious")
-        m = self.table("commission_members").drop("source_id", "fictitious")
-        return self._by_funder(m.inner_join(c, "commission_id"))
+        """One row per seat (a member of a session), with its session's fields; `source_id` is
+        the seat's, `fictitious` TRUE when the seat or its session is."""
+        c = self.table("commissions")
+        c = c.rename(session_source_id="source_id", session_fictitious="fictitious")
+        rows = self.table("commission_members").inner_join(c, "commission_id")
+        rows = rows.mutate(fictitious=rows.fictitious | rows.session_fictitious)
+        return self._by_funder(rows.drop("session_source_id", "session_fictitious"))
+
+    def _sessions(self) -> ir.Table:
+        """One row per commission (a session when the publisher gives sessions) with `seats`,
+        its number of seats, and `has_chair`, whether one of them is the chair; both NULL when
+        no seat is published (its composition is unknown, not empty)."""
+        m = self.table("commission_members")
+        per = m.group_by(seated_id=m.commission_id).aggregate(
+            seats=m.count(), chairs=ibis.ifelse(m.role == "chair", 1, 0).sum())
+        c = self.table("commissions")
+        rows = c.left_join(per, c.commission_id == per.seated_id)
+        rows = rows.mutate(seats=rows.seats.cast("int64"),
+                           has_chair=ibis.ifelse(rows.seats.notnull(), rows.chairs > 0,
+                                                 ibis.null().cast("boolean")))
+        return self._by_funder(rows.drop("seated_id", "chairs"))
 
     def _applications(self) -> ir.Table:
         return self._by_funder(self.table("application_stats"))
+
+    def _publication(self) -> ir.Table:
+        """The public bodies responsible for each unit and what they publish. A body is a funder
+        of known `funder_level`; it is responsible for a unit when the territory it governs
+        (else its seat) is the unit or contains it. One row per body (`data` 'body'; per year of
+        `published_records` when the cut is by year) and one per record it publishes (`data`
+        'awards', 'commissions' or 'applications'), with `funder_key` (its normalised name: one
+        body however many sources name it), `funder_level` and `funder_name`."""
+        o = self.table("organisations")
+        o = o.filter(o.funder_level.notnull())
+        bodies = o.select(
+            funder_id=o.organisation_id,
+            funder_key=ibis.coalesce(o.name_key, o.organisation_id),
+            funder_level=o.funder_level, funder_name=o.name,
+            body_territory=ibis.coalesce(o.governed_territory_id, o.territory_id),
+            source_id=o.source_id, fictitious=o.fictitious)
+        c = self.engine.closure_table
+        units = self.units.select(u_id="unit_id")
+        above = c.inner_join(units, c.territory_id == units.u_id).select(
+            unit_id=c.ancestor_id.cast("string"), u_id=units.u_id.cast("string"))
+        bodies = bodies.inner_join(above, bodies.body_territory == above.unit_id).select(
+            "funder_id", "funder_key", "funder_level", "funder_name", "source_id", "fictitious",
+            unit_id="u_id")
+        records = self.published_records()
+        known = bodies.drop("source_id", "fictitious")
+        records = records.inner_join(known, records.funder_id == known.funder_id).select(
+            *_PUBLICATION_COLUMNS)
+        if self.cut.by_year:  # every body in every year the store publishes anything in
+            bodies = bodies.cross_join(self.publication_years())
+        else:
+            bodies = bodies.mutate(year=ibis.null().cast("int32"))
+        bodies = bodies.mutate(data=ibis.literal("body", "string"))
+        parts = [part.select(*(part[c].cast(part[c].type().copy(nullable=True))
+                               for c in _PUBLICATION_COLUMNS)) for part in (bodies, records)]
+        return parts[0].union(parts[1])
+
+    def publication_years(self) -> ir.Table:
+        """(year): the years of the cut in which the store holds any published record."""
+        records = self.published_records()
+        return records.filter(records.year.notnull()).select("year").distinct()
+
+    def published_records(self) -> ir.Table:
+        """Every record a funder publishes, in the cut's years: award rows (all sectors, an
+        amended contract once), commission seats, application figures (a scheme and year with
+        at least one of its counts). Columns funder_id, data, year, source_id, fictitious."""
+        a = self.table("awards")
+        a = a.filter(a.superseded_by.isnull())
+        awards = a.select("funder_id", data=ibis.literal("awards", "string"),
+                          year=ibis.coalesce(a.fiscal_year, a.decision_date.year()).cast("int32"),
+                          source_id=a.source_id, fictitious=a.fictitious)
+        c = self.table("commissions").select(k_id="commission_id", k_funder="funder_id",
+                                             k_year="year")
+        m = self.table("commission_members")
+        m = m.inner_join(c, m.commission_id == c.k_id)
+        seats = m.select(funder_id=m.k_funder, data=ibis.literal("commissions", "string"),
+                         year=m.k_year.cast("int32"), source_id=m.source_id,
+                         fictitious=m.fictitious)
+        s = self.table("application_stats")
+        s = s.filter(s.applications_received.notnull() | s.applications_awarded.notnull())
+        stats = s.select("funder_id", data=ibis.literal("applications", "string"),
+                         year=s.year.cast("int32"), source_id=s.source_id,
+                         fictitious=s.fictitious)
+        parts = [part.select(funder_id=part.funder_id.cast("string"), data=part.data,
+                             year=part.year, source_id=part.source_id.cast("string"),
+                             fictitious=part.fictitious.cast("boolean"))
+                 for part in (awards, seats, stats)]  # one schema (nullability too)
+        records = ibis.union(*parts)
+        return self.years(records.filter(records.funder_id.notnull()))
 
     def _venues(self) -> ir.Table:
         return self.place(self.table("venues"), "territory_id")
 
     def _festivals(self) -> ir.Table:
         return self.place(self.table("festivals"), "territory_id")
+
+    def _films(self) -> ir.Table:
+        """One row per agreed film (film_approvals), in France: `year` is its list's year;
+        `budget` its budget in euro cents (NULL when unknown or in another currency) and
+        `budget_class`; each fact of FILM_FACTS a boolean, NULL when the film's list does not
+        publish it; `advance_on_receipts` 'before', 'after', 'none' or NULL (not published);
+        `producers`, its number of producers (NULL when none is named). At any level but
+        `country` there is no row: the list names no place."""
+        f = self.table("film_approvals")
+        f = f.mutate(budget=ibis.ifelse(f.currency == "EUR", f.budget_minor, ibis.null()),
+                     film_territory_id=ibis.literal(FILMS_TERRITORY))
+        f = self.years(f.mutate(budget_class=_budget_class(f.budget)))
+        f = self._filter(self._filter(f, "genre", self.cut.genres), "budget_class",
+                         self.cut.budget_classes)
+        f = self._filter(f, "rank", self.cut.film_ranks)
+        facts = self.table("work_financing")
+        flags = {kind: (facts.kind == kind) for kind in FILM_FACTS}
+        flags |= {"asr_before": (facts.kind == "advance_on_receipts") & (facts.timing == "before"),
+                  "asr_after": (facts.kind == "advance_on_receipts") & (facts.timing == "after"),
+                  "asr_any": facts.kind == "advance_on_receipts"}
+        facts = facts.group_by(fact_id="approval_id").aggregate(
+            **{f"has_{name}": ibis.ifelse(flag, 1, 0).max() for name, flag in flags.items()})
+        credits = self.table("work_credits")
+        credits = credits.filter((credits.role == "producer") & credits.organisation_id.notnull())
+        credits = credits.group_by(credit_id="approval_id").aggregate(
+            producers=credits.organisation_id.nunique().cast("int64"))
+        f = f.left_join(facts, f.approval_id == facts.fact_id).drop("fact_id")
+        f = f.left_join(credits, f.approval_id == credits.credit_id).drop("credit_id")
+
+        def published(kind: str, value: ir.Value) -> ir.Value:
+            return ibis.ifelse(f.published_facts.contains(kind), value, ibis.null())
+
+        asr = ibis.cases((f.has_asr_before.fill_null(0) == 1, "before"),
+                         (f.has_asr_after.fill_null(0) == 1, "after"),
+                         (f.has_asr_any.fill_null(0) == 1, "unknown_timing"), else_="none")
+        f = f.mutate(
+            **{kind: published(kind, f[f"has_{kind}"].fill_null(0) == 1).cast("boolean")
+               for kind in FILM_FACTS},
+            advance_on_receipts=published("advance_on_receipts", asr).cast("string"),
+        )
+        f = f.select("approval_id", "work_id", "visa", "year", "title", "budget", "currency",
+                     "budget_class", "genre", "rank", "coproduction", "french_initiative",
+                     "french_share", *FILM_FACTS, "advance_on_receipts", "producers",
+                     "film_territory_id", "source_id", "fictitious")
+        return self.place(f, "film_territory_id")
 
     # -- helpers for compute functions ------------------------------------------------------
     def per_population(self, grouped: ir.Table, scale: float = 1.0) -> ir.Table:
@@ -183,3 +335,12 @@ class Query:
                                ("genre", self.cut.genres), ("sector", self.cut.sectors)):
             a = self._filter(a, column, values)
         return a
+
+
+def _budget_class(budget: ir.IntegerValue) -> ir.StringValue:
+    """The budget class (vocabularies.BUDGET_CLASSES) of a budget in euro cents; NULL when
+    the budget is unknown."""
+    cases = [(budget < upper if lower == 0 else
+              (budget >= lower) & (budget < upper) if upper is not None else budget >= lower,
+              code) for code, (lower, upper) in BUDGET_CLASS_BOUNDS.items()]
+    return ibis.cases(*cases, else_=ibis.null()).cast("string")

@@ -25,9 +25,12 @@ SUBJECT_FILTERS: dict[str, tuple[str, ...]] = {
     "awards": ("territory", "year", "funder", "scheme", "stage", "format", "genre"),
     "conventions": ("territory", "year", "axis", "basis"),
     "commissions": ("territory", "year", "funder", "scheme"),
+    "sessions": ("territory", "year", "funder", "scheme"),
     "applications": ("territory", "year", "funder", "scheme"),
     "venues": ("territory",),
     "festivals": ("territory",),
+    "publication": ("territory", "year"),
+    "films": ("territory", "year", "genre", "budget_class", "film_rank"),
 }
 
 #: Units, with their French and English labels.
@@ -39,6 +42,8 @@ UNITS: dict[str, tuple[str, str]] = {
     "index": ("indice", "index"),
     "count": ("nombre", "count"),
     "per_100k": ("pour 100 000 habitants", "per 100,000 inhabitants"),
+    "status": ("statut (1 publié, 0 non publié, vide : non couvert)",
+               "status (1 published, 0 not published, empty: not covered)"),
 }
 
 #: Modules holding the declarations, imported on first use of the catalogue.
@@ -49,7 +54,11 @@ DEFINITION_MODULES = (
     "works",
     "cofinancing",
     "governance",
+    "commissions",
+    "funders",
+    "publication",
     "access",
+    "films",
 )
 
 
@@ -82,6 +91,12 @@ class Indicator:
     over_subterritories: bool = False
     #: group of the catalogue (for listings and docs)
     theme: str = "support"
+    #: a SQL query on the store listing the rows behind the figures, for a reader to check them
+    #: (shown on the method page)
+    check: str | None = None
+    #: territory levels that have results, when not every level does (the agreed films name
+    #: no place: `country` only); other levels give no row
+    levels: tuple[str, ...] = ()
 
     @property
     def filters(self) -> tuple[str, ...]:
@@ -153,5 +168,7 @@ THEMES: dict[str, tuple[str, str]] = {
     "works": ("Œuvres : parité, émergence, diversité", "Works: parity, emergence, diversity"),
     "cofinancing": ("Conventions État–CNC–Région", "State–CNC–Region conventions"),
     "governance": ("Commissions et demandes", "Commissions and applications"),
+    "publication": ("Transparence : données publiées", "Transparency: published data"),
     "access": ("Accès au cinéma", "Access to cinema"),
+    "films": ("Films agréés par le CNC", "Films agreed by the CNC"),
 }

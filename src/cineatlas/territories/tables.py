@@ -27,8 +27,8 @@ OUTLINE_SCHEMA: dict[str, Any] = {
 }
 
 #: Alias kinds (documented in docs/territories.md).
-ALIAS_KINDS = ("name", "former_name", "abbreviation", "code", "former_code", "postal_code",
-               "city_of")
+ALIAS_KINDS = ("name", "former_name", "other_name", "abbreviation", "code", "former_code",
+               "postal_code", "postal_area", "city_of")
 
 _SAINTS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _WORD = re.compile(r"\S+")

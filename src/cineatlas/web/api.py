@@ -5,6 +5,7 @@ Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is va
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 from enum import Enum
@@ -275,9 +276,12 @@ def _get(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
     except registry.UnknownIndicator:
-        known = ", ".join(sorted(item.id for item in registry.catalogue()))
-        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}. Known indicators: "
-                            f"{known}.") from None
+        # the catalogue is too long to list in a message: the closest ids, and where they are
+        known = [item.id for item in registry.catalogue()]
+        close = difflib.get_close_matches(indicator_id[:100], known, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}. Known indicators: the "
+                            f"{len(known)} of /api/v1/indicators.{hint}") from None
 
 
 def _declaration(item: registry.Indicator) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from cineatlas.indicators import registry
+from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, simulation
@@ -304,7 +304,11 @@ def indicators(request: Request) -> HTMLResponse:
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
 def indicator(request: Request, indicator_id: Annotated[str, Id]) -> HTMLResponse:
-    return render(request, "indicator.html", item=_indicator(indicator_id), themes=THEMES)
+    item = _indicator(indicator_id)
+    # an indicator with results at one level only (no map): its values by year, in a table
+    values = (views(request).values(item.id, Cut(level=item.levels[0], by_year=True)).to_dicts()
+              if item.levels else [])
+    return render(request, "indicator.html", item=item, themes=THEMES, values=values)
 
 
 @router.get("/sources", response_class=HTMLResponse)

@@ -44,6 +44,9 @@ problem_type("invalid-list", "Not a list of ids",
 problem_type("unknown-record-kind", "Records of an unknown kind",
              "The cnc-commissions importer reads the lists commissions, projects, talents, people "
              "and beneficiaries: rename the list, or import it with the generic importer.")
+problem_type("no-name", "No name",
+             "The name has no letter or digit ('-', '?'): it names no one, and the record is set "
+             "aside. Write the person's or the beneficiary's name.")
 problem_type("beneficiary-not-given", "Beneficiary not given",
              "The award is loaded without a beneficiary; add the beneficiary's id if it is known.")
 problem_type("category-not-given", "Aid category not given",
@@ -75,6 +78,25 @@ def _column(raw: pl.DataFrame, column: str | None) -> pl.Series:
     if column is None:
         return pl.Series([None] * raw.height, dtype=pl.Utf8)
     return raw.get_column(column)
+
+
+def _has_key(kind: str, name: str | None) -> bool:
+    """Whether a person's or a beneficiary's name has the key its id is hashed from (some
+    letter or digit, besides a role mark: '- (président)' has none)."""
+    return bool(labels.person_name(name or "").key if kind == "person" else name_key(name))
+
+
+def _name(raw: pl.Expr, kind: pl.Expr) -> Parsed:
+    """A record's name, required; a person's or a beneficiary's without a key is no name
+    ('no-name': it names no one)."""
+    name = values.text(raw, required=True)
+    unnamed = pl.any_horizontal([
+        (kind == k) & name.value.map_batches(
+            lambda s, k=k: map_unique(s, lambda v: not _has_key(k, v), pl.Boolean),
+            return_dtype=pl.Boolean).fill_null(False)
+        for k in ("person", "beneficiary")])
+    code = pl.when(name.value.is_not_null() & unnamed).then(pl.lit("no-name")).otherwise(name.code)
+    return Parsed(name.value, code, {**name.severities, "no-name": ERROR}, name.stages)
 
 
 def _ids(cell: str | None, single: bool) -> list[str] | None:
@@ -117,8 +139,8 @@ class CncCommissionsImporter(Importer):
             kind = KINDS.get(where.removeprefix("$."))
             for item in items:
                 if kind and isinstance(item, dict) and isinstance(item.get("id"), str):
-                    if kind in ("person", "beneficiary") and not labels.person_key(
-                            str(item.get("name") or "")):
+                    if kind in ("person", "beneficiary") and not _has_key(
+                            kind, str(item.get("name") or "")):
                         continue  # a nameless person or beneficiary cannot be referred to
                     self._index.setdefault((kind, item["id"]), item)
         return open_json(path, document=document)
@@ -152,7 +174,7 @@ class CncCommissionsImporter(Importer):
                                           {"unknown-record-kind": ERROR}))
         p.add("reference", col("id"), values.text(p.raw(col("id")), required=True))
         p.add("name", col("name"), _only(kind.is_in(["person", "beneficiary", "project"]),
-                                         values.text(p.raw(col("name")), required=True)))
+                                         _name(p.raw(col("name")), kind)))
         # sessions
         p.add("session_date", col("date"), _only(session, values.date(
             p.raw(col("date")), required=True, invalid=ERROR, implausible=ERROR)))
@@ -257,7 +279,8 @@ class CncCommissionsImporter(Importer):
         return pl.DataFrame({
             "organisation_id": [funder_id], "name": [FUNDER_NAME],
             "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
-            "territory_id": ["FR"], "country_code": ["FR"]})
+            "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
+            "governed_territory_id": ["FR"]})
 
     def _beneficiaries(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         """Beneficiaries; an individual when its name's words are those of a talent of its own

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from cineatlas.text import clean, fold, name_key
+from cineatlas.text import clean, company_key, fold, name_key
 
 _SPLIT = re.compile(r"\s*/\s*")
 #: Particles written in lower case in a display name ('DE GAULLE Charles' -> 'Charles de Gaulle').
@@ -79,7 +80,10 @@ def _title_all(text: str) -> str:
 
 #: Marks the CNC appends to a producer's name -> the role they stand for.
 PRODUCER_MARKS: dict[str, str] = {"tiers ferme": "tiers_ferme"}
-_MARK = re.compile(r"\(\s*([^()]*?)\s*\)?\s*$")
+_MARK = re.compile(r"\(\s*([^()]*?)\s*(\))?\s*$")
+#: The CNC's names are cut at 64 characters: an unclosed mark of at least this many letters
+#: that starts a known mark ('... LICENCES (TI') is that mark, cut.
+_MIN_CUT_MARK = 2
 
 
 @dataclass(frozen=True)
@@ -87,17 +91,106 @@ class Producer:
     published: str
     name: str
     mark: str | None  # e.g. 'tiers_ferme'
+    cut_mark: bool = False  # the mark was read from its cut beginning ('(TI')
 
 
 def producer(published: str) -> Producer:
     """A producer with its mark taken out of the name: 'SAJ (TIERS FERME)' -> 'SAJ',
-    'tiers_ferme'. Other parentheses ('FILM(S)', '(EX SMEPA)') belong to the name."""
+    'tiers_ferme'; a mark cut by the CNC's 64-character limit ('LICENCES (TI') is read too,
+    flagged `cut_mark`. Other parentheses ('FILM(S)', '(EX SMEPA)') belong to the name."""
     text = clean(published) or ""
     found = _MARK.search(text)
-    if found and name_key(found.group(1)) in PRODUCER_MARKS and found.start() > 0:
-        name = clean(text[: found.start()]) or text
-        return Producer(text, name.strip('"'), PRODUCER_MARKS[name_key(found.group(1))])
+    if found and found.start() > 0:
+        key = name_key(found.group(1))
+        mark = PRODUCER_MARKS.get(key)
+        cut = False
+        if mark is None and found.group(2) is None and len(key) >= _MIN_CUT_MARK:
+            starts = [m for k, m in PRODUCER_MARKS.items() if k.startswith(key)]
+            mark, cut = (starts[0], True) if len(starts) == 1 else (None, False)
+        if mark is not None:
+            name = clean(text[: found.start()]) or text
+            return Producer(text, name.strip('"'), mark, cut)
     return Producer(text, clean(text.strip('"')) or text, None)
+
+
+#: ' ET ' or ' & ' between two names: in some years (2016 to 2018 in the 2003-2019 workbook)
+#: the list joins the producers of a film with ' ET ' instead of ' / '.
+_AND = re.compile(r"\s+(?:ET|et|Et|&)\s+")
+#: 'A / B' is read as the company 'A ET B' only when it is credited at least this often.
+_MIN_JOINED = 3
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a producers cell was read when its items were split or joined on evidence."""
+
+    names: list[str]          # the producer items, in order
+    split: list[str]          # items read as several producers ('A ET B' -> 'A', 'B')
+    joined: list[str]         # items read as one producer ('HAUT / COURT' -> 'HAUT ET COURT')
+
+
+def producer_items(cell: str | None, credited: dict[str, int]) -> Reading:
+    """The producer items of a cell, split on ' / ', then checked against `credited`, the
+    number of times each company (by `company_key`) is credited on its own in the whole list:
+
+    - 'A ET B' (or 'A & B') is two producers when A and B are each credited on their own
+      ('MOANA FILMS ET CURIOSA FILMS'), unless 'A ET B' is an established company: credited
+      at least 3 times and more than twice as often as A or B ('HAUT ET COURT', 23 times,
+      against 'HAUT' once). A name whose parts are not credited on their own stays whole
+      ('MILLE ET UNE PRODUCTIONS', 'PALMERAIE ET DESERT');
+    - 'A / B' is the one producer 'A ET B' when that is an established company ('HAUT /
+      COURT', once, is HAUT ET COURT).
+    """
+    items = split_list(cell)
+    out: list[str] = []
+    joined: list[str] = []
+    i = 0
+    while i < len(items):
+        if i + 1 < len(items):
+            whole = f"{items[i]} ET {items[i + 1]}"
+            parts = max(credited.get(company_key(p), 0) for p in items[i:i + 2])
+            if _established(credited.get(company_key(whole), 0), parts):
+                out.append(whole)
+                joined.append(whole)
+                i += 2
+                continue
+        out.append(items[i])
+        i += 1
+    names: list[str] = []
+    split: list[str] = []
+    for item in out:
+        parts = _split_and(item, credited)
+        names += parts
+        if len(parts) > 1:
+            split.append(item)
+    return Reading(names, split, joined)
+
+
+def _split_and(item: str, credited: dict[str, int]) -> list[str]:
+    whole = credited.get(company_key(producer(item).name), 0)
+    for found in _AND.finditer(item):
+        left, right = item[: found.start()], item[found.end():]
+        counts = [credited.get(company_key(producer(p).name), 0) for p in (left, right)]
+        if min(counts) >= 1 and not _established(whole, max(counts)):
+            return _split_and(left, credited) + _split_and(right, credited)
+    return [item]
+
+
+def _established(whole: int, parts: int) -> bool:
+    """Whether a company named 'A ET B' is established: credited at least _MIN_JOINED times
+    and more than twice as often as A or B on their own."""
+    return whole >= _MIN_JOINED and whole > 2 * parts
+
+
+def credited_alone(cells: list[str | None]) -> dict[str, int]:
+    """{company_key: number of items naming it} over every producers cell (split on ' / ')."""
+    counts: dict[str, int] = {}
+    for cell in cells:
+        for item in split_list(cell):
+            key = company_key(producer(item).name)
+            if key:
+                counts[key] = counts.get(key, 0) + 1
+    return counts
 
 
 # -- ranks -----------------------------------------------------------------------------------
@@ -143,13 +236,21 @@ CHANNELS: dict[str, str] = {
 _LONGEST = max(len(k.split(" ")) for k in CHANNELS)
 
 
-def channels(cell: str | None) -> tuple[list[str], list[str]]:
-    """The channels named in a cell, in order and without repeats, and the words not
-    recognised (each kept as a channel under its published spelling)."""
+class Channels(NamedTuple):
+    found: list[str]     # the channels named, in order, without repeats
+    unknown: list[str]   # words not recognised: each kept as a channel, as published
+    unnamed: list[str]   # marks with no letter or digit ('-', '?'): they name no channel
+
+
+def channels(cell: str | None) -> Channels:
+    """The channels named in a cell, in order and without repeats; the words not recognised
+    (each kept as a channel under its published spelling); the marks that name no channel
+    (no letter or digit: '-', '?'), left out."""
     words = fold(cell or "").replace("/", " ").split()
     original = (cell or "").replace("/", " ").split()
     found: list[str] = []
     unknown: list[str] = []
+    unnamed: list[str] = []
     i = 0
     while i < len(words):
         for size in range(min(_LONGEST, len(words) - i), 0, -1):
@@ -160,11 +261,14 @@ def channels(cell: str | None) -> tuple[list[str], list[str]]:
                 break
         else:
             name = original[i]
-            unknown.append(name)
             i += 1
+            if not name_key(name):
+                unnamed.append(name)
+                continue
+            unknown.append(name)
         if name not in found:
             found.append(name)
-    return found, unknown
+    return Channels(found, unknown, unnamed)
 
 
 # -- nationality -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@ works, directors, producers, countries and financing facts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,14 @@ from cineatlas.privacy import strip_contacts
 from cineatlas.problems import ERROR, PROBLEM_SCHEMA, WARNING, empty_problems, problem_type
 from cineatlas.reading import LINE, ROW, RawTable
 from cineatlas.reading.xlsx import SPREADSHEET_SUFFIXES
-from cineatlas.text import name_key
+from cineatlas.text import company_key, name_key
 
 problem_type("unknown-channel", "TV channel not recognised",
              "The word is kept as a channel under its published spelling. Add it to the "
              "importer's channel table (docs/importers/cnc-films-agrees.md) if it is a channel.")
+problem_type("no-channel-named", "No channel named",
+             "A mark with no letter or digit ('-', '?') names no channel: no pre-sale is "
+             "recorded for it. Write the channel's name if there was one.")
 problem_type("unknown-country", "Country not recognised",
              "The country is kept as published, without an ISO code. Write its name in French "
              "or English, or add the abbreviation to the importer's table.")
@@ -36,6 +40,15 @@ problem_type("ranks-mismatch", "Ranks and directors differ in number",
 problem_type("duplicate-visa", "VISA repeated within a year",
              "The same VISA appears twice in the sheet: both rows are loaded as one work; check "
              "whether one is a duplicate.")
+problem_type("producers-split", "Producers joined by ET read as several",
+             "Each part is credited on its own elsewhere in the list, so 'A ET B' was read as "
+             "two producers; if it is one company, write it as in the other years.")
+problem_type("producers-joined", "Producers read as one company",
+             "'A / B' was read as the company 'A ET B', which the list credits under that name "
+             "many more times; if they are two companies, check the other years' spelling.")
+problem_type("cut-mark", "Producer's mark cut short",
+             "The CNC's names are cut at 64 characters: the unclosed mark was read as the only "
+             "mark it starts ('(TI' is '(TIERS FERME)').")
 problem_type("no-director", "No director published",
              "The film is loaded without directors; fill in REALISATEUR if it is known.")
 
@@ -53,11 +66,17 @@ CNC = ("cnc", "CNC (Centre national du cinéma et de l'image animée)", "public_
 STATE = ("etat credit d impot", "État — crédit d'impôt cinéma", "public_body")
 REGION = ("region non nommee", "A Region (not named)", "public_body")
 SOFICA = ("sofica non nommee", "A SOFICA (not named)", "company")
+#: Public funders' level and the territory they govern (organisations.funder_level,
+#: governed_territory_id). "A Region (not named)" is regional but governs no known territory;
+#: SOFICAs and TV channels (public ones included) are not public funders: no level (NULL).
+FUNDER_LEVELS = {CNC: ("national", "FR"), STATE: ("national", "FR"), REGION: ("regional", None)}
 #: Yes/no facts: (column, kind, funder).
 MARK_FACTS = (("AIDE REGIONALE", "regional_aid", REGION), ("SOFICA", "sofica", SOFICA),
               ("CREDIT D'IMPOT", "tax_credit", STATE), ("BONUS PARITE", "parity_bonus", CNC))
 #: Channel facts: (column, kind).
 CHANNEL_FACTS = (("PAYANTE", "pay_tv"), ("CLAIR", "free_tv"))
+#: Yes/no and timing facts: (column, the parsed column holding the fact).
+READ_FACTS = (("ASR", "asr_timing"), *((column, kind) for column, kind, _ in MARK_FACTS))
 #: The fact each column publishes (a sheet without the column does not publish the fact).
 FACT_COLUMNS = {"ASR": "advance_on_receipts", "PAYANTE": "pay_tv", "CLAIR": "free_tv",
                 **{column: kind for column, kind, _ in MARK_FACTS}}
@@ -94,6 +113,11 @@ class CncFilmsAgreesImporter(Importer):
                             "year", "Give the .xlsx file (or save the list as .xlsx or .ods).",
                             code="not-a-workbook")
         table, sheets = open_workbook(path)
+        # how often each company is credited on its own, over the whole list (the evidence for
+        # reading 'A ET B' as two producers, see fields.producer_items)
+        self._credited = fields.credited_alone([
+            row[sheet.positions["PRODUCTEURS"]] for sheet in sheets for row in sheet.rows
+            if sheet.positions["PRODUCTEURS"] < len(row)])
         self._sheet_columns = {sheet.name: set(sheet.positions) for sheet in sheets}
         self._sheet_years = {sheet.name: sheet.year for sheet in sheets}
         return table
@@ -105,7 +129,8 @@ class CncFilmsAgreesImporter(Importer):
 
     def parse(self, raw: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
         # contacts out of the cells before names (and the ids hashed from them) are read
-        raw, contacts = strip_contacts(raw, ("TITRE", "REALISATEUR", "PRODUCTEURS"))
+        raw, contacts = strip_contacts(
+            raw, ("TITRE", "REALISATEUR", "PRODUCTEURS", *(c for c, _ in CHANNEL_FACTS)))
         p = RowParser(raw)
         p.add_problems(contacts)
         year = pl.col(SHEET).replace_strict(self._sheet_years, return_dtype=pl.Int32)
@@ -138,15 +163,21 @@ class CncFilmsAgreesImporter(Importer):
         applied once per distinct cell)."""
         col = raw.get_column
         directors = map_unique(col("REALISATEUR"), _directors, pl.List(_DIRECTOR))
-        producers = map_unique(col("PRODUCTEURS"), _producers, pl.List(_PRODUCER))
+        readings = {cell: fields.producer_items(cell, self._credited)
+                    for cell in col("PRODUCTEURS").unique().to_list()}
+        producers = _by_cell(col("PRODUCTEURS"), readings, _producers, pl.List(_PRODUCER))
         rank_items = map_unique(col("RANG"), lambda c: fields.ranks(c)[0], pl.List(pl.Int64))
         rank_clear = map_unique(col("RANG"), lambda c: fields.ranks(c)[1], pl.Boolean)
         countries = map_unique(col("NATIONALITE"), lambda c: self._nationality(c, ctx),
                                pl.List(_COUNTRY), cache=self._countries)
         frame = typed.with_columns(
+            # a fact cell that is neither yes nor no: the fact is unknown for this film
+            *((pl.col(parsed).is_null()
+               & pl.lit(col(column).str.strip_chars().ne("").fill_null(False)))
+              .alias(f"__unknown_{FACT_COLUMNS[column]}") for column, parsed in READ_FACTS),
             directors.alias("directors"), producers.alias("producers"),
             rank_items.alias("director_ranks"), countries.alias("countries"),
-            *(map_unique(col(c), lambda v: fields.channels(v)[0], pl.List(pl.Utf8)).alias(k)
+            *(map_unique(col(c), lambda v: fields.channels(v).found, pl.List(pl.Utf8)).alias(k)
               for c, k in CHANNEL_FACTS),
         )
         n_dirs, n_ranks = pl.col("directors").list.len(), pl.col("director_ranks").list.len()
@@ -172,6 +203,10 @@ class CncFilmsAgreesImporter(Importer):
             _rows(raw, frame, "REALISATEUR", "no-director", n_dirs == 0),
             _rows(raw, frame, "VISA", "duplicate-visa",
                   pl.col("visa").is_not_null() & pl.col("visa").is_duplicated().over("sheet")),
+            *(_detailed(raw, frame, "PRODUCTEURS", code, _by_cell(
+                col("PRODUCTEURS"), readings, detail, pl.Utf8)) for code, detail in (
+                ("producers-split", _split_detail), ("producers-joined", _joined_detail),
+                ("cut-mark", _cut_detail))),
             _rows(raw, frame, "NATIONALITE", "unknown-country", pl.col("countries").list.eval(
                 pl.element().struct.field("code").is_null()).list.any()),
             _rows(raw, frame, "NATIONALITE", "shares-not-100",
@@ -179,7 +214,10 @@ class CncFilmsAgreesImporter(Importer):
                   & (shares.list.len() > 0)
                   & ((shares.list.sum() - 100).abs() > 0.5 * shares.list.len())),
             *(_rows(raw, frame, c, "unknown-channel", map_unique(
-                col(c), lambda v: bool(fields.channels(v)[1]), pl.Boolean))
+                col(c), lambda v: bool(fields.channels(v).unknown), pl.Boolean))
+              for c, _ in CHANNEL_FACTS),
+            *(_rows(raw, frame, c, "no-channel-named", map_unique(
+                col(c), lambda v: bool(fields.channels(v).unnamed), pl.Boolean))
               for c, _ in CHANNEL_FACTS),
         ]
         return frame, checks
@@ -208,7 +246,7 @@ class CncFilmsAgreesImporter(Importer):
             pl.col("line").alias("line_number"), "title", "budget_minor",
             pl.lit(CURRENCY).alias("currency"), "genre", "genre_raw", "french_initiative", "rank",
             "coproduction", "french_share", "nationality_raw",
-        ).join(published, on="sheet", how="left")
+        ).join(published, on="sheet", how="left").with_columns(_known_facts(rows))
         works = rows.select("work_id", "title", _key(pl.col("title")).alias("title_key"),
             pl.lit(None, dtype=pl.Utf8).alias("language"), pl.lit(FORMAT).alias("format"),
             "genre").unique("work_id", keep="first", maintain_order=True)
@@ -224,7 +262,9 @@ class CncFilmsAgreesImporter(Importer):
         producers = (rows.select("approval_id", "work_id", "producers").explode("producers")
                      .filter(pl.col("producers").is_not_null()).unnest("producers"))
         producers = producers.with_columns(
-            ctx.entity_id("org", _key(producers["name"])).alias("organisation_id"))
+            # one organisation per company, whatever its spelling (text.company_key)
+            ctx.entity_id("org", map_unique(producers["name"], company_key, pl.Utf8))
+            .alias("organisation_id"))
         credits = pl.concat([
             directors.select("approval_id", "work_id", pl.lit("director").alias("role"),
                              "position", "person_id",
@@ -250,11 +290,12 @@ class CncFilmsAgreesImporter(Importer):
                              pl.col("percent").alias("share_percent")))
         financing, funders = self._financing(rows, ctx)
         organisations = pl.concat([
-            producers.select("organisation_id", "name", _key(pl.col("name")).alias("name_key"),
-                             pl.lit("company").alias("kind"), pl.lit(False).alias("is_funder"),
-                             pl.lit(None, dtype=pl.Utf8).alias("country_code")),
+            _spelling(producers).select(
+                "organisation_id", "name", _key(pl.col("name")).alias("name_key"),
+                pl.lit("company").alias("kind"), pl.lit(False).alias("is_funder"),
+                pl.lit(None, dtype=pl.Utf8).alias("country_code")),
             funders,
-        ], how="vertical_relaxed").unique("organisation_id", keep="first", maintain_order=True)
+        ], how="diagonal_relaxed").unique("organisation_id", keep="first", maintain_order=True)
         return {"organisations": organisations, "people": people, "works": works,
                 "film_approvals": approvals, "work_credits": credits,
                 "work_countries": countries, "work_financing": financing}
@@ -297,8 +338,11 @@ class CncFilmsAgreesImporter(Importer):
             "name_key": [name_key(name) for _, name, _ in named],
             "kind": [kind for _, _, kind in named], "is_funder": [True] * len(named),
             "country_code": ["FR" if kind == "public_body" else None for _, _, kind in named],
+            "funder_level": [FUNDER_LEVELS.get(item, (None, None))[0] for item in named],
+            "governed_territory_id": [FUNDER_LEVELS.get(item, (None, None))[1] for item in named],
         }, schema={"organisation_id": pl.Utf8, "name": pl.Utf8, "name_key": pl.Utf8,
-                   "kind": pl.Utf8, "is_funder": pl.Boolean, "country_code": pl.Utf8})
+                   "kind": pl.Utf8, "is_funder": pl.Boolean, "country_code": pl.Utf8,
+                   "funder_level": pl.Utf8, "governed_territory_id": pl.Utf8})
         return financing, funders
 
 
@@ -310,20 +354,67 @@ def _mark(raw: pl.Expr) -> Parsed:
 
 
 def _directors(cell: str | None) -> list[dict[str, str]]:
-    """The directors of a cell; an item with no letter or digit ('-', '?') names no one."""
-    names = [fields.person_name(item) for item in fields.split_list(cell) if name_key(item)]
-    return [{"published": n.published, "display": n.display} for n in names]
+    """The directors of a cell; an item with no letter or digit ('-', '?') names no one (the
+    person's id is hashed from the key of the display name: never empty)."""
+    names = [fields.person_name(item) for item in fields.split_list(cell)]
+    return [{"published": n.published, "display": n.display} for n in names if name_key(n.display)]
 
 
-def _producers(cell: str | None) -> list[dict[str, str | None]]:
+def _spelling(producers: pl.DataFrame) -> pl.DataFrame:
+    """One row per producer organisation, named by its most frequent spelling in the list
+    (the first met among equals)."""
+    counts = producers.group_by("organisation_id", "name", maintain_order=True).len()
+    return counts.sort("len", descending=True, maintain_order=True).unique(
+        "organisation_id", keep="first", maintain_order=True).drop("len")
+
+
+def _by_cell(cells: pl.Series, readings: dict[str | None, fields.Reading],
+             fn: Callable[[fields.Reading], Any], dtype: pl.DataType) -> pl.Series:
+    """`fn` of each cell's producers reading, as a series."""
+    return map_unique(cells, lambda cell: fn(readings[cell]), dtype)
+
+
+def _producers(reading: fields.Reading) -> list[dict[str, str | None]]:
     seen: dict[str, dict[str, str | None]] = {}
-    for item in fields.split_list(cell):
+    for item in reading.names:
         found = fields.producer(item)
         if not name_key(found.name):  # '-', '?': no producer named
             continue
-        seen.setdefault(name_key(found.name), {"published": found.published, "name": found.name,
-                                               "mark": found.mark})
+        seen.setdefault(company_key(found.name), {"published": found.published,
+                                                  "name": found.name, "mark": found.mark})
     return list(seen.values())
+
+
+def _split_detail(reading: fields.Reading) -> str | None:
+    return f"read as {', '.join(map(repr, reading.names))}" if reading.split else None
+
+
+def _joined_detail(reading: fields.Reading) -> str | None:
+    return f"read as {', '.join(map(repr, reading.joined))}" if reading.joined else None
+
+
+def _cut_detail(reading: fields.Reading) -> str | None:
+    cut = [f.published for f in map(fields.producer, reading.names) if f.cut_mark]
+    return f"{', '.join(map(repr, cut))} read with the mark (TIERS FERME)" if cut else None
+
+
+def _detailed(raw: pl.DataFrame, frame: pl.DataFrame, column: str, code: str,
+              details: pl.Series) -> pl.DataFrame:
+    """Warnings `code` on `column`, with the detail given for the rows that have one."""
+    found = frame.select(pl.col(ROW).alias("row"), pl.lit(code).alias("code"),
+                         raw.get_column(column).alias("value"), details.alias("detail"))
+    found = found.filter(pl.col("detail").is_not_null())
+    return problem_rows(found, column, {code: WARNING}) if found.height else empty_problems()
+
+
+def _known_facts(rows: pl.DataFrame) -> pl.Expr:
+    """The facts published for each film: those its sheet has a column for, less those whose
+    cell could not be read (unknown for that film, not absent)."""
+    kinds = [pl.when(pl.col("published_facts").list.contains(kind)
+                     & ~(rows[f"__unknown_{kind}"] if f"__unknown_{kind}" in rows.columns
+                         else pl.lit(False))).then(pl.lit(kind))
+             for kind in FACT_COLUMNS.values()]
+    return pl.concat_list(kinds).list.drop_nulls().alias("published_facts")
 
 
 def _published(columns: set[str]) -> list[str]:

@@ -396,12 +396,22 @@ def population_with_art_et_essai_share(q: Query) -> ir.Table:
     communes = communes.mutate(equipped=communes.equipped.fill_null(False))
     placed = q.place(communes, "commune_id")
     complete = placed.population.count() == placed.count()
+    equipped_known = placed.population.count(where=placed.equipped) == _count(placed.equipped)
     grouped = placed.group_by(q.keys).aggregate(
-        numerator=placed.population.sum(where=placed.equipped).fill_null(0).cast("float64"),
+        numerator=ibis.ifelse(equipped_known, placed.population.sum(where=placed.equipped)
+                              .fill_null(0), ibis.null("int64")).cast("float64"),
         denominator=ibis.ifelse(complete, placed.population.sum(),
                                 ibis.null("int64")).cast("float64"),
         communes_with_art_et_essai=_count(placed.equipped),
     )
+    if q.cut.level != "commune":
+        # the covered départements' populations, as the other access indicators: exact even
+        # where a commune's own figure is unknown (communes split since the census, whose
+        # inhabitants the département counts once; docs/territories.md)
+        reach = _reach(q, observed).select(*q.keys, reached="denominator")
+        grouped = grouped.left_join(reach, q.keys)
+        grouped = grouped.mutate(denominator=ibis.coalesce(grouped.reached, grouped.denominator)
+                                 ).drop("reached")
     return q.share(grouped)
 
 

@@ -1,8 +1,13 @@
 """Commissions and applications: who sits on the commissions (women, professions, elected
 officials) and how many applications each award draws.
 
-The territory is the funder's (where the body that holds the commission, or receives the
-applications, is based): the CNC counts for the country, a Region for its region.
+The territory is the funder's (the territory the body that holds the commission, or receives
+the applications, governs, else where it is based): the CNC counts for the country, a Region for
+its region.
+
+Every territory with seats (or application figures) gets a row, even when none of them has the
+needed field known: its value is then unknown (NULL) and its coverage says so ("274 seats,
+0 known"), rather than no row at all.
 """
 
 from __future__ import annotations
@@ -13,12 +18,19 @@ import ibis.expr.types as ir
 from cineatlas.indicators.query import Query
 from cineatlas.indicators.registry import indicator
 
-_TERRITORY_FR = ("Le territoire est celui du financeur qui réunit la commission (le CNC compte "
-                 "pour le pays, une Région pour sa région) ; un financeur dont le siège n'est pas "
-                 "connu n'est pas compté.")
-_TERRITORY_EN = ("The territory is that of the funder holding the commission (the CNC counts for "
-                 "the country, a Region for its region); a funder whose seat is unknown is not "
-                 "counted.")
+_TERRITORY_FR = ("Le territoire est celui du financeur qui réunit la commission : celui qu'il "
+                 "administre quand il est connu (le CNC compte pour le pays, une Région pour sa "
+                 "région), sinon celui de son siège ; un financeur sans l'un ni l'autre n'est pas "
+                 "compté.")
+_TERRITORY_EN = ("The territory is that of the funder holding the commission: the territory it "
+                 "governs when known (the CNC counts for the country, a Region for its region), "
+                 "else where it is based; a funder with neither is not counted.")
+_UNKNOWN_FR = ("Un territoire dont aucun siège n'a l'information a une ligne de valeur inconnue "
+               "(vide) : n donne les sièges, covered ceux où elle est connue (« 274 sièges, "
+               "0 connu »), jamais un zéro.")
+_UNKNOWN_EN = ("A territory none of whose seats has the information gets a row of unknown (empty) "
+               "value: n gives the seats, covered those where it is known (\"274 seats, 0 "
+               "known\"), never a zero.")
 _SEATS_FR = ("On compte des sièges : une personne qui siège dans plusieurs commissions (ou "
              "plusieurs années) compte une fois par commission.")
 _SEATS_EN = ("Seats are counted: a person sitting on several commissions (or several years) "
@@ -34,12 +46,23 @@ def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
     return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
 
 
+def known(q: Query) -> ir.BooleanValue:
+    """True on the rows of `q.base` whose needed fields are all known."""
+    rows = q.base
+    out = ibis.literal(True)
+    for name in q.indicator.needs:
+        out = out & rows[name].notnull()
+    return out
+
+
 def _member_share(q: Query, condition: ir.BooleanValue) -> ir.Table:
-    """Share of the covered members (seats) for whom `condition` holds."""
-    rows = q.covered
+    """Share of the covered members (seats) for whom `condition` (on `q.base`) holds; a unit
+    with seats but none covered gets a row of unknown value."""
+    rows = q.base
+    covered = known(q)
     grouped = rows.group_by(q.keys).aggregate(
-        numerator=_count(condition).cast("float64"),
-        denominator=rows.count().cast("float64"),
+        numerator=_count(covered & condition).cast("float64"),
+        denominator=_count(covered).cast("float64"),
         commissions=rows.commission_id.nunique().cast("int64"),
     )
     return q.share(grouped)
@@ -57,17 +80,17 @@ def _member_share(q: Query, condition: ir.BooleanValue) -> ir.Table:
     subject="commissions",
     needs=("gender",),
     extras=_COMMISSION_EXTRAS,
-    caveats_fr=(_TERRITORY_FR, _SEATS_FR,
+    caveats_fr=(_TERRITORY_FR, _SEATS_FR, _UNKNOWN_FR,
                 "Tous les rôles comptent (présidence, membres, lecteurs, observateurs).",
                 "Seules les commissions chargées dans la base comptent : peu de financeurs en "
                 "publient la composition."),
-    caveats_en=(_TERRITORY_EN, _SEATS_EN,
+    caveats_en=(_TERRITORY_EN, _SEATS_EN, _UNKNOWN_EN,
                 "Every role counts (chair, members, readers, observers).",
                 "Only the commissions loaded in the store count: few funders publish their "
                 "membership."),
 )
 def commission_women_share(q: Query) -> ir.Table:
-    return _member_share(q, q.covered.gender == "female")
+    return _member_share(q, q.base.gender == "female")
 
 
 @indicator(
@@ -88,19 +111,25 @@ def commission_women_share(q: Query) -> ir.Table:
               "profession (author, director, producer, distributor, exhibitor, technician, "
               "actor, elected_official, civil_servant, other)"),
     caveats_fr=(_TERRITORY_FR, _SEATS_FR,
-                "Une profession absente d'une commission n'a pas de ligne (sa part est nulle).",
+                "Une profession absente d'une commission n'a pas de ligne (sa part est nulle) ; "
+                "un territoire dont aucun siège n'a de profession connue a une seule ligne, sans "
+                "catégorie et de valeur inconnue, avec sa couverture.",
                 "Chaque membre a une seule profession, celle publiée avec la commission."),
     caveats_en=(_TERRITORY_EN, _SEATS_EN,
-                "A profession absent from a commission has no row (its share is zero).",
+                "A profession absent from a commission has no row (its share is zero); a "
+                "territory none of whose seats has a known profession gets one row, without "
+                "category and of unknown value, with its coverage.",
                 "Each member has one profession, the one published with the commission."),
 )
 def commission_professions(q: Query) -> ir.Table:
     rows = q.covered
     counts = rows.group_by([*q.keys, "profession"]).aggregate(numerator=rows.count())
-    totals = rows.group_by(q.keys).aggregate(denominator=rows.count())
-    joined = counts.inner_join(totals, q.keys)
+    base = q.base
+    totals = base.group_by(q.keys).aggregate(denominator=_count(known(q)))
+    # a unit whose seats have no known profession keeps one row (category NULL, value unknown)
+    joined = totals.left_join(counts, q.keys)
     out = joined.select(*q.keys, category=joined.profession,
-                        numerator=joined.numerator.cast("float64"),
+                        numerator=joined.numerator.fill_null(0).cast("float64"),
                         denominator=joined.denominator.cast("float64"))
     return q.share(out)
 
@@ -118,15 +147,15 @@ def commission_professions(q: Query) -> ir.Table:
     subject="commissions",
     needs=("is_elected_official",),
     extras=_COMMISSION_EXTRAS,
-    caveats_fr=(_TERRITORY_FR, _SEATS_FR,
+    caveats_fr=(_TERRITORY_FR, _SEATS_FR, _UNKNOWN_FR,
                 "Un élu compte comme tel même s'il siège comme observateur, sans voix "
                 "délibérative."),
-    caveats_en=(_TERRITORY_EN, _SEATS_EN,
+    caveats_en=(_TERRITORY_EN, _SEATS_EN, _UNKNOWN_EN,
                 "An elected official counts as such even when sitting as an observer, without "
                 "a vote."),
 )
 def commission_elected_share(q: Query) -> ir.Table:
-    return _member_share(q, q.covered.is_elected_official)
+    return _member_share(q, q.base.is_elected_official.fill_null(False))
 
 
 # -- application pressure -----------------------------------------------------------------
@@ -135,6 +164,8 @@ _APPLICATIONS_FR = (
     "Seuls comptent les dispositifs et années dont le nombre de demandes et le nombre d'aides "
     "sont tous deux publiés ; la couverture dit combien de dispositifs-années manquent.",
     "Le territoire est celui du financeur du dispositif (le CNC compte pour le pays).",
+    "Un territoire dont aucun dispositif-année n'a les deux nombres a une ligne de valeur "
+    "inconnue (vide), avec sa couverture, jamais un zéro.",
     "Une demande peut être déposée plusieurs fois (plusieurs sessions, plusieurs dispositifs) : "
     "on compte des dossiers, pas des projets.",
 )
@@ -142,15 +173,21 @@ _APPLICATIONS_EN = (
     "Only schemes and years where both the number of applications and the number of awards are "
     "published count; coverage says how many scheme-years are missing.",
     "The territory is that of the scheme's funder (the CNC counts for the country).",
+    "A territory none of whose scheme-years has both numbers gets a row of unknown (empty) "
+    "value, with its coverage, never a zero.",
     "A project can apply several times (several sessions, several schemes): applications are "
     "counted, not projects.",
 )
 
 
 def _applications(q: Query) -> ir.Table:
-    rows = q.covered
-    return rows.group_by(q.keys).aggregate(received=rows.applications_received.sum(),
-                                           awarded=rows.applications_awarded.sum())
+    """Σ received and Σ awarded over the covered scheme-years of each unit; a unit none of whose
+    scheme-years is covered keeps a row, with both sums unknown (NULL)."""
+    rows = q.base
+    covered = known(q)
+    return rows.group_by(q.keys).aggregate(
+        received=rows.applications_received.sum(where=covered),
+        awarded=rows.applications_awarded.sum(where=covered))
 
 
 @indicator(
