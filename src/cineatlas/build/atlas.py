@@ -179,6 +179,7 @@ def _import_dataset(store: Store, plan: Planned, steps: Steps, downloads: Downlo
     except AtlasError as exc:
         if plan.origin != files.SHIPPED and plan.dataset is not None:
             downloads.reject(plan, exc)
+            steps.plan(1)  # the shipped copy's import
             return _import_dataset(store, downloads.shipped(plan.dataset), steps, downloads,
                                    failures)
         failures.append({"dataset": plan.dataset.id if plan.dataset else None,

@@ -116,7 +116,7 @@ class Downloads:
             self.missed.append(item.id)
             return None
         try:
-            with self.steps.step(f"Downloading {item.title}") as update:
+            with self.steps.step(f"Downloading {item.title}", counts=False) as update:
                 path, _ = fetch(item.download_url, target.parent, name=target.name,
                                 refresh=True, progress=update)
         except DownloadError as exc:
@@ -171,7 +171,7 @@ def importer_downloads(wanted: set[str] | None, given: set[str], steps: Steps,
             missed.append(name)
             continue
         try:
-            with steps.step(f"Downloading {name}") as update:
+            with steps.step(f"Downloading {name}", counts=False) as update:
                 path, cached = fetch(url, target.parent, name=target.name, progress=update)
         except DownloadError as exc:
             if exc.offline:
@@ -181,6 +181,7 @@ def importer_downloads(wanted: set[str] | None, given: set[str], steps: Steps,
                 notes.append(f"{name}: {exc}")
             continue
         notes.append(f"{name}: {'re-used the cached' if cached else 'downloaded'} {path}")
+        steps.plan(1)  # its import
         yield Planned(name, path, default_source_id(name, path), CACHED if cached else DOWNLOADED)
     if missed:
         why = ("CINEATLAS_OFFLINE is set" if settings.offline()

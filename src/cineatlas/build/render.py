@@ -59,7 +59,8 @@ def _banner(summary: dict[str, Any]) -> Panel:
 def _sources(sources: list[dict[str, Any]]) -> Table:
     table = Table(title="Sources", header_style="bold", title_justify="left")
     numbers = ("rows read", "loaded", "quarantined")
-    for name in ("source", "data", "from", *numbers, "status"):
+    table.add_column("source", overflow="fold")  # a source id is shown whole
+    for name in ("data", "from", *numbers, "status"):
         table.add_column(name, justify="right" if name in numbers else "left")
     for s in sources:
         quarantined = f"{s['rows_quarantined']:,}"

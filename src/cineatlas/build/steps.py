@@ -21,17 +21,22 @@ class Steps:
         self.progress = progress
         self.title = title
         self.overall: Any = None
+        self.total = 0
 
     def plan(self, steps: int) -> None:
+        """`steps` more steps to come (the overall bar grows)."""
         if self.progress is None:
             return
+        self.total += steps
         if self.overall is None:
-            self.overall = self.progress.add_task(self.title, total=steps)
+            self.overall = self.progress.add_task(self.title, total=self.total)
         else:
-            self.progress.update(self.overall, total=steps)
+            self.progress.update(self.overall, total=self.total)
 
     @contextlib.contextmanager
-    def step(self, description: str) -> Iterator[Update]:
+    def step(self, description: str, *, counts: bool = True) -> Iterator[Update]:
+        """A step with its own bar; `counts=False` for work inside a step (a download) that
+        does not advance the overall bar."""
         if self.progress is None:
             yield lambda done, total=None: None
             return
@@ -45,5 +50,5 @@ class Steps:
         finally:
             self.progress.update(task, total=1, completed=1)
             self.progress.remove_task(task)
-            if self.overall is not None:
+            if counts and self.overall is not None:
                 self.progress.advance(self.overall)

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from cineatlas.cli.options import DbOption, JsonOption
-from cineatlas.cli.output import Format, cell, console, print_frame, print_json, safe
+from cineatlas.cli.output import Format, cell, console, errors, print_frame, print_json, safe
 from cineatlas.cli.web import HostOption, PortOption, check_port
 from cineatlas.cli.web import serve as run_server
 from cineatlas.errors import AtlasError
@@ -98,8 +98,10 @@ def atlas_command(
             raise typer.Exit(1)
         return
     url = f"http://{host}:{port}"
-    console.print(f"[bold]The atlas is served at [link={url}]{url}[/link][/bold] — open it in a "
-                  "browser; Ctrl+C stops it.", highlight=False)
+    # with --json, stdout holds the JSON alone
+    (errors if json_output else console).print(
+        f"[bold]The atlas is served at [link={url}]{url}[/link][/bold] — open it in a browser; "
+        "Ctrl+C stops it.", highlight=False)
     run_server(Path(summary["store"]), host, port)
 
 
