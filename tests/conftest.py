@@ -40,6 +40,19 @@ def find_shared_data(relpath: str) -> Path:
     return path
 
 
+def decoded(data: bytes) -> str:
+    """Text of a published file, each line decoded as UTF-8 (a byte-order mark dropped), else as
+    Windows-1252: some files mix them."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    text = []
+    for line in lines:
+        try:
+            text.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            text.append(line.decode("cp1252"))
+    return "\n".join(text)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Callable[[str], Path]:
     """The `find_shared_data` helper, as a fixture."""

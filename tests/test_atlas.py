@@ -25,7 +25,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from cli_process import cineatlas, environment, output
-from conftest import BuiltAtlas
+from conftest import BuiltAtlas, decoded
 from network import NetworkGuard
 
 from cineatlas import datasets
@@ -48,9 +48,9 @@ def imported(atlas: BuiltAtlas) -> list[datasets.Dataset]:
 
 
 def shipped_text(item: datasets.Dataset) -> str:
-    data = lzma.decompress(item.compressed.read_bytes())
-    encoding = dict(item.options).get("encoding", "utf-8-sig")
-    return data.decode(encoding)
+    """A shipped text file, each line decoded as UTF-8, else as Windows-1252 (the Vendée's file
+    mixes them)."""
+    return decoded(lzma.decompress(item.compressed.read_bytes()))
 
 
 def records(item: datasets.Dataset) -> int:

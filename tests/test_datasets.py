@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import decoded
 
 from cineatlas import datasets
 from cineatlas.contacts import scrub_texts
@@ -90,8 +91,7 @@ def _cells(item: datasets.Dataset, content: bytes) -> list[str]:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
         return [str(v) for sheet in book.worksheets
                 for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
-    encoding = dict(item.options).get("encoding", "utf-8-sig")
-    text = content.decode(encoding)
+    text = decoded(content)
     if name.endswith(".json"):
         found: list[str] = []
 
