@@ -20,6 +20,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -134,6 +135,16 @@ def test_the_summary_lists_each_source_real_with_its_rows(real_atlas: BuiltAtlas
         assert re.search(rf"│ real\s+│ shipped copy\s+│\s+{row['rows_read']:,} │\s+"
                          rf"{row['rows_loaded']:,} │\s+{row['rows_quarantined']:,} │", line), line
     json.dumps(real_atlas.summary)  # JSON-able as it is (cineatlas atlas --json)
+    # money: the CNC Talent projects, summed from the shipped JSON with Decimal
+    projects = json.loads(shipped_text(datasets.get("cnc-talent-commissions-2017-2024")))[
+        "projects"]
+    cents = sum(Decimal(str(p["amount"])) for p in projects) * 100
+    (row,) = [r for r in real_atlas.summary["money_by_funder_level"] if r["currency"] == "EUR"
+              and r["funder_level"] == "national" and r["sector"] == "cinema-audiovisual"]
+    assert (row["awards"], row["amount_minor"], row["fictitious"]) == (len(projects), cents,
+                                                                      False)
+    assert re.search(rf"│ national\s+│ cinema-audiovisual │ real\s+│\s+{len(projects):,} │\s+0 │"
+                     rf"\s+{cents // 100:,} EUR │", text)
 
 
 def test_building_again_changes_nothing_and_is_quick(real_atlas: BuiltAtlas, tmp_path: Path,

@@ -73,12 +73,13 @@ def _sources(sources: list[dict[str, Any]]) -> Table:
 
 
 def _money(rows: list[dict[str, Any]]) -> Table:
-    table = Table(title="Awards and money by funder level", header_style="bold",
+    table = Table(title="Awards and money by funder level and sector", header_style="bold",
                   title_justify="left")
-    for name in ("funder level", "data", "awards", "without amount", "amount"):
-        table.add_column(name, justify="left" if name in ("funder level", "data") else "right")
+    for name in ("funder level", "sector", "data", "awards", "without amount", "amount"):
+        table.add_column(name, justify="left" if name in ("funder level", "sector", "data")
+                         else "right")
     for r in rows:
-        table.add_row(r["funder_level"], FICTITIOUS if r["fictitious"] else REAL,
+        table.add_row(r["funder_level"], r["sector"], FICTITIOUS if r["fictitious"] else REAL,
                       f"{r['awards']:,}", f"{r['awards_without_amount']:,}",
                       money(r["amount_minor"], r["currency"]))
     return table

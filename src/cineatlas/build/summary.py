@@ -28,12 +28,15 @@ def summarise(store: Store, reports: Mapping[str, ImportReport], origins: Mappin
             REFERENCE if source["source_id"].startswith("reference:") else None)
     tables = {t: store.count(t) for t in store.tables() if t not in ("schema_migrations",)}
     money = store.frame(
-        "SELECT a.currency, a.fictitious, coalesce(s.level, 'unknown') AS funder_level, "
+        "SELECT a.currency, a.fictitious, "
+        "coalesce(o.funder_level, s.level, 'unknown') AS funder_level, "
+        "coalesce(a.sector, 'unclassified') AS sector, "
         "count(*) AS awards, sum(a.amount_minor) FILTER (WHERE a.superseded_by IS NULL)::BIGINT "
         "AS amount_minor, "
         "count(*) - count(a.amount_minor) AS awards_without_amount "
         "FROM awards a LEFT JOIN schemes s USING (scheme_id) "
-        "GROUP BY ALL ORDER BY a.fictitious DESC, a.currency, funder_level").to_dicts()
+        "LEFT JOIN organisations o ON o.organisation_id = a.funder_id "
+        "GROUP BY ALL ORDER BY a.fictitious DESC, a.currency, funder_level, sector").to_dicts()
     by_currency = store.frame(
         "SELECT currency, fictitious, count(*) AS awards, "
         "sum(amount_minor) FILTER (WHERE superseded_by IS NULL)::BIGINT AS amount_minor, "
