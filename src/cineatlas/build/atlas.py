@@ -89,16 +89,7 @@ def _build(db: str | Path | None, selected: list[Dataset], *, fictitious: bool, 
         territories = _territories(store, progress)
         downloads = Downloads(download, steps, notes)
         steps.plan(len(selected) + len(mine) + (1 if fictitious else 0))
-        plans = []
-        for item in selected:
-            source_id = files.dataset_source_id(item)
-            replaced = next((p for p in mine if p.source_id == source_id), None)
-            if replaced is not None:
-                notes.append(f"{item.id}: your file {replaced.path} replaces the shipped copy")
-            else:
-                plans.append(downloads.plan(item))
-        downloads.finish()
-        for plan in plans:
+        for plan in _dataset_plans(selected, mine, downloads, notes):
             done = _import_dataset(store, plan, steps, downloads, failures)
             if done is not None:
                 reports[done[0].source_id] = done[0]
@@ -109,15 +100,8 @@ def _build(db: str | Path | None, selected: list[Dataset], *, fictitious: bool, 
         origins = {plan.source_id: plan.origin for plan in used}
         _fictitious(store, fictitious, seed, steps, reports, origins, notes)
         if importer_downloads:
-            wanted = (None if importer_downloads is True
-                      else set(importer_downloads))  # type: ignore[arg-type]
-            for plan in files.importer_downloads(wanted, {n for n, _ in user}, steps, notes):
-                try:
-                    reports[plan.source_id] = _import(store, plan, steps)
-                    origins[plan.source_id] = plan.origin
-                except AtlasError as exc:
-                    notes.append(f"{plan.importer}: the downloaded file {plan.path} could not "
-                                 f"be imported: {exc}")
+            _importer_downloads(store, importer_downloads, {n for n, _ in user}, steps, reports,
+                                origins, notes)
         summary = summarise(store, reports, origins, notes, time.perf_counter() - started)
     for source in summary["sources"]:
         if source["source_id"] in territories["built"]:
@@ -149,6 +133,36 @@ def _selected(ids: Iterable[str] | None) -> list[Dataset]:
         raise AtlasError(f"No importer reads the shipped datasets {unread}: they are reference "
                          "data for the territories.")
     return chosen
+
+
+def _dataset_plans(selected: list[Dataset], mine: list[Planned], downloads: Downloads,
+                   notes: list[str]) -> list[Planned]:
+    """The file to import for each selected dataset, but those the user's files replace."""
+    plans = []
+    for item in selected:
+        source_id = files.dataset_source_id(item)
+        replaced = next((p for p in mine if p.source_id == source_id), None)
+        if replaced is not None:
+            notes.append(f"{item.id}: your file {replaced.path} replaces the shipped copy")
+        else:
+            plans.append(downloads.plan(item))
+    downloads.finish()
+    return plans
+
+
+def _importer_downloads(store: Store, wanted: bool | Collection[str], given: set[str],
+                        steps: Steps, reports: dict[str, ImportReport],
+                        origins: dict[str, str], notes: list[str]) -> None:
+    """The demo's `--download`: the importers' publisher files, each its own source; a file
+    that cannot be imported is a note."""
+    names = None if wanted is True else set(wanted)  # type: ignore[arg-type]
+    for plan in files.importer_downloads(names, given, steps, notes):
+        try:
+            reports[plan.source_id] = _import(store, plan, steps)
+            origins[plan.source_id] = plan.origin
+        except AtlasError as exc:
+            notes.append(f"{plan.importer}: the downloaded file {plan.path} could not be "
+                         f"imported: {exc}")
 
 
 def _territories(store: Store, progress: Any) -> dict[str, Any]:
