@@ -92,7 +92,7 @@ def _cells(item: datasets.Dataset, content: bytes) -> list[str]:
         return [str(v) for sheet in book.worksheets
                 for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     text = decoded(content)
-    if name.endswith(".json"):
+    if name.endswith((".json", ".geojson")):
         found: list[str] = []
 
         def walk(value: object) -> None:
@@ -103,7 +103,7 @@ def _cells(item: datasets.Dataset, content: bytes) -> list[str]:
             elif isinstance(value, list):
                 for inner in value:
                     walk(inner)
-            elif value is not None:
+            elif isinstance(value, str | int):  # not coordinates (floats)
                 found.append(str(value))
 
         walk(json.loads(text))
