@@ -1,25 +1,30 @@
 #!/usr/bin/env python3
 """The two commands of cineatlas, from nothing but Python 3.11+:
 
-    python3 run.py atlas [ARGS...]   build the demo atlas (and print its summary)
-    python3 run.py test  [ARGS...]   run the test suite
+    python3 run.py atlas [ARGS...]   build the atlas from real public data and serve it
+                                     at http://127.0.0.1:8000 (offline; --no-serve: build only)
+    python3 run.py test  [ARGS...]   run the test suite (installs Debian's chromium for the
+                                     browser tests when it is missing)
     python3 run.py lint  [PATHS...]  ruff check, with the project's configuration (CI runs it)
 
 Each sets up a virtual environment in .venv (once; again when pyproject.toml changes),
-installs cineatlas into it, then runs. ARGS go to `cineatlas demo` or to pytest (the tests
-run on every core: pass `-n 0` to run them in one process).
+installs cineatlas into it, then runs. ARGS go to `cineatlas atlas` (see
+`python3 run.py atlas --help`) or to pytest (the tests run on every core: pass `-n 0` to run
+them in one process).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+BROWSER_TESTS = ROOT / "tests" / "test_web_browser.py"
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 MARKER = VENV / ".cineatlas-installed"
@@ -49,6 +54,52 @@ def setup(extras: str) -> None:
     MARKER.write_text("\n".join(sorted(done | {wanted})) + "\n")
 
 
+def browser_tests_selected(args: list[str]) -> bool:
+    """Whether pytest `args` run the browser tests: yes unless they name test paths, none of
+    which holds tests/test_web_browser.py."""
+    paths = [ROOT / a.split("::")[0] for a in args
+             if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    return not paths or any(BROWSER_TESTS.is_relative_to(p.resolve()) for p in paths)
+
+
+def ensure_chromium() -> bool:
+    """Debian's chromium, which the browser tests drive: installed with apt-get (through sudo
+    when not root) when missing. When it cannot be, says why and how to do it by hand, and
+    returns False (the browser tests then fail with CI=true, and are skipped otherwise)."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return True
+    by_hand = ("Install it yourself (`sudo apt-get install chromium` on Debian or Ubuntu; any "
+               "`chromium` on the PATH will do), then run the tests again.")
+    apt = shutil.which("apt-get")
+    if apt is None:
+        return _cannot("this machine has no apt-get (not Debian or Ubuntu)", by_hand)
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if shutil.which("sudo") is None:
+            return _cannot("installing needs root rights and sudo is not installed", by_hand)
+        prefix = ["sudo"]
+    print("Installing Debian's chromium for the browser tests (apt-get) …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update", "-qq"], ["install", "-y", "-qq", "chromium"]):
+        done = subprocess.run([*prefix, apt, *step], env=env, capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            why = ("no rights to install packages" if "permission" in " ".join(said).lower()
+                   or "lock" in " ".join(said).lower() else "the machine may be offline")
+            return _cannot(f"`{' '.join([*prefix, 'apt-get', *step])}` failed ({why}): "
+                           + " / ".join(said), by_hand)
+    if shutil.which("chromium") is None:
+        return _cannot("apt-get installed no `chromium` command", by_hand)
+    return True
+
+
+def _cannot(why: str, fix: str) -> bool:
+    print(f"Could not install Debian's chromium for the browser tests: {why}. {fix}",
+          file=sys.stderr, flush=True)
+    return False
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"atlas", "test", "lint"}:
         print(__doc__)
@@ -56,11 +107,13 @@ def main(argv: list[str]) -> int:
     command, args = argv[0], argv[1:]
     if command == "atlas":
         setup("")
-        return subprocess.call([str(BIN / "cineatlas"), "demo", *args])
+        return subprocess.call([str(BIN / "cineatlas"), "atlas", *args])
     setup("[test]")
     if command == "lint":
         return subprocess.call([str(_python()), "-m", "ruff", "check", *(args or [
             "src", "tests", "benchmarks", "run.py"])], cwd=ROOT)
+    if browser_tests_selected(args):
+        ensure_chromium()
     # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
     parallel = ([] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
                 else ["-n", "auto"])

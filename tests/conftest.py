@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+from network import NetworkGuard
 
 from cineatlas import Store
 
@@ -33,6 +37,19 @@ def find_shared_data(relpath: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+def decoded(data: bytes) -> str:
+    """Text of a published file, each line decoded as UTF-8 (a byte-order mark dropped), else as
+    Windows-1252: some files mix them."""
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+    text = []
+    for line in lines:
+        try:
+            text.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            text.append(line.decode("cp1252"))
+    return "\n".join(text)
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +96,7 @@ def store(territories_store: Path, tmp_path: Path) -> Iterator[Store]:
 def demo_atlas(territories_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Path of a demo store (seed 2024, built offline once per session) plus the real Telefilm,
     CNC cinemas and festivals files. Read it only."""
-    from cineatlas.demo import build_demo
+    from cineatlas.build import build_demo
 
     real = {"telefilm": find_shared_data("telefilm/telefilm-contributions-2009-2018.csv"),
             "cnc-cinemas": find_shared_data("cnc/etablissements-cinematographiques-2022.csv"),
@@ -91,6 +108,50 @@ def demo_atlas(territories_store: Path, tmp_path_factory: pytest.TempPathFactory
         patch.setenv("CINEATLAS_CACHE", str(db.parent / "cache"))
         build_demo(db, real_files=real)
     return db
+
+
+@dataclass(frozen=True)
+class BuiltAtlas:
+    """A store built by `build_atlas`, with what the build said and how long it took."""
+
+    db: Path
+    summary: dict[str, Any]
+    seconds: float
+    #: connections the build attempted beyond this machine (none, offline)
+    network_attempts: list[object]
+
+
+def _build_offline(db: Path, **options: Any) -> BuiltAtlas:
+    from cineatlas.build import build_atlas
+
+    guard = NetworkGuard()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CINEATLAS_OFFLINE", "1")
+        patch.setenv("CINEATLAS_CACHE", str(db.parent / "cache"))
+        guard.install(patch)
+        started = time.perf_counter()
+        summary = build_atlas(db, **options)
+    return BuiltAtlas(db, summary, time.perf_counter() - started, guard.attempts)
+
+
+@pytest.fixture(scope="session")
+def real_atlas(territories_store: Path, tmp_path_factory: pytest.TempPathFactory) -> BuiltAtlas:
+    """The default atlas (`cineatlas atlas`): the reference territories and every shipped
+    dataset through its importer, built once per session offline (network refused) with an
+    empty cache. Read it only; copy it to write."""
+    db = tmp_path_factory.mktemp("real-atlas") / "atlas.duckdb"
+    shutil.copy(territories_store, db)
+    return _build_offline(db)
+
+
+@pytest.fixture(scope="session")
+def real_fictitious_atlas(real_atlas: BuiltAtlas,
+                          tmp_path_factory: pytest.TempPathFactory) -> BuiltAtlas:
+    """The default atlas with the fictitious data asked for (`cineatlas atlas --fictitious`).
+    Read it only."""
+    db = tmp_path_factory.mktemp("real-fictitious-atlas") / "atlas.duckdb"
+    shutil.copy(real_atlas.db, db)
+    return _build_offline(db, fictitious=True)
 
 
 #: A hostile award title: markup and a spreadsheet formula. Pages must show it as text and

@@ -161,13 +161,17 @@ def test_a_store_cut_in_half_is_one_message(tmp_path: Path, store_path: Path) ->
     assert results["territories"].returncode == 1
 
 
-def test_a_write_error_at_commit_leaves_the_store_unchanged(tmp_path: Path,
-                                                            store_path: Path) -> None:
+def test_a_write_error_at_commit_leaves_the_store_unchanged(tmp_path: Path, store_path: Path,
+                                                            territories_store: Path,
+                                                            territory_cache: Path) -> None:
     before = checksum(store_path)
     wal = store_path.with_name(store_path.name + ".wal")
     assert not wal.exists()
+    # the reference territories' cache is ready (an SCDL import links each funder to the
+    # territory it governs, building the territories first): only the store is written
     result = cineatlas(tmp_path, "import", "scdl", str(find_shared_data("scdl/exemple_valide.csv")),
-                       "--db", str(store_path), max_file_bytes=2_048)
+                       "--db", str(store_path), max_file_bytes=2_048,
+                       CINEATLAS_CACHE=str(territory_cache))
     assert_clean_failure(result, "Free some disk space", "ulimit -f")
     assert f"{store_path}" in output(result)
     assert checksum(store_path) == before

@@ -6,10 +6,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import http.server
-import ipaddress
 import json
 import shutil
-import socket
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,48 +16,16 @@ from pathlib import Path
 import polars as pl
 import pytest
 import toy_importer
+from network import NetworkGuard
 
-from cineatlas.demo import SOURCE_ID, build_demo, render_summary
+from cineatlas.build import build_demo, render_summary
+from cineatlas.demo import SOURCE_ID
 from cineatlas.store import Store
 
 REGIONS = 18
 
 
 # -- fixtures ------------------------------------------------------------------------------
-
-
-class NetworkGuard:
-    """Refuses every connection except to this machine, and remembers the attempts."""
-
-    def __init__(self) -> None:
-        self.attempts: list[object] = []
-
-    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        real_connect = socket.socket.connect
-
-        def connect(sock: socket.socket, address: object) -> object:
-            host = address[0] if isinstance(address, tuple) else None
-            if host is None or not _is_loopback(host):
-                self.attempts.append(address)
-                raise OSError(f"test: network access to {address!r} is forbidden")
-            return real_connect(sock, address)
-
-        def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-            if host not in (None, "localhost") and not _is_loopback(str(host)):
-                self.attempts.append(host)
-                raise socket.gaierror(f"test: no name resolution for {host!r}")
-            return real_getaddrinfo(host, *args, **kwargs)
-
-        real_getaddrinfo = socket.getaddrinfo
-        monkeypatch.setattr(socket.socket, "connect", connect)
-        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 @pytest.fixture

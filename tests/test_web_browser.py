@@ -1,14 +1,18 @@
-"""The web atlas in a real browser: Debian's chromium driven by Playwright, against a server
-started here on the demo store plus the real files (and two hostile awards).
+"""The web atlas in a real browser: Debian's chromium driven by Playwright, against servers
+started here on the demo store plus the real files (and two hostile awards), and on the
+default atlas (`cineatlas atlas`: real public data only, then with --fictitious).
 
 Screenshots of each page type are saved under test-artifacts/screenshots/ (or
-$CINEATLAS_ARTIFACTS). Without chromium the tests fail in CI and are skipped elsewhere.
+$CINEATLAS_ARTIFACTS). `python3 run.py test` installs chromium when it is missing; without it
+the tests fail in CI and are skipped elsewhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import lzma
 import os
 import re
 import shutil
@@ -19,9 +23,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from conftest import HOSTILE_TITLE
+from conftest import HOSTILE_TITLE, BuiltAtlas
 
-from cineatlas import Store
+from cineatlas import Store, datasets
 from cineatlas.web import create_app
 
 pytestmark = pytest.mark.slow
@@ -42,13 +46,13 @@ def _chromium() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def server(web_atlas):
-    """Base URL of the atlas served by uvicorn in a thread of this process."""
+@contextlib.contextmanager
+def serving(db: Path):
+    """Base URL of the atlas on `db` served by uvicorn in a thread of this process."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(web_atlas), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
@@ -59,6 +63,27 @@ def server(web_atlas):
     yield f"http://127.0.0.1:{port}"
     running.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(web_atlas):
+    """The demo atlas plus the real files and two hostile awards."""
+    with serving(web_atlas) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def real_server(real_atlas: BuiltAtlas):
+    """The default atlas: real public data only."""
+    with serving(real_atlas.db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fictitious_server(real_fictitious_atlas: BuiltAtlas):
+    """The default atlas built with --fictitious."""
+    with serving(real_fictitious_atlas.db) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -219,4 +244,88 @@ def test_simulator_form_updates_tables_map_and_chart(server, page) -> None:
     assert fill_before.startswith("#")
     page.wait_for_selector("#simulator-chart[data-rendered=true] svg")
     shot(page, "simulator")
+    assert page.problems == []
+
+
+# -- the default atlas: real by default, fictitious on request --------------------------------
+
+FICTION_WORDS = re.compile(r"fictif|fictiv|fictitious", re.IGNORECASE)
+
+
+def fictitious_marks(page) -> list[str]:
+    """The fictitious flags a page shows: banners (.fictitious), flagged figures
+    ([data-fictitious=true]), tags saying "fictif"; and any visible word of fiction."""
+    marks = page.locator(".fictitious").all_inner_texts()
+    marks += ["data-fictitious"] * page.locator("[data-fictitious=true]").count()
+    marks += [t for t in page.locator(".tag").all_inner_texts() if FICTION_WORDS.search(t)]
+    marks += FICTION_WORDS.findall(page.locator("body").inner_text())
+    return marks
+
+
+def shipped_rows(dataset_id: str, delimiter: str = ";") -> list[dict[str, str]]:
+    """The rows of a shipped dataset, read from the package's compressed copy."""
+    item = datasets.get(dataset_id)
+    text = lzma.decompress(item.compressed.read_bytes()).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def test_the_default_atlas_is_real_and_flags_nothing(real_server, page) -> None:
+    pages = {"real-home": "/", "real-region": "/territory/FR-R52",
+             "real-department": "/territory/FR-D44", "real-awards": "/awards",
+             "real-indicators": "/indicators", "real-sources": "/sources"}
+    for name, path in pages.items():
+        response = page.goto(real_server + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
+        assert page.locator("h1").count() == 1, path
+        shot(page, name)
+        assert fictitious_marks(page) == [], (path, fictitious_marks(page))
+        assert page.problems == [], (path, page.problems)
+
+
+def test_a_pays_de_la_loire_profile_shows_the_shipped_files_figures(real_server, page) -> None:
+    """Loire-Atlantique's cinemas and festivals, against the shipped CNC and Ministry files
+    read here with the csv module."""
+    cinemas = [r for r in shipped_rows("cnc-cinemas-2022") if r["DEP"] == "44"]
+    art_et_essai = sum(1 for r in cinemas if r["AE"] == "OUI")
+    screens = sum(int(float(r["écrans"])) for r in cinemas)
+    festivals = [r for r in shipped_rows("festivals-panorama")
+                 if r["discipline_dominante"] == "Cinéma, audiovisuel"
+                 and r["code_insee_commune"].startswith("44")]
+    assert (len(cinemas), art_et_essai, screens, len(festivals)) == (50, 37, 144, 11)
+
+    page.goto(real_server + "/territory/FR-D44")
+    assert page.locator("h1").inner_text() == "Loire-Atlantique"
+    said = page.locator("#places-count .figure").inner_text().replace("\u202f", " ")
+    assert said == (f"{len(cinemas)} établissements cinématographiques, dont {art_et_essai} "
+                    f"classés Art et Essai ; {len(festivals)} festivals de cinéma.")
+    rows = page.locator("#venues tbody tr")
+    assert rows.count() == len(cinemas)
+    # the table is in a closed <details>: its text, not what is shown
+    shown = page.locator("#venues tbody tr td:nth-of-type(2)").all_text_contents()
+    assert sum(int(re.sub(r"\D", "", s)) for s in shown) == screens
+    names = set(page.locator("#venues tbody tr th").all_text_contents())
+    assert {r["nom"] for r in cinemas} <= {n.removesuffix(" itinérant") for n in names}
+    shot(page, "real-loire-atlantique")
+    assert fictitious_marks(page) == [] and page.problems == []
+
+
+def test_with_fictitious_data_the_atlas_says_so(fictitious_server, page, real_fictitious_atlas
+                                                ) -> None:
+    for path in ("/", "/territory/FR-D44", "/sources"):
+        page.goto(fictitious_server + path)
+        banner = page.locator("p.fictitious[role=note]")
+        assert banner.count() == 1, path
+        assert banner.inner_text().startswith("Données de démonstration."), path
+    # the fictitious source is tagged on the sources page, its awards in the explorer
+    page.goto(fictitious_server + "/sources")
+    assert "fictif" in page.locator(".tag.warn").all_inner_texts()
+    with Store(real_fictitious_atlas.db, read_only=True) as store:
+        (title,) = store.con.execute(
+            "SELECT project_title FROM awards WHERE fictitious AND project_title IS NOT NULL "
+            "ORDER BY award_id LIMIT 1").fetchone()
+    page.goto(fictitious_server + "/awards?q=" + title)
+    tagged = page.locator("table.awards tbody tr", has_text=title).first
+    assert tagged.locator(".tag", has_text="fictif").count() == 1
+    shot(page, "fictitious-awards")
     assert page.problems == []

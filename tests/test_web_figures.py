@@ -121,7 +121,7 @@ def test_a_real_only_profile_carries_no_flag(client, sql) -> None:
     assert not any(row["fictitious"] for row in data["series"] + data["top_beneficiaries"])
     html = client.get("/territory/CA-QC-R05").text
     # no flag, but on the national medians: they rest on Montréal's figures too
-    medians = re.findall(r'<span class="tag flag-fictitious" title="([^"]+)"', _main(html))
+    medians = re.findall(r'<span class="tag flag-fictitious" [^>]*title="([^"]+)"', _main(html))
     assert medians and set(medians) == {"La médiane repose sur des chiffres fictifs "
                                         "(démonstration) d'autres territoires."}
     # the figures cite Telefilm's file, listed at the end of the page with a link to /sources

@@ -65,12 +65,16 @@ def import_file(
     fictitious: bool = False,
     force: bool = False,
     allow_empty: bool = False,
+    about: Mapping[str, str | None] | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one file with the named importer. See the module docstring.
 
     A file with no data row (a header alone, or only blank lines and rows of empty cells)
     raises FileError, the store unchanged, unless `allow_empty` lets it empty the source.
+    `about` gives the source's title, publisher, licence and url when the caller knows them
+    better than the file does (a shipped dataset's manifest entry); they override the
+    importer's.
     """
     path = Path(path)
     options = dict(options or {})
@@ -116,7 +120,7 @@ def import_file(
             report.status = "replaced" if previous is not None else "loaded"
             report.tables = _table_counts(store, source_id)
             store.record_source(_source_record(importer, table, path, source_id, options,
-                                               fictitious, report))
+                                               fictitious, report, about))
         return report
     finally:
         if own_store:
@@ -321,9 +325,9 @@ def _table_counts(store: Store, source_id: str) -> dict[str, int]:
 
 
 def _source_record(importer: Importer, table: RawTable, path: Path, source_id: str,
-                   options: Mapping[str, Any], fictitious: bool,
-                   report: ImportReport) -> dict[str, Any]:
-    meta = importer.source_metadata(path)
+                   options: Mapping[str, Any], fictitious: bool, report: ImportReport,
+                   about: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    meta = {**importer.source_metadata(path), **{k: v for k, v in (about or {}).items() if v}}
     return {
         "source_id": source_id,
         "importer": importer.name,

@@ -1,4 +1,5 @@
-"""Commands that build the atlas: demo, territories, info."""
+"""Commands that build the atlas (atlas, demo, territories) and look at its store (info,
+upgrade)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from cineatlas.cli.options import DbOption, JsonOption
-from cineatlas.cli.output import Format, cell, console, print_frame, print_json, safe
+from cineatlas.cli.output import Format, cell, console, errors, print_frame, print_json, safe
+from cineatlas.cli.web import HostOption, PortOption, check_port
+from cineatlas.cli.web import serve as run_server
+from cineatlas.errors import AtlasError
 from cineatlas.store import Store
 
 
@@ -41,26 +45,84 @@ def territories_command(
     print_frame(frame, fmt, title=f"Territories: {level}")
 
 
+WithOption = Annotated[list[str], typer.Option("--with", help=(
+    "Also import your own file: IMPORTER=PATH (repeatable, several per importer), "
+    "e.g. scdl=subventions-2024.csv."))]
+
+
+def _user_files(pairs: list[str]) -> list[tuple[str, Path]]:
+    """--with IMPORTER=PATH values, checked (the error names the flag and the fix)."""
+    from cineatlas.cli.data import parse_options
+
+    return [(name, Path(path)) for pair in pairs
+            for name, path in parse_options([pair], flag="--with",
+                                            example="telefilm=contributions.csv").items()]
+
+
+def atlas_command(
+    db: DbOption = None,
+    serve: Annotated[bool, typer.Option(
+        "--serve/--no-serve", help="Serve the atlas once built (--no-serve: build only).")
+    ] = True,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    real: WithOption = [],  # noqa: B006
+    download: Annotated[bool, typer.Option(help=(
+        "Refresh the shipped datasets from their publishers when online (kept in the cache; "
+        "a failed download is a note and the shipped copy is used)."))] = False,
+    fictitious: Annotated[bool, typer.Option(help=(
+        "Add the generated French awards, commissions and conventions: invented, flagged "
+        "fictitious on every row and in the atlas."))] = False,
+    seed: Annotated[int | None, typer.Option(help="Seed of the fictitious data (2024).")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Build the atlas from real public data (the reference territories and the open datasets
+    shipped with cineatlas, each through its importer), then serve it at http://127.0.0.1:8000.
+    Works offline. Building again is quick when nothing changed."""
+    from cineatlas.build import build_atlas, render_summary
+
+    if seed is not None and not fictitious:
+        raise AtlasError("--seed sets the fictitious data's seed: add --fictitious, or leave "
+                         "--seed out.")
+    user = _user_files(real)
+    if serve:
+        check_port(host, port)  # before the build: a busy port is said at once
+    with _progress(disable=json_output) as progress:
+        summary = build_atlas(db, fictitious=fictitious, seed=2024 if seed is None else seed,
+                              real_files=user, download=download, progress=progress)
+    if json_output:
+        print_json(summary)
+    else:
+        render_summary(summary, console)
+    if not serve:
+        if summary["failures"]:
+            raise typer.Exit(1)
+        return
+    url = f"http://{host}:{port}"
+    # with --json, stdout holds the JSON alone
+    (errors if json_output else console).print(
+        f"[bold]The atlas is served at [link={url}]{url}[/link][/bold] — open it in a browser; "
+        "Ctrl+C stops it.", highlight=False)
+    run_server(Path(summary["store"]), host, port)
+
+
 def demo_command(
     db: DbOption = None,
-    real: Annotated[list[str], typer.Option("--with", help=(
-        "Also import a real file: IMPORTER=PATH (repeatable), "
-        "e.g. telefilm=contributions.csv."))] = [],  # noqa: B006
+    real: WithOption = [],  # noqa: B006
     download: Annotated[bool, typer.Option(help=(
         "Download the publishers' real files (CNC cinemas, festivals, Telefilm) when online; "
         "cached."))] = False,
     seed: Annotated[int, typer.Option(help="Seed of the fictitious data.")] = 2024,
     json_output: JsonOption = False,
 ) -> None:
-    ("Build the demo atlas: real territories, fictitious French awards, "
-     "and any real files given.")
-    from cineatlas.cli.data import parse_options
-    from cineatlas.demo import build_demo, render_summary
+    ("Build a store of the fictitious French data alone (on the real territories), e.g. to "
+     "try the atlas: every generated row is flagged. The real atlas is `cineatlas atlas` "
+     "(`--fictitious` adds the same data to it).")
+    from cineatlas.build import build_demo, render_summary
 
-    pairs = parse_options(real, flag="--with", example="telefilm=contributions.csv")
-    real_files = {k: Path(v) for k, v in pairs.items()}
+    user = _user_files(real)
     with _progress(disable=json_output) as progress:
-        summary = build_demo(db, real_files=real_files, download=download, seed=seed,
+        summary = build_demo(db, real_files=user, download=download, seed=seed,
                              progress=progress)
     if json_output:
         print_json(summary)

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import socket
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cineatlas.cli.options import DbOption
+from cineatlas.errors import AtlasError
 from cineatlas.store import Store
+
+if TYPE_CHECKING:
+    from cineatlas.web.concurrency import Limits
+
+HostOption = Annotated[str, typer.Option(help="Address to listen on.")]
+PortOption = Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)]
 
 
 def serve_command(
     db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
     cold_workers: Annotated[int | None, typer.Option(
         min=1, help="Indicator computations run at once (default 2, or $CINEATLAS_COLD_WORKERS)."
     )] = None,
@@ -26,12 +35,34 @@ def serve_command(
 ) -> None:
     """Serve the atlas read-only over HTTP: its pages, and the JSON API under /api/v1 (described
     by /openapi.json)."""
-    import uvicorn
-
-    from cineatlas.web import create_app
     from cineatlas.web.concurrency import Limits
 
     limits = Limits.from_env(cold_workers=cold_workers, cold_queue=cold_queue, cold_wait=cold_wait)
+    serve(db, host, port, limits)
+
+
+def check_port(host: str, port: int) -> None:
+    """An error naming the fix when `host:port` cannot be listened on (in use, not an address
+    of this machine)."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise AtlasError(
+            f"Cannot serve the atlas on {host}:{port}: {exc.strerror or exc}. Another server "
+            f"(an earlier `cineatlas serve` or `cineatlas atlas`?) may be using the port: stop "
+            f"it, or choose another port, e.g. --port {port + 1 if port < 65535 else 8000}."
+        ) from None
+
+
+def serve(db: Path | None, host: str, port: int, limits: Limits | None = None) -> None:
+    """Serve the store `db` until Ctrl+C."""
+    import uvicorn
+
+    from cineatlas.web import create_app
+
+    check_port(host, port)
     # The store is opened before the server starts, so that a missing, damaged or locked store is
     # reported here as one message, not as a failed startup inside the server; the app keeps it.
     store = Store(db, read_only=True)

@@ -8,7 +8,11 @@ publisher's original file and how to refresh it; its compressed copy (xz) is in 
 
 A shipped copy is the publisher's file byte for byte (`content_sha256 == sha256`), except
 where `derived` says what was taken out (personal data such as organisers' e-mail addresses
-is never republished).
+is never republished): the columns of `remove_columns` are dropped and contact data is
+removed from every other cell (see `cineatlas.datasets.derive`).
+
+Maintainers add or refresh a dataset with `python -m cineatlas.datasets prepare ID ORIGINAL`
+(see manifest.toml).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import lzma
 import os
 import tempfile
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -67,25 +71,43 @@ class Dataset:
     #: options the importer needs for it (importer option name -> value)
     options: tuple[tuple[str, str], ...] = ()
     notes: str = ""
+    #: the publisher's file itself, for `cineatlas atlas --download`; empty when the publisher
+    #: serves no stable file (refresh by hand: see `refresh`)
+    download_url: str = ""
+    #: columns of the publisher's CSV not shipped (personal data); see `derived`
+    remove_columns: tuple[str, ...] = ()
 
     @property
     def compressed(self) -> Path:
         return Path(str(PACKAGE / "files" / self.file))
 
 
+def _entries() -> list[dict]:
+    """The manifest's [[dataset]] tables, as written."""
+    data = tomllib.loads((PACKAGE / "manifest.toml").read_text(encoding="utf-8"))
+    return list(data.get("dataset", []))
+
+
 @cache
 def catalogue() -> tuple[Dataset, ...]:
     """Every shipped dataset, in manifest order."""
-    data = tomllib.loads((PACKAGE / "manifest.toml").read_text(encoding="utf-8"))
     known = {f.name for f in fields(Dataset)}
+    required = {f.name for f in fields(Dataset) if f.default is MISSING}
     found = []
-    for entry in data.get("dataset", []):
+    for entry in _entries():
         unknown = sorted(set(entry) - known)
         if unknown:
             raise DatasetError(f"manifest.toml: dataset {entry.get('id')!r} has unknown "
                                f"keys {unknown}; known keys: {sorted(known)}.")
+        missing = sorted(required - set(entry))
+        if missing:
+            raise DatasetError(
+                f"manifest.toml: dataset {entry.get('id')!r} lacks the keys {missing}. "
+                "`python -m cineatlas.datasets prepare ID ORIGINAL` gives sha256, "
+                "content_sha256 and size_bytes.")
         entry = dict(entry)
         entry["options"] = tuple(sorted(entry.get("options", {}).items()))
+        entry["remove_columns"] = tuple(entry.get("remove_columns", ()))
         found.append(Dataset(**entry))
     return tuple(found)
 
@@ -134,3 +156,24 @@ def pack(source: Path, destination: Path) -> tuple[str, int]:
     data = source.read_bytes()
     destination.write_bytes(lzma.compress(data, preset=9 | lzma.PRESET_EXTREME))
     return hashlib.sha256(data).hexdigest(), len(data)
+
+
+def prepare(dataset_id: str, original: Path, directory: Path | None = None) -> dict[str, object]:
+    """Write the shipped copy of a declared dataset from the publisher's `original` file:
+    derived (`remove_columns` dropped, contact data removed) when the entry says so, then
+    compressed into `directory` (default: the package's files/). Returns the manifest values
+    to write: sha256 (of the original), content_sha256 and size_bytes (of the shipped content).
+    """
+    from cineatlas.datasets.derive import shipped_content
+
+    entry = next((e for e in _entries() if e.get("id") == dataset_id), None)
+    if entry is None or "file" not in entry:
+        raise DatasetError(f"manifest.toml declares no dataset {dataset_id!r} with a `file`: "
+                           "write its entry first (id, file, original_name, remove_columns…).")
+    data = original.read_bytes()
+    remove = tuple(entry.get("remove_columns", ()))
+    content = shipped_content(data, remove) if remove else data
+    target = (directory or Path(str(PACKAGE / "files"))) / entry["file"]
+    target.write_bytes(lzma.compress(content, preset=9 | lzma.PRESET_EXTREME))
+    return {"sha256": hashlib.sha256(data).hexdigest(),
+            "content_sha256": hashlib.sha256(content).hexdigest(), "size_bytes": len(content)}

@@ -27,12 +27,14 @@ def _digit_sum(digits: pl.Expr, length: int) -> pl.Expr:
 def siret_parts(raw: pl.Expr, st: Stages) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
     """(siret, siren, written as a SIRET) from the text of an identifier.
 
-    Spaces and a spreadsheet's trailing '.0' are ignored. The SIRET is kept when it has 14
-    digits and a right checksum (Luhn; La Poste's SIRETs, SIREN 356000000, have a digit sum
-    divisible by 5); the SIREN (9 digits, Luhn) is kept from a valid SIRET, from the first 9
-    digits of a SIRET with a wrong NIC, or from a 9-digit value.
+    Spaces, a spreadsheet's trailing '.0' and the apostrophes or quotes a spreadsheet leaves
+    around a number kept as text (`'22490001900015`, `224 900 019 000 15'`) are ignored. The
+    SIRET is kept when it has 14 digits and a right checksum (Luhn; La Poste's SIRETs, SIREN
+    356000000, have a digit sum divisible by 5); the SIREN (9 digits, Luhn) is kept from a
+    valid SIRET, from the first 9 digits of a SIRET with a wrong NIC, or from a 9-digit value.
     """
-    norm = st.then(raw.str.replace_all(r"[\s\u00a0\u202f]", "").str.replace(r"\.0+$", ""))
+    norm = st.then(raw.str.replace_all(r"[\s\u00a0\u202f]", "").str.strip_chars("'’\"")
+                   .str.replace(r"\.0+$", ""))
     is14, is9 = st.then(norm.str.contains(r"^\d{14}$"), norm.str.contains(r"^\d{9}$"))
     head = norm.str.slice(0, 9)
     siret_ok = is14 & pl.when(head == "356000000").then(_digit_sum(norm, 14) % 5 == 0).otherwise(

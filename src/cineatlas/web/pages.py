@@ -162,17 +162,26 @@ def _csv(frame: pl.DataFrame, name: str) -> Response:
 # -- home: the map ---------------------------------------------------------------------
 
 
+#: The home map's indicator when none is asked: the first with a value at the level shown
+#: (support where awards are published, else access to cinema, which every atlas has).
+HOME_INDICATORS = ("support_per_inhabitant", "cinemas_per_100k")
+
+
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request,
-         indicator: Annotated[str, Query(max_length=60)] = "support_per_inhabitant",
+         indicator: Annotated[str | None, Query(max_length=60)] = None,
          level: LevelName = "region", year: FormYear = None,
          category: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     v = views(request)
-    item = _indicator(indicator)
+    item = _indicator(indicator or HOME_INDICATORS[0])
     if not v.levels:
         return render(request, "home.html", empty=True, levels=[], item=item)
     level, country = v.map_level(level)
     year = _year(year) if _year(year) in v.years else None
+    if indicator is None:  # the first of HOME_INDICATORS the map has a value for
+        indicator = next((i for i in HOME_INDICATORS if v.indicator_rows(
+            i, level, country, year, category)[0]["value"].drop_nulls().len()), HOME_INDICATORS[0])
+        item = _indicator(indicator)
     rows, categories, other = v.indicator_rows(indicator, level, country, year, category)
     by_id = {r["territory_id"]: r for r in rows.to_dicts()}
     the_map, legend = _paint(Context(request), v.base_map(level, country), by_id, item.unit)
