@@ -11,7 +11,14 @@ import pytest
 
 from cineatlas import Store, import_file
 from cineatlas.importers.public_bodies import from_name, from_siren, recognise
-from cineatlas.importers.scdl.classifier import RULES, SectorClassifier, _named, cinema_terms
+from cineatlas.importers.scdl.classifier import (
+    RULES,
+    SectorClassifier,
+    _named,
+    cinema_terms,
+    name_keys,
+    organisers,
+)
 from cineatlas.samples import luhn_complete
 from cineatlas.territories.geocode import Geocoder
 
@@ -25,6 +32,7 @@ DOCS = Path(__file__).parents[1] / "docs" / "importers" / "scdl.md"
     ("Dispositif lycéens et apprentis — éducation à l'image", ["education a l image"]),
     ("TELE NANTES", ["tele nantes"]), ("IRIS PICTURES", ["pictures"]),
     ("Tournage du film « Les Marais »", ["tournage", "film"]),
+    ("ATELIERS DU DOC", ["doc"]), ("Les docs du mois", ["docs"]),
 ])
 def test_words_of_cinema_and_audiovisual_work(text, terms) -> None:
     assert list(cinema_terms(text)) == terms
@@ -39,13 +47,14 @@ def test_words_of_cinema_and_audiovisual_work(text, terms) -> None:
     "Festival de musique de Poupet", "Fonds documentaire de la médiathèque",
     "Radio Atlantis", "QUINZAINE PHOTOGRAPHIQUE", "Animation jeunesse", "Téléassistance",
     "Télé assistance des personnes âgées", "Vidéoprotection du parking", "ETOILE SPORTIVE",
+    "Centre de doc pédagogique", "Service doc et archives",
 ])
 def test_false_friends_are_not_cinema(text) -> None:
     assert cinema_terms(text) == ()
 
 
-def classifier(venues: list[tuple[str, str, str, str]] = (),
-               festivals: list[tuple[str, str, str, str]] = ()) -> SectorClassifier:
+def classifier(venues: list[tuple[str, ...]] = (),
+               festivals: list[tuple[str, ...]] = ()) -> SectorClassifier:
     return SectorClassifier([_named(*f) for f in festivals],
                             [_named(*v, without_place=True) for v in venues])
 
@@ -67,6 +76,61 @@ def test_rules_are_tried_in_order_and_say_what_decided() -> None:
     assert prisme.classify("Festival Prisme 2018", "X", None, region="FR-R52").rule == (
         "cinema-festival")
     assert c.classify("Fonctionnement", "Amicale laïque", None).sector == "other"
+
+
+@pytest.mark.parametrize(("website", "festival", "commune", "names"), [
+    ("https://www.mire-exp.org/", "Prisme", "Nantes", {"mire", "mireexp"}),
+    ("www.laplateforme.net", "ExtrAnimation", "Nantes", {"laplateforme"}),
+    ("https://www.facebook.com/mire.exp/", "Prisme", "Nantes", {"mire", "mireexp"}),
+    ("cineligue.wordpress.com", "Rendez-vous Cinéma et droits humains", "Laval",
+     {"cineligue"}),
+    ("https://www.helloasso.com/associations/chroma", "Aux Ecrans du Réel", "Le Mans",
+     {"chroma"}),
+    ("www.cinemas.asso.fr", "X", "Angers", set()),  # 'cinemas' is no one's name here…
+    ("http://lentracte-sable.fr", "Enfant des Toiles", "Sablé-sur-Sarthe",
+     {"lentracte"}),  # …nor the commune, nor the festival's own name:
+    ("premiersplans.org", "Premiers Plans", "Angers", set()),
+    ("www.festival-labaule.com", "Festival de La Baule", "La Baule-Escoublac", set()),
+    ("www.fif-85.com", "Festival International du Film", "La Roche-sur-Yon", {"fif85"}),
+    ("https://www.leguidedesfestivals.com/festival-x", "X", "Nantes", set()),
+    (None, "X", "Nantes", set()),
+])
+def test_a_festival_website_names_its_organiser(website, festival, commune, names) -> None:
+    assert organisers(website, festival, commune) == names
+
+
+def test_a_festival_organiser_is_recognised_by_its_website() -> None:
+    """The beneficiary is the organisation the address of a cinema festival's website names
+    (the Panorama gives the address): in the funder's région, and never a public body."""
+    c = classifier(festivals=[("Prisme", "FR-C44109", "Nantes", "FR-R52",
+                               "https://www.mire-exp.org/", "FR-D44"),
+                              ("Le Plein de Super", "FR-C44116", "Paimbœuf", "FR-R52",
+                               "www.laboitecarree.org", "FR-D44"),
+                              ("Enfant des Toiles", "FR-C72264", "Sablé-sur-Sarthe", "FR-R52",
+                               "http://lentracte-sable.fr", "FR-D72")])
+    decision = c.classify(None, "MIRE", None, region="FR-R52")
+    assert (decision.sector, decision.rule, decision.evidence) == (
+        "cinema-audiovisual", "cinema-festival", "Prisme (https://www.mire-exp.org/)")
+    assert c.classify(None, "ASSOCIATION LA BOITE CARREE", None, region="FR-R52").rule == (
+        "cinema-festival")
+    assert c.classify(None, "MIRE", None, region="FR-R11").rule == "no-evidence"
+    # an address names its organiser less surely than a name its festival: the funder's
+    # département, when it has one (L'Entr'acte is a cinema of Sablé, in Sarthe, and the
+    # name of many a theatre troupe)
+    assert c.classify(None, "MIRE", None, region="FR-R52", department="FR-D44").rule == (
+        "cinema-festival")
+    assert c.classify(None, "ASSOCIATION L ENTR ACTE", None, region="FR-R52",
+                      department="FR-D44").rule == "no-evidence"
+    assert c.classify(None, "L ENTRACTE", None, region="FR-R52", department="FR-D72").rule == (
+        "cinema-festival")
+    assert c.classify(None, "MIRE", None, region="FR-R52", public_body=True).rule == (
+        "no-evidence")
+    # the whole name, not one of its words; the festival's own one-word name still needs
+    # 'festival' beside it
+    assert c.classify(None, "LA MIRE DU BOCAGE", None, region="FR-R52").rule == "no-evidence"
+    assert c.classify(None, "PRISME", None, region="FR-R52").rule == "no-evidence"
+    assert name_keys("ASSOCIATION LA BOITE CARREE") == {"associationlaboitecarree",
+                                                       "laboitecarree", "boitecarree"}
 
 
 def test_a_cnc_cinema_is_recognised_by_its_name_and_commune_in_the_object() -> None:

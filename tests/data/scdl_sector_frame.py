@@ -10,7 +10,10 @@
   of the Panorama of the three départements (articles, legal forms, 'cinéma', 'festival'
   aside);
 - `same-siren`: every other line of a beneficiary (same SIREN) found so far;
-- `random`: 400 of the remaining Loire-Atlantique lines, drawn with random.Random(SEED).
+- `random`: 400 of the remaining Loire-Atlantique lines, drawn with random.Random(SEED);
+- `random-more`: 2,000 more of the remaining lines, drawn with random.Random(SEED_MORE) among
+  those the first draw left. The two draws together are a simple random sample of 2,400 of the
+  remaining lines (every set of 2,400 equally likely): one stratum when the sample is weighted.
 
 The labels were then given by reading each line (tests/test_importer_scdl_departements.py
 recomputes precision and recall from them; docs/importers/scdl.md says how they were given).
@@ -27,6 +30,8 @@ from pathlib import Path
 
 SEED = 20261207
 RANDOM_LINES = 400
+SEED_MORE = 20270112
+MORE_RANDOM_LINES = 2000
 BROAD = re.compile(
     r"cin|film|audio|video|image|docu|metrage|projection|ecran|tele|\btv\b|realis|tournage"
     r"|camera|studio|clap|lumiere|movie|media|photo|festival|pellicule|\bplans?\b|bobine|toile"
@@ -101,7 +106,22 @@ def frame(data: Path) -> dict[tuple[str, int], str]:
     rest = [(file, row) for file, row, *_ in every if (file, row) not in why]
     for chosen in random.Random(SEED).sample(rest, RANDOM_LINES):
         why[chosen] = "random"
+    left = [line for line in rest if line not in why]
+    for chosen in random.Random(SEED_MORE).sample(left, MORE_RANDOM_LINES):
+        why[chosen] = "random-more"
     return why
+
+
+def strata(data: Path) -> dict[str, int]:
+    """How many lines of the three files each stratum stands for: its own lines, and for the
+    random draws (one stratum, `random`) every line the searches did not find."""
+    every = lines(data)
+    why = frame(data)
+    sizes = {"all": 0, "keyword": 0, "known-name": 0, "same-siren": 0, "random": 0}
+    for file, row, *_ in every:
+        reason = why.get((file, row), "random")
+        sizes["random" if reason.startswith("random") else reason] += 1
+    return sizes
 
 
 if __name__ == "__main__":

@@ -44,14 +44,17 @@ def sectors(
         return rows.with_columns(pl.col("sector").fill_null(OTHER),
                                  pl.col("sector_rule").fill_null("no-evidence"))
     places = ["objet", "nomBeneficiaire", "idBeneficiaire_siren", "governed_territory_id"]
-    found = []
+    found, departments = [], {}
     for objet, name, siren, governed in undecided.select(places).unique().iter_rows():
         if (name, siren) not in known:
             known[(name, siren)] = recognise(name, siren, geocoder)
         body = known[(name, siren)]
         commune = body.territory_id if body is not None and body.level == "communal" else None
         region = geocoder.region_of(governed) if governed else None
-        d = classifier.by_places(objet, name, region, commune)
+        if governed not in departments:
+            departments[governed] = _department(governed, geocoder)
+        d = classifier.by_places(objet, name, region, commune, department=departments[governed],
+                                 public_body=body is not None)
         found.append((objet, name, siren, governed, d.sector, d.rule, d.evidence))
     by_place = pl.DataFrame(found, orient="row",
                             schema={**dict.fromkeys(places, pl.Utf8), **_DECISION})
@@ -60,6 +63,15 @@ def sectors(
     return placed.with_columns(
         pl.coalesce(name, f"{name}_place").alias(name) for name in _DECISION
     ).drop([f"{name}_place" for name in _DECISION])
+
+
+def _department(territory_id: str | None, geocoder: Geocoder) -> str | None:
+    """The département a funder governs or lies in (None for a région, a country…)."""
+    if not territory_id:
+        return None
+    chain = [territory_id, *geocoder.ancestors(territory_id)]
+    return next((t for t in chain if (row := geocoder.rows.get(t)) is not None
+                 and row.level == "department"), None)
 
 
 _DECISION = {"sector": pl.Utf8, "sector_rule": pl.Utf8, "sector_evidence": pl.Utf8}
