@@ -42,14 +42,49 @@ EQUITY = {"gini": N_("Gini index"), "theil": N_("Theil index"),
 EQUITY_OF = {"cnc": N_("CNC money per inhabitant"),
              "total_public": N_("public money per inhabitant")}
 FRAGILE = {"overseas": N_("overseas"), "solidarity_eligible": N_("eligible for solidarity")}
-#: Labels of each award facet's values (facets without an entry show the stored name).
-VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES}
 #: Award facets of the explorer, with their titles.
 FACETS = {
-    "funder": N_("Funder"), "scheme": N_("Scheme"), "year": N_("Year"), "stage": N_("Stage"),
-    "format": N_("Format"), "genre": N_("Genre"), "territory": N_("Territory"),
+    "funder": N_("Funder"), "funder_level": N_("Funder's level"), "scheme": N_("Scheme"),
+    "year": N_("Year"), "stage": N_("Stage"), "format": N_("Format"), "genre": N_("Genre"),
+    "territory": N_("Territory"), "funder_territory": N_("Funder governing"),
     "beneficiary": N_("Beneficiary"), "sector": N_("Sector"),
 }
+#: A public funder's level of government (vocabularies.FUNDER_LEVELS), as a facet value.
+FUNDER_LEVELS = {
+    "european": N_("European"), "national": N_("National"), "provincial": N_("Provincial"),
+    "regional": N_("Regional"), "departmental": N_("Departmental"),
+    "metropolitan": N_("Metropolitan"), "intercommunal": N_("Intercommunal"),
+    "communal": N_("Communal"), "other": N_("Other"),
+}
+#: The body of a level governing a territory, named before the territory ("The Region").
+OWN_BODIES = {
+    "national": N_("The State and its national bodies"), "provincial": N_("The province"),
+    "regional": N_("The Region"), "departmental": N_("The Département"),
+    "communal": N_("The commune"),
+}
+#: The bodies of a level governing territories within another ("Départements").
+BODIES_WITHIN = {
+    "european": N_("European bodies"), "national": N_("National bodies"),
+    "provincial": N_("Provinces"), "regional": N_("Regions"),
+    "departmental": N_("Départements"), "metropolitan": N_("Metropolises"),
+    "intercommunal": N_("Intercommunal bodies"), "communal": N_("Communes"),
+    "other": N_("Other public bodies"),
+}
+#: What a year of a funder's series is (given.year_basis).
+YEAR_BASIS = {
+    "fiscal": N_("fiscal year, as the funder publishes it"),
+    "calendar": N_("calendar year of the decision or convention"),
+    "mixed": N_("fiscal year where published, else calendar year"),
+}
+#: The publication statuses (indicators' publication.STATUSES) as a profile says them.
+PUBLICATION = {
+    "published": N_("published"),
+    "not_published": N_("not published in the sources cineatlas holds"),
+    "not_covered": N_("not published in the sources cineatlas holds"),
+}
+#: Labels of each award facet's values (facets without an entry show the stored name).
+VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES,
+          "funder_level": FUNDER_LEVELS}
 BREAKDOWNS = {"stage": N_("By stage"), "format": N_("By format"), "genre": N_("By genre"),
               "funder": N_("By funder")}
 

@@ -190,7 +190,13 @@ def home(request: Request,
     table = sorted((blank | by_id.get(s.territory_id, {})
                     | {"territory_id": s.territory_id, "name": s.name} for s in the_map.shapes),
                    key=lambda r: (r["rank"] is None, r["rank"] or 0, i18n.name_key(r["name"])))
+    unplaced = []  # awards placed in the country itself: on no shape of the map
+    if item.subject == "awards" and level != "country":
+        rows = queries.placement(atlas(request), country, DEFAULT_SECTOR, year).to_dicts()
+        unplaced = queries.split_currencies(
+            [r for r in rows if r["where"] == "here"], queries.own_currency(country))[0]
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
+                  unplaced=unplaced,
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
                   map=the_map, legend=legend, table=table, categories=categories,
                   category=rows["category"][0] if rows.height else None, empty=False,
@@ -223,7 +229,13 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
         ctx._(labels.BREAKDOWNS[by]),
         [{"label": labels.value_label(by, r["key"], ctx._), "value": (r["amount_minor"] or 0) / 100}
          for r in rows], amount) for by, rows in profile["breakdowns"].items() if rows}
+    given_charts = {f"{g['scope']}-{g['funder_level']}": charts.bars_by_year(
+        ctx._("Support given by year"),
+        [{"year": str(r["year"]), "value": (r["amount_minor"] or 0) / 100} for r in g["series"]
+         if r["year"] is not None], amount) for g in profile["given_support"] if g["series"]}
     return render(request, "territory.html", place=place, ancestors=profile["ancestors"],
+                  given=profile["given_support"], placement=profile["placement"],
+                  given_charts=given_charts,
                   children=profile["children"], key=key, series=profile["series"],
                   breakdowns=profile["breakdowns"], top=profile["top_beneficiaries"],
                   other=profile["other_currencies"], currency=profile["currency"],
@@ -305,6 +317,11 @@ def awards(request: Request, filters: Annotated[AwardFilters, Depends()],
         place = v.territory(filters.territory)
         names["territory"] = place["name"] if place else filters.territory
         currency = queries.own_currency(place["country_code"]) if place else None
+    if filters.funder_territory:  # the funder's governed territory, named
+        governed = v.territory(filters.funder_territory)
+        names["funder_territory"] = governed["name"] if governed else filters.funder_territory
+        if currency is None and governed:
+            currency = queries.own_currency(governed["country_code"])
     sector = queries.sector_value(filters.sector)
     if "sector" in active:
         ctx = Context(request)

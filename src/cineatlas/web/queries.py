@@ -24,7 +24,7 @@ from typing import Annotated, Any, Protocol
 import polars as pl
 from fastapi import Query
 
-from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL, SECTORS
+from cineatlas.store.vocabularies import CINEMA_AUDIOVISUAL, FUNDER_LEVELS, SECTORS, SOURCE_RULE
 
 #: Each country's own currency: its territories' figures are given in it.
 CURRENCIES = {"FR": "EUR", "CA": "CAD"}
@@ -41,6 +41,12 @@ Text = Annotated[str | None, Query(max_length=200)]
 Year = Annotated[int | None, Query(ge=1900, le=2100)]
 SectorParam = Annotated[Sector, Query(
     description="Sector of the awards: cinema-audiovisual (the default), other, or all.")]
+#: A public funder's level of government, as a parameter (vocabularies.FUNDER_LEVELS).
+FunderLevel = Enum("FunderLevel", {level: level for level in FUNDER_LEVELS}, type=str)
+#: The public bodies (funders of known level) governing a territory (?) or one within it.
+GOVERNING_SQL = ("SELECT organisation_id FROM organisations WHERE funder_level IS NOT NULL AND "
+                 "governed_territory_id IN (SELECT territory_id FROM territory_closure "
+                 "WHERE ancestor_id = ?)")
 
 
 class Reader(Protocol):
@@ -135,6 +141,11 @@ class AwardFilters:
     currency: Annotated[str | None, Query(pattern=r"^[A-Z]{3}$")] = None
     year: Year = None
     territory: Annotated[str | None, Query(max_length=40)] = None
+    funder_level: Annotated[FunderLevel | None, Query(
+        description="Level of government of the funder (organisations.funder_level).")] = None
+    funder_territory: Annotated[str | None, Query(
+        max_length=40, description="A territory: the funder governs it or a territory within "
+                                   "it (organisations.governed_territory_id).")] = None
     sector: SectorParam = DEFAULT_SECTOR
 
     def where(self, *, sector: bool = True) -> tuple[str, list[Any]]:
@@ -154,6 +165,13 @@ class AwardFilters:
                          "(SELECT territory_id FROM territory_closure "
                          "WHERE ancestor_id = ?)")
             params.append(self.territory)
+        if self.funder_level is not None:
+            where.append("a.funder_id IN (SELECT organisation_id FROM organisations "
+                         "WHERE funder_level = ?)")
+            params.append(sector_value(self.funder_level))
+        if self.funder_territory:  # a body governing the territory or one within it
+            where.append(f"a.funder_id IN ({GOVERNING_SQL})")
+            params.append(self.funder_territory)
         if self.q:  # accent- and case-insensitive, in title, beneficiary, funder or scheme
             where.append("a.award_id IN "
                          "(SELECT award_id FROM award_search WHERE contains(text, ?))")
@@ -167,7 +185,8 @@ class AwardFilters:
     def active(self) -> dict[str, Any]:
         """The filters set, as a page repeats them in its links (the sector only when it is
         not the default)."""
-        out = {k: v for k, v in vars(self).items() if v not in (None, "") and k != "sector"}
+        out = {k: sector_value(v) if isinstance(v, Enum) else v for k, v in vars(self).items()
+               if v not in (None, "") and k != "sector"}
         if sector_value(self.sector) != DEFAULT_SECTOR.value:
             out["sector"] = sector_value(self.sector)
         return out
@@ -250,6 +269,7 @@ def entity_awards(a: Reader, column: str, value: str, sector: Sector | str | Non
 #: Award facets of the explorer: name → (value, label, join) over the search's hits.
 FACET_SQL = {
     "funder": ("funder_id", "funder_name", ""), "scheme": ("scheme_id", "scheme_name", ""),
+    "funder_level": ("funder_level", "funder_level", ""),
     "year": ("year", "year", ""), "stage": ("stage", "stage", ""),
     "format": ("format", "format", ""), "genre": ("genre", "genre", ""),
     "beneficiary": ("beneficiary_id", "beneficiary_name", ""),
@@ -269,7 +289,8 @@ def facets(a: Reader, where: str, params: list[Any], limit: int = 12) -> dict[st
         f"count(*) AS n FROM hits {join}WHERE {value} IS NOT NULL GROUP BY ALL"
         for name, (value, label, join) in FACET_SQL.items()]
     frame = a.frame(
-        "WITH hits AS MATERIALIZED (SELECT a.funder_id, f.name AS funder_name, a.scheme_id, "
+        "WITH hits AS MATERIALIZED (SELECT a.funder_id, f.name AS funder_name, "
+        "f.funder_level, a.scheme_id, "
         "s.name AS scheme_name, coalesce(a.fiscal_year, year(a.decision_date)) AS year, "
         "a.stage, a.format, a.genre, a.beneficiary_id, b.name AS beneficiary_name, "
         f"a.beneficiary_territory_id {AWARDS_FROM} WHERE {where}) "
@@ -336,6 +357,125 @@ def main_currency(a: Reader, territory_id: str, country_code: str | None) -> str
     frame = a.frame(f"SELECT a.currency FROM awards a WHERE {where} AND a.currency IS NOT NULL "
                     "GROUP BY ALL ORDER BY count(*) DESC, a.currency LIMIT 1", params)
     return frame["currency"][0] if frame.height else None
+
+
+# -- where a territory's awards are placed -----------------------------------------------
+
+#: Levels whose territories hold no other (an award placed there is placed as finely as can be).
+FINEST_LEVELS = ("commune", "municipality")
+
+
+def placement(a: Reader, territory_id: str, sector: Sector | str | None = None,
+              year: int | None = None) -> pl.DataFrame:
+    """The awards a territory's figures cannot break down (each contract once), per currency:
+    `where` 'above' for those placed in a territory containing it (the beneficiary is known to
+    be in France, not where in France: counted there, in no territory below), 'here' for those
+    placed at the territory itself and no lower (not at the finest levels). With the place
+    (`placed_id`, `placed_name`), n, amount, provenance, and `given_n`, `given_minor`: the part
+    given by public bodies governing this territory or one within it. `year`: that year's only."""
+    condition, values = sector_condition(sector)
+    if year is not None:
+        condition, values = (f"{condition} AND coalesce(a.fiscal_year, year(a.decision_date)) = ?",
+                             [*values, year])
+    return a.frame(
+        "WITH up AS (SELECT ancestor_id FROM territory_closure WHERE territory_id = ?), "
+        f"bodies AS ({GOVERNING_SQL}) "
+        "SELECT CASE WHEN a.beneficiary_territory_id = ? THEN 'here' ELSE 'above' END AS "
+        "\"where\", a.beneficiary_territory_id AS placed_id, t.name AS placed_name, a.currency, "
+        "count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, "
+        "count(*) FILTER (WHERE a.funder_id IN (SELECT * FROM bodies)) AS given_n, "
+        "sum(a.amount_minor) FILTER (WHERE a.funder_id IN (SELECT * FROM bodies))::BIGINT "
+        f"AS given_minor, {PROVENANCE_SQL} FROM awards a "
+        "JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
+        "WHERE a.beneficiary_territory_id IN (SELECT ancestor_id FROM up) "
+        "AND a.superseded_by IS NULL "
+        f"AND (a.beneficiary_territory_id <> ? OR t.level NOT IN {FINEST_LEVELS}) "
+        f"AND {condition} GROUP BY ALL ORDER BY \"where\", placed_id, amount_minor DESC "
+        "NULLS LAST, a.currency",
+        [territory_id, territory_id, territory_id, territory_id, *values])
+
+
+# -- support given by the public bodies governing a territory ------------------------------
+
+#: Awards of the public bodies governing a territory (?) or one within it, with each body's
+#: `scope` ('here': it governs the territory itself; 'within': a territory inside it), its level
+#: and `body_key` (its normalised name: one body however many sources name it).
+_GIVEN = (
+    "WITH body AS (SELECT o.organisation_id AS b_id, o.funder_level, o.governed_territory_id, "
+    "coalesce(o.name_key, o.organisation_id) AS body_key, o.name AS body_name, "
+    "CASE WHEN o.governed_territory_id = ? THEN 'here' ELSE 'within' END AS scope "
+    "FROM organisations o WHERE o.funder_level IS NOT NULL AND o.governed_territory_id IN "
+    "(SELECT territory_id FROM territory_closure WHERE ancestor_id = ?)) ")
+
+
+def given_bodies(a: Reader, territory_id: str, sector: Sector | str | None = None
+                 ) -> pl.DataFrame:
+    """Each public body governing the territory or one within it, per currency of its awards
+    (each contract once; a body without any award in the store has one row, currency NULL):
+    scope, funder_level, governed territory and its name, body name, `funder_ids` (its
+    organisations, one per source), in `sector`: n and amount_minor; in every sector:
+    all_n and all_minor (the denominator of its share); `classified` (whether its awards were
+    classified line by line: FALSE when its sources are cinema funders' lists as a whole),
+    amount_minor 0 when the body has awards in the store but none in `sector`,
+    first and last year, provenance of all its awards."""
+    condition, values = sector_condition(sector)
+    return a.frame(
+        f"{_GIVEN}SELECT b.scope, b.funder_level, b.governed_territory_id, "
+        "g.name AS governed_name, b.body_key, min(b.body_name) AS name, "
+        "list(DISTINCT b.b_id ORDER BY b.b_id) AS funder_ids, a.currency, "
+        f"count(a.award_id) FILTER (WHERE {condition}) AS n, "
+        # zero when the body published awards and none is in the sector (unknown: no award)
+        f"CASE WHEN count(a.award_id) FILTER (WHERE {condition}) > 0 "
+        f"THEN sum(a.amount_minor) FILTER (WHERE {condition}) "
+        "WHEN count(a.award_id) > 0 THEN 0 END::BIGINT AS amount_minor, "
+        "count(a.award_id) AS all_n, sum(a.amount_minor)::BIGINT AS all_minor, "
+        f"coalesce(bool_or(a.sector_rule <> '{SOURCE_RULE}'), FALSE) AS classified, "
+        "min(coalesce(a.fiscal_year, year(a.decision_date))) AS first_year, "
+        "max(coalesce(a.fiscal_year, year(a.decision_date))) AS last_year, "
+        "coalesce(bool_or(a.fictitious), FALSE) AS fictitious, "
+        "list(DISTINCT a.source_id ORDER BY a.source_id) FILTER (WHERE a.source_id IS NOT NULL) "
+        "AS sources FROM body b "
+        "LEFT JOIN awards a ON a.funder_id = b.b_id AND a.superseded_by IS NULL "
+        "LEFT JOIN territories g ON g.territory_id = b.governed_territory_id "
+        "GROUP BY ALL ORDER BY b.scope, b.funder_level, name, a.currency",
+        [territory_id, territory_id, *values, *values, *values])
+
+
+def given_series(a: Reader, territory_id: str, sector: Sector | str | None = None
+                 ) -> pl.DataFrame:
+    """The support in `sector` given by the bodies of `given_bodies`, by scope, level, year and
+    currency: n, amount_minor, `fiscal_n` (awards whose year is the funder's fiscal year as
+    published; the others' is the calendar year of their decision or convention), provenance."""
+    condition, values = sector_condition(sector)
+    return a.frame(
+        f"{_GIVEN}SELECT b.scope, b.funder_level, "
+        "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.currency, count(*) AS n, "
+        "sum(a.amount_minor)::BIGINT AS amount_minor, "
+        f"count(a.fiscal_period) AS fiscal_n, {PROVENANCE_SQL} FROM awards a "
+        "JOIN body b ON a.funder_id = b.b_id "
+        f"WHERE a.superseded_by IS NULL AND {condition} GROUP BY ALL "
+        "ORDER BY b.scope, b.funder_level, year NULLS LAST, a.currency",
+        [territory_id, territory_id, *values])
+
+
+def given_top(a: Reader, territory_id: str, sector: Sector | str | None = None,
+              limit: int = 10) -> pl.DataFrame:
+    """The beneficiaries that received the most from the bodies of `given_bodies` in `sector`
+    (wherever they are based), the `limit` first per scope, level and currency, with the
+    territory they are placed in and provenance."""
+    condition, values = sector_condition(sector)
+    return a.frame(
+        f"{_GIVEN}SELECT * FROM (SELECT b.scope, b.funder_level, a.beneficiary_id, "
+        "r.name, a.beneficiary_territory_id, t.name AS territory_name, a.currency, "
+        f"count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, {PROVENANCE_SQL} "
+        "FROM awards a JOIN body b ON a.funder_id = b.b_id "
+        "JOIN organisations r ON r.organisation_id = a.beneficiary_id "
+        "LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
+        f"WHERE a.superseded_by IS NULL AND {condition} GROUP BY ALL) "
+        "QUALIFY row_number() OVER (PARTITION BY scope, funder_level, currency "
+        "ORDER BY amount_minor DESC NULLS LAST, name, beneficiary_id) <= ? "
+        "ORDER BY scope, funder_level, currency, amount_minor DESC NULLS LAST, name, "
+        "beneficiary_id", [territory_id, territory_id, *values, limit])
 
 
 # -- sources ------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import polars as pl
 
 from cineatlas.indicators import Cut
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import maps, places, queries, workers
+from cineatlas.web import given, maps, places, queries, workers
 from cineatlas.web.api import Atlas
 from cineatlas.web.concurrency import Memo
 from cineatlas.web.i18n import name_key
@@ -89,6 +89,18 @@ class Views:
             "AND level <> 'commune'", [territory_id]).to_dicts()
         return sorted(rows, key=lambda r: name_key(r["name"]))
 
+    def within(self, territory_id: str, levels: tuple[str, ...]) -> dict[str, list[dict]]:
+        """The territories of `levels` inside `territory_id`, by level, each by name."""
+        rows = self.atlas.frame(
+            "SELECT t.territory_id, t.name, t.level FROM territories t JOIN territory_closure c "
+            "ON c.territory_id = t.territory_id WHERE c.ancestor_id = ? AND t.territory_id <> ? "
+            f"AND t.level IN ({', '.join('?' * len(levels))})",
+            [territory_id, territory_id, *levels]).to_dicts()
+        out: dict[str, list[dict]] = {}
+        for row in sorted(rows, key=lambda r: name_key(r["name"])):
+            out.setdefault(row.pop("level"), []).append(row)
+        return out
+
     def level_shapes(self, level: str, country: str) -> list[dict[str, Any]]:
         return self.atlas.frame(
             "SELECT t.territory_id, t.name, t.overseas, o.geojson FROM territories t "
@@ -159,9 +171,12 @@ class Views:
     def profile(self, territory_id: str) -> dict[str, Any] | None:
         """Everything a territory's profile shows (None for an unknown territory): key figures
         against the national median, support by year, breakdowns, top beneficiaries, cinemas,
-        cinema festivals, the territories above and within it. Money is in the territory's
-        currency (`currency`); what is in another one is under `other_currencies`. Awards are
-        the cinema and audiovisual lines (`sector`)."""
+        cinema festivals, the territories above and within it — the support *received* by the
+        beneficiaries based in it —; `placement`, the awards its figures cannot break down
+        (placed above it, or at it and no lower); `given_support`, the support *given* by the
+        public bodies governing it or a territory within it (web/given.py). Money is in the
+        territory's currency (`currency`); what is in another one is under `other_currencies`.
+        Awards are the cinema and audiovisual lines (`sector`)."""
         return self._remember(("profile", territory_id), lambda: self._profile(territory_id))
 
     def _profile(self, territory_id: str) -> dict[str, Any] | None:
@@ -185,7 +200,11 @@ class Views:
             queries.top_beneficiaries(self.atlas, territory_id, sector).to_dicts(), currency)
         venues, festivals = self.venues(territory_id).to_dicts(), \
             self.festivals(territory_id).to_dicts()
+        within = self.within(territory_id, tuple(given.GOVERNS.values()))
         return {"territory": place, "currency": currency, "sector": sector.value,
+                "placement": given.placement(self.atlas, territory_id, currency, sector),
+                "given_support": given.given_support(self.atlas, place, currency, within,
+                                                     sector),
                 "ancestors": self.ancestors(territory_id),
                 "children": self.children(territory_id), "key_figures": key,
                 "series": series,

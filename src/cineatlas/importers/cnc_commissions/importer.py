@@ -32,6 +32,15 @@ from cineatlas.text import name_key
 
 FUNDER_NAME = "CNC (Centre national du cinéma et de l'image animée)"
 CURRENCY = "EUR"
+#: Where a beneficiary that is a legal person (`organisations.kind` company or association) is
+#: placed: the fund's rules require a legal person to have a permanent establishment in France
+#: ("un établissement stable en France au moment du versement de l'aide"), so its country is
+#: certain, not its commune. A natural person may be a European national living elsewhere in
+#: Europe, and a beneficiary of unknown kind may be one: both stay unplaced
+#: (docs/importers/cnc-commissions.md, *Where beneficiaries are placed*).
+ESTABLISHED_COUNTRY = "FR"
+#: Beneficiary kinds that are legal persons, placed in ESTABLISHED_COUNTRY.
+LEGAL_PERSONS = ("company", "association")
 #: Record lists -> what their records become.
 KINDS = {"commissions": "session", "projects": "project", "talents": "person",
          "people": "person", "beneficiaries": "beneficiary"}
@@ -135,6 +144,7 @@ class CncCommissionsImporter(Importer):
     def open(self, path: Path) -> RawTable:
         document = load_json(path)
         self._index: dict[tuple[str, str], dict[str, Any]] = {}
+        self._talents: dict[str, set[tuple[str, ...]]] | None = None
         for where, items in record_arrays(document, path):
             kind = KINDS.get(where.removeprefix("$."))
             for item in items:
@@ -282,25 +292,41 @@ class CncCommissionsImporter(Importer):
             "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
             "governed_territory_id": ["FR"]})
 
+    def _talent_words(self) -> dict[str, set[tuple[str, ...]]]:
+        """Beneficiary id -> the words of the talents of its projects' names (once per file)."""
+        if self._talents is None:
+            talents: dict[str, set[tuple[str, ...]]] = {}
+            for (kind, _), item in self._index.items():
+                if kind == "project":
+                    names = (self._record("person", t).get("name")
+                             for t in item.get("talentIds") or [])
+                    talents.setdefault(item.get("beneficiaryId"), set()).update(
+                        _words(labels.person_name(n).display) for n in names if n)
+            self._talents = talents
+        return self._talents
+
+    def _kind(self, ref: str) -> str | None:
+        """A beneficiary's kind: an individual when its name's words are those of a talent of
+        its own projects (in any order: 'LAPIERRE Benjamin' paid for 'Benjamin LAPIERRE'),
+        else what its name says (`organisation_kind`), else None."""
+        name = self._record("beneficiary", ref).get("name") or ""
+        if _words(name) in self._talent_words().get(ref, ()):
+            return "individual"
+        return organisation_kind(name)
+
+    def _country(self, ref: str | None) -> str | None:
+        """ESTABLISHED_COUNTRY for a beneficiary that is a legal person, else None."""
+        return ESTABLISHED_COUNTRY if ref and self._kind(ref) in LEGAL_PERSONS else None
+
     def _beneficiaries(self, rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
-        """Beneficiaries; an individual when its name's words are those of a talent of its own
-        projects (in any order: 'LAPIERRE Benjamin' paid for 'Benjamin LAPIERRE')."""
-        talents: dict[str, set[tuple[str, ...]]] = {}
-        for (kind, _), item in self._index.items():
-            if kind == "project":
-                names = (self._record("person", t).get("name") for t in item.get("talentIds") or [])
-                talents.setdefault(item.get("beneficiaryId"), set()).update(
-                    _words(labels.person_name(n).display) for n in names if n)
-
-        def kind_of(ref: str) -> str | None:
-            name = self._record("beneficiary", ref).get("name") or ""
-            return "individual" if _words(name) in talents.get(ref, ()) else organisation_kind(name)
-
+        """Beneficiaries with their kind; a legal person placed in France (`_country`)."""
         key = map_unique(rows["name"], name_key, pl.Utf8)
+        country = map_unique(rows["reference"], self._country, pl.Utf8)
         return pl.DataFrame({
             "organisation_id": ctx.entity_id("org", key), "name": rows["name"], "name_key": key,
-            "kind": map_unique(rows["reference"], kind_of, pl.Utf8),
-            "is_funder": pl.Series([False] * rows.height, dtype=pl.Boolean)})
+            "kind": map_unique(rows["reference"], self._kind, pl.Utf8),
+            "is_funder": pl.Series([False] * rows.height, dtype=pl.Boolean),
+            "territory_id": country, "country_code": country})
 
     # sessions
 
@@ -359,6 +385,9 @@ class CncCommissionsImporter(Importer):
             fund.alias("fund_name"), volet.alias("volet"), fund_key.alias("fund_key"),
             ctx.entity_id("scheme", scheme_key).alias("scheme_id"),
             ctx.entity_id("org", beneficiary).alias("beneficiary_id"),
+            lookup(self._country, rows["beneficiary"], pl.Utf8).alias("beneficiary_country_code"),
+            lookup(self._country, rows["beneficiary"], pl.Utf8)
+            .alias("beneficiary_territory_id"),
             ctx.entity_id("work", work_key).alias("work_id"),
             pl.col("name").alias("project_title"), date.alias("decision_date"),
             date.dt.year().cast(pl.Int32).alias("fiscal_year"), pl.lit(CURRENCY).alias("currency"),
@@ -422,7 +451,7 @@ def _iso_date(text: Any) -> dt.date | None:
 _AWARD_COLUMNS = ("award_id", "row_number", "funder_id", "scheme_id", "beneficiary_id", "work_id",
                   "project_title", "decision_date", "fiscal_year", "amount_minor", "currency",
                   "aid_type_raw", "stage", "format", "genre", "genre_detail", "commission_id",
-                  "reference")
+                  "reference", "beneficiary_territory_id", "beneficiary_country_code")
 
 
 def _id_list(column: str) -> pl.Expr:

@@ -8,6 +8,17 @@ from cineatlas.importers.base import ImportContext
 from cineatlas.parsing.values import NULL_TEXT
 from cineatlas.reading import ROW
 
+#: Where a beneficiary identified by a French register number (a valid SIRET, SIREN or RNA
+#: number) is placed: the registers are French, so its country is certain, but no field of the
+#: standard says its commune — it is placed at the country, never at the funder's département
+#: (docs/data-model.md, *Where a beneficiary is placed*).
+REGISTER_COUNTRY = "FR"
+
+
+def _in_register_country() -> pl.Expr:
+    """REGISTER_COUNTRY for an identified beneficiary, else NULL (unknown)."""
+    return pl.when(pl.col("identified")).then(pl.lit(REGISTER_COUNTRY)).otherwise(NULL_TEXT)
+
 #: Typed columns `emit` reads, with their types (a file may lack the fields behind them).
 OUTPUTS: dict[str, pl.DataType] = {
     "nomAttribuant": pl.Utf8(), "idAttribuant": pl.Utf8(), "idAttribuant_siren": pl.Utf8(),
@@ -34,13 +45,15 @@ def scheme_name() -> pl.Expr:
 def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """Funders (public bodies, with their level and the territory they govern) and
     beneficiaries, one row per organisation id: the first name seen, and the first SIRET,
-    SIREN and RNA number given for it."""
+    SIREN and RNA number given for it. An identified beneficiary is placed in France
+    (`territory_id` FR: its commune is not published); a funder's seat stays unknown."""
     funders = rows.select(
         pl.col("funder_id").alias("organisation_id"), pl.col("nomAttribuant").alias("name"),
         pl.col("funder_key").alias("name_key"), pl.lit("public_body").alias("kind"),
         pl.lit(True).alias("is_funder"), pl.col("idAttribuant").alias("siret"),
         pl.col("idAttribuant_siren").alias("siren"), NULL_TEXT.alias("rna"),
         pl.lit(True).alias("identified"), "funder_level", "governed_territory_id",
+        NULL_TEXT.alias("territory_id"),
     )
     beneficiaries = rows.select(
         pl.col("beneficiary_id").alias("organisation_id"), pl.col("nomBeneficiaire").alias("name"),
@@ -51,6 +64,7 @@ def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
         .alias("kind"), pl.lit(False).alias("is_funder"), pl.col("idBeneficiaire").alias("siret"),
         pl.col("idBeneficiaire_siren").alias("siren"), pl.col("rnaBeneficiaire").alias("rna"),
         "identified", NULL_TEXT.alias("funder_level"), NULL_TEXT.alias("governed_territory_id"),
+        _in_register_country().alias("territory_id"),
     )
     return (
         pl.concat([funders, beneficiaries], how="vertical_relaxed")
@@ -62,6 +76,7 @@ def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
             pl.col("siren").drop_nulls().first(), pl.col("rna").drop_nulls().first(),
             pl.col("identified").any(), pl.col("funder_level").drop_nulls().first(),
             pl.col("governed_territory_id").drop_nulls().first(),
+            pl.col("territory_id").drop_nulls().first(),
         )
         # A public body publishing under the SCDL, or an organisation with a SIRET, SIREN or
         # RNA number, is registered in France.
@@ -102,8 +117,6 @@ def awards_frame(rows: pl.DataFrame, ctx: ImportContext) -> pl.DataFrame:
         pl.col("montant").alias("amount_minor"), pl.lit("EUR").alias("currency"),
         pl.col("montantDemande").alias("requested_amount_minor"),
         pl.col("__aid_type").alias("aid_type"), pl.col("nature").alias("aid_type_raw"),
-        pl.when(pl.col("identified"))
-        .then(pl.lit("FR"))
-        .otherwise(NULL_TEXT)
-        .alias("beneficiary_country_code"), "sector", "sector_rule",
+        _in_register_country().alias("beneficiary_country_code"),
+        _in_register_country().alias("beneficiary_territory_id"), "sector", "sector_rule",
     )

@@ -10,6 +10,15 @@ from cineatlas.indicators.registry import indicator
 
 #: Stages counted as upstream ("l'amont"): writing and development.
 UPSTREAM = ("writing", "development")
+#: Where an award whose beneficiary is known only by its country counts (docs/data-model.md).
+PLACED_AT_COUNTRY_FR = ("Une aide dont le bénéficiaire n'est situé que par son pays (un "
+                        "bénéficiaire d'un fichier SCDL, identifié par son SIREN sans adresse) "
+                        "compte au niveau pays, dans aucune région ni aucun département ; la fiche "
+                        "d'un territoire dit combien n'y est pas compté pour cette raison.")
+PLACED_AT_COUNTRY_EN = ("An award whose beneficiary is placed only by its country (a beneficiary "
+                        "of an SCDL file, identified by its SIREN without an address) counts at "
+                        "country level, in no region or département; a territory's profile says "
+                        "how much is not counted there for that reason.")
 
 
 @indicator(
@@ -24,10 +33,11 @@ UPSTREAM = ("writing", "development")
     subject="awards",
     needs=("amount_minor",),
     caveats_fr=("Le territoire est celui du bénéficiaire (son siège), pas celui du tournage.",
+                PLACED_AT_COUNTRY_FR,
                 "Les montants de devises différentes ne sont jamais additionnés : "
                 "une ligne par devise."),
     caveats_en=("The territory is the beneficiary's (where it is based), "
-                "not where the work is shot.",
+                "not where the work is shot.", PLACED_AT_COUNTRY_EN,
                 "Amounts in different currencies are never added up: one row per currency."),
 )
 def total_support(q: Query) -> ir.Table:
@@ -51,10 +61,11 @@ def total_support(q: Query) -> ir.Table:
     needs=("amount_minor",),
     caveats_fr=("Le territoire est celui du bénéficiaire (son siège) : "
                 "une société parisienne aidée par une Région compte pour Paris.",
+                PLACED_AT_COUNTRY_FR,
                 "Population légale la plus récente de la base "
                 "(France : INSEE ; Canada : recensement)."),
     caveats_en=("The territory is the beneficiary's (where it is based): a Paris company supported "
-                "by a Region counts for Paris.",
+                "by a Region counts for Paris.", PLACED_AT_COUNTRY_EN,
                 "Latest legal population in the store (France: INSEE; Canada: census)."),
 )
 def support_per_inhabitant(q: Query) -> ir.Table:
