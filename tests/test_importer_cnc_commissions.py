@@ -204,6 +204,49 @@ def test_beneficiaries_and_funder(real, doc) -> None:
     assert store.count("organisations", "kind = 'individual'") == len(individuals) == 108
 
 
+#: Words that make a name a legal person's (legal forms, production-company words), read here.
+LEGAL_WORDS = {"sas", "sarl", "corp", "productions", "films", "pictures", "association"}
+
+
+def test_legal_persons_are_placed_in_france_the_others_unplaced(real, doc) -> None:
+    """The fund pays a legal person only if it has a permanent establishment in France: such
+    a beneficiary is placed at FR (never a commune); a natural person (a European national may
+    live elsewhere) or a beneficiary of unknown kind stays unplaced."""
+    store, _ = real
+    placed = store.frame(
+        "SELECT o.name, a.beneficiary_territory_id AS t, a.beneficiary_country_code AS c, "
+        "o.territory_id AS ot, o.country_code AS oc, o.kind, a.amount_minor FROM awards a "
+        "JOIN organisations o ON o.organisation_id = a.beneficiary_id")
+    assert set(placed.select("t", "c", "ot", "oc").unique().rows()) == {
+        ("FR", "FR", "FR", "FR"), (None, None, None, None)}
+    in_france = placed.filter(pl.col("t") == "FR")
+    assert set(in_france["kind"]) == {"company"}  # no association among these beneficiaries
+    assert set(placed.filter(pl.col("t").is_null())["kind"]) == {"individual", None}
+    # every placed name says it is a legal person; no individual of the file is placed
+    for name in set(in_france["name"]):
+        assert set(re.split(r"[^a-z]+", letters_spaced(name))) & LEGAL_WORDS, name
+    own = {b["id"]: b["name"] for b in doc["beneficiaries"]}
+    talents = {t["id"]: t["name"] for t in doc["talents"]}
+    individuals = {own[p["beneficiaryId"]] for p in doc["projects"]
+                   if sorted(letters(w) for w in own[p["beneficiaryId"]].split())
+                   in [sorted(letters(w) for w in talents[t].split()) for t in p["talentIds"]]}
+    assert not individuals & set(in_france["name"])
+    # by hand: a production company, a person paid for his own project, a name saying neither
+    kinds = dict(placed.select("name", "t").unique().rows())
+    assert (kinds["Cairn Productions"], kinds["Olivier MAGERMANS"],
+            kinds["Nerd Entertainment System"]) == ("FR", None, None)
+    # the money placed in France is that of these beneficiaries' projects in the file
+    names = set(in_france["name"])
+    money = sum(int(p["amount"]) * 100 for p in doc["projects"] if own[p["beneficiaryId"]] in names)
+    assert in_france["amount_minor"].sum() == money == 2_463_720_00
+    assert in_france.height == sum(own[p["beneficiaryId"]] in names for p in doc["projects"]) == 105
+
+
+def letters_spaced(name: str) -> str:
+    """A name without accents, in lower case, its words kept apart."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
 def test_schemes_stages_and_warnings(real, doc) -> None:
     store, report = real
     found = store.frame("SELECT s.name, a.stage, count(*) AS n FROM awards a JOIN schemes s "

@@ -195,11 +195,9 @@ def test_valid_example_loads_without_any_problem(shared_data, db) -> None:
         "524991205",
         "W333216789",
     )
-    assert (
-        first["stage"] is None
-        and first["format"] is None
-        and first["beneficiary_territory_id"] is None
-    )
+    # placed in France (its SIRET is French), never in its funder's commune (Antibes)
+    assert (first["stage"], first["format"], first["beneficiary_territory_id"],
+            first["beneficiary_country_code"]) == (None, None, "FR", "FR")
     funder = db.frame(
         "SELECT name, is_funder, kind, country_code FROM organisations WHERE is_funder"
     ).rows()
@@ -744,3 +742,29 @@ def test_every_field_and_code_is_documented() -> None:
     }
     for code in codes:
         assert f"`{code}`" in text, code
+
+
+def test_a_beneficiary_with_a_french_register_number_is_placed_in_france_only(
+        db, tmp_path) -> None:
+    """A valid SIRET, a SIREN alone or an RNA number makes the beneficiary French (the registers
+    are French), not its commune: placed at FR, never in the funder's territory; without one it
+    stays unplaced."""
+    rows = [
+        v2_row(nomBeneficiaire="Studio Ouest"),  # 2: a valid SIRET
+        v2_row(nomBeneficiaire="Ciné Nord", idBeneficiaire=BENEFICIARY_SIRET[:9]),  # 3: SIREN
+        v2_row(nomBeneficiaire="Festival Sud", idBeneficiaire="",
+               rnaBeneficiaire="W442001234"),  # 4: RNA only
+        v2_row(nomBeneficiaire="Inconnu", idBeneficiaire="", rnaBeneficiaire=""),  # 5: none
+        v2_row(nomBeneficiaire="Mal écrit", idBeneficiaire="12345678900000"),  # 6: bad checksums
+    ]
+    import_file("scdl", write_csv(tmp_path / "places.csv", rows), store=db)
+    got = {r: (award(db, r)["beneficiary_territory_id"], award(db, r)["beneficiary_country_code"])
+           for r in range(2, 7)}
+    assert got == {2: ("FR", "FR"), 3: ("FR", "FR"), 4: ("FR", "FR"), 5: (None, None),
+                   6: (None, None)}
+    placed = dict(db.frame("SELECT name, territory_id FROM organisations WHERE NOT is_funder"
+                           ).rows())
+    assert placed == {"Studio Ouest": "FR", "Ciné Nord": "FR", "Festival Sud": "FR",
+                      "Inconnu": None, "Mal écrit": None}
+    # the funder keeps no seat: the territory it governs is its governed_territory_id
+    assert db.frame("SELECT territory_id FROM organisations WHERE is_funder").rows() == [(None,)]
