@@ -310,6 +310,43 @@ def test_a_pays_de_la_loire_profile_shows_the_shipped_files_figures(real_server,
     assert fictitious_marks(page) == [] and page.problems == []
 
 
+def test_the_loire_atlantique_profile_shows_its_departements_cinema_support(
+        real_server, page, real_atlas) -> None:
+    """The Département de Loire-Atlantique's cinema and audiovisual support on its profile:
+    amounts and years from the shipped file (csv + Decimal), the lines the store's classifier
+    marked cinema; then the explorer filtered on the Département lists the same awards."""
+    from decimal import Decimal
+
+    from cineatlas.web.i18n import Formats
+
+    rows = shipped_rows("scdl-loire-atlantique-2008-2018")
+    with Store(real_atlas.db, read_only=True) as store:
+        cinema = set(store.frame(
+            "SELECT row_number FROM awards WHERE source_id = "
+            "'scdl:loire-atlantique-subventions-associations' AND sector = 'cinema-audiovisual'"
+        )["row_number"].to_list())
+    lines = [r for i, r in enumerate(rows, start=2) if i in cinema]
+    cents = sum(int(Decimal(r["Montant total de la subvention"]) * 100) for r in lines)
+    years = {r["Date de la convention de subvention"][:4] for r in lines}
+    assert len(lines) == len(cinema) == 245
+
+    page.goto(real_server + "/territory/FR-D44")
+    own = page.locator("#given-here-departmental")
+    assert own.locator("h3").inner_text() == "Département de Loire-Atlantique"
+    said = own.locator(".given-total .figure").inner_text().replace("\u202f", " ").replace(
+        "\xa0", " ")
+    amount = Formats("fr").money(cents, "EUR").replace("\u202f", " ").replace("\xa0", " ")
+    assert said == f"{amount} en {len(lines)} aides (Cinéma et audiovisuel)"
+    assert own.locator(".given-series tbody tr").count() == len(years)
+    assert "France" in page.locator("#placement p[data-where=above] .figure").inner_text()
+    shot(page, "real-loire-atlantique-given")
+    assert fictitious_marks(page) == [] and page.problems == []
+    own.get_by_role("link", name="Ces aides dans l'explorateur").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#result-count").get_attribute("data-total") == str(len(lines))
+    assert page.problems == []
+
+
 def test_with_fictitious_data_the_atlas_says_so(fictitious_server, page, real_fictitious_atlas
                                                 ) -> None:
     for path in ("/", "/territory/FR-D44", "/sources"):

@@ -192,9 +192,9 @@ def home(request: Request,
                    key=lambda r: (r["rank"] is None, r["rank"] or 0, i18n.name_key(r["name"])))
     unplaced = []  # awards placed in the country itself: on no shape of the map
     if item.subject == "awards" and level != "country":
-        rows = queries.placement(atlas(request), country, DEFAULT_SECTOR, year).to_dicts()
+        placed = queries.placement(atlas(request), country, DEFAULT_SECTOR, year).to_dicts()
         unplaced = queries.split_currencies(
-            [r for r in rows if r["where"] == "here"], queries.own_currency(country))[0]
+            [r for r in placed if r["where"] == "here"], queries.own_currency(country))[0]
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   unplaced=unplaced,
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
