@@ -236,8 +236,23 @@ def test_beneficiaries_concentration(store, doc) -> None:
     assert share["value"] == pytest.approx(float(top5 / total))
     index = row(both(store, "commission_beneficiary_hhi", COUNTRY), territory_id="FR")
     assert index["value"] == pytest.approx(float(hhi))
-    # the beneficiary-placed indicators cannot see these awards: no address is published
-    assert both(store, "beneficiary_hhi", COUNTRY).is_empty()
+    # the beneficiary-placed indicators see only the awards placed in France: those of the
+    # legal persons (no address is published; a company must be established in France), none
+    # below the country
+    legal = set(store.frame("SELECT name FROM organisations WHERE kind IN "
+                            "('company', 'association')")["name"])
+    names = {b["id"]: b["name"] for b in doc["beneficiaries"]}
+    placed: Counter[str] = Counter()
+    for p in doc["projects"]:
+        if names[p["beneficiaryId"]] in legal:
+            placed[p["beneficiaryId"]] += Decimal(str(p["amount"]))
+    in_france = sum(placed.values())
+    placed_hhi = sum((100 * m / in_france) ** 2 for m in placed.values())
+    seen = row(both(store, "beneficiary_hhi", COUNTRY), territory_id="FR")
+    assert (seen["beneficiaries"], Decimal(str(seen["denominator"]))) == (len(placed), in_france)
+    assert (seen["beneficiaries"], in_france) == (65, Decimal(2_463_720))
+    assert seen["value"] == pytest.approx(float(placed_hhi))
+    assert both(store, "beneficiary_hhi", Cut(level="region")).is_empty()
 
 
 def test_support_by_funder_level_and_publication(store, doc, sessions) -> None:
