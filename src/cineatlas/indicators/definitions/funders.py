@@ -112,13 +112,17 @@ def support_by_funder_level(q: Query) -> ir.Table:
     extras=_EXTRAS,
     caveats_fr=("Le territoire est celui du bénéficiaire (son siège), comme pour total_support : "
                 "la somme des échelons est total_support moins les aides d'échelon inconnu. "
-                "Une aide dont le bénéficiaire n'a pas de lieu connu (CNC Talent) n'est comptée "
-                "nulle part ici ; support_by_funder_level la compte pour son financeur.",
+                "Une aide dont le bénéficiaire n'a pas de lieu connu (CNC Talent, hors "
+                "sociétés) n'est comptée nulle part ici, et une aide dont le bénéficiaire n'est "
+                "situé que par son pays (SCDL, sociétés de CNC Talent) l'est au niveau pays "
+                "seulement ; support_by_funder_level la compte pour son financeur.",
                 *_COMMON_FR),
     caveats_en=("The territory is the beneficiary's (where it is based), as for total_support: "
                 "the levels add up to total_support less the awards of unknown level. An award "
-                "whose beneficiary has no known place (CNC Talent) counts nowhere here; "
-                "support_by_funder_level counts it for its funder.",
+                "whose beneficiary has no known place (CNC Talent, companies aside) counts "
+                "nowhere here, and one whose beneficiary is placed only by its country (SCDL, "
+                "CNC Talent's companies) at country level only; support_by_funder_level counts "
+                "it for its funder.",
                 *_COMMON_EN),
 )
 def support_received_by_funder_level(q: Query) -> ir.Table:
