@@ -73,6 +73,11 @@ def rank(frame: pl.DataFrame, *, descending: bool = True) -> pl.DataFrame:
     if "fictitious" in frame.columns:  # the median and rank rest on the group's values
         ranked = ranked.with_columns(median_fictitious=pl.col("fictitious").filter(
             pl.col("value").is_not_null()).any().over(group))
+    if "unit" in frame.columns:  # a status (published or not) is neither ranked nor a median
+        status = pl.col("unit") == "status"
+        ranked = ranked.with_columns(
+            *(pl.when(status).then(None).otherwise(pl.col(c)).alias(c)
+              for c in ("rank", "of", "median")))
     vs = pl.when(pl.col("median") != 0).then(pl.col("value") / pl.col("median") - 1)
     return ranked.with_columns(vs_median=vs).drop("country").sort(
         "indicator", "year", "category", "currency", "rank", nulls_last=True)

@@ -57,6 +57,24 @@ FILM_RANKS: dict[int, tuple[str, str]] = {
 }
 
 
+#: The statuses of the publication indicator (`published_data`, unit 'status'): its value is 1
+#: (published), 0 (not published: the store knows a body of that level but holds none of that
+#: data from it) or NULL (not covered: no source of the store covers that level there).
+PUBLICATION_STATUSES: dict[str, tuple[str, str]] = {
+    "published": ("publié", "published"),
+    "not_published": ("non publié dans les sources de la base",
+                      "not published in the sources cineatlas holds"),
+    "not_covered": ("non couvert par les sources de la base", "not covered by cineatlas' sources"),
+}
+
+
+def status_of(value: float | None) -> str:
+    """The publication status a value of unit 'status' stands for."""
+    if value is None or value != value:  # NULL or NaN: no source covers it
+        return "not_covered"
+    return "published" if value >= 1 else "not_published"
+
+
 def label(vocabulary: dict[str, tuple[str, str]], code: str | None, lang: str = "fr") -> str:
     """The label of `code` in `lang` ('fr' or 'en'); the code itself when it is not declared."""
     if code is None:

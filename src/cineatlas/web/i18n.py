@@ -21,6 +21,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 from babel.support import Translations
 
+from cineatlas.store.vocabularies import PUBLICATION_STATUSES, label, status_of
+
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -102,7 +104,9 @@ class Formats:
         return format_percent(value, format=self._percent, locale=self.locale)
 
     def value(self, value: float | None, unit: str, currency: str | None = None) -> str:
-        """An indicator value in its unit."""
+        """An indicator value in its unit (a status in words: never a zero)."""
+        if unit == "status":
+            return label(PUBLICATION_STATUSES, status_of(value), self.lang)
         if unit == "share":
             return self.share(value)
         if unit in ("money", "money_per_inhabitant") and currency and _known(value):

@@ -86,6 +86,25 @@ class Scale:
         return out
 
 
+@dataclass(frozen=True)
+class StatusScale:
+    """Two classes for an indicator of unit 'status': published (dark) and not published
+    (light); not covered (NULL) is hatched like 'no data'."""
+
+    def colour(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return MISSING
+        return PALETTE[-1] if value >= 1 else PALETTE[0]
+
+    def legend(self, fmt: Callable[[float], str]) -> list[tuple[str, str]]:
+        return [(PALETTE[-1], fmt(1.0)), (PALETTE[0], fmt(0.0))]
+
+
+def scale_for(unit: str, values: Sequence[float | None]) -> Scale | StatusScale:
+    """The classes of a map of `values` in `unit`."""
+    return StatusScale() if unit == "status" else Scale.of(values)
+
+
 class Projection:
     """Longitude/latitude to SVG pixels: equirectangular at the area's mean latitude,
     fitted into a box (x, y, width, height)."""

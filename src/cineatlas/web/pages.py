@@ -139,7 +139,7 @@ def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
            unit: str) -> tuple[maps.Map, list]:
     """A copy of `base` coloured by `values` (territory id → {value, currency, low_coverage}),
     each shape linked to its profile; and the legend."""
-    scale = maps.Scale.of([v["value"] for v in values.values()])
+    scale = maps.scale_for(unit, [v["value"] for v in values.values()])
     currency = next((v["currency"] for v in values.values() if v.get("currency")), None)
     shapes = []
     for shape in base.shapes:
