@@ -147,8 +147,10 @@ def test_the_summary_lists_each_source_real_with_its_rows(real_atlas: BuiltAtlas
                      rf"\s+{cents // 100:,} EUR │", text)
 
 
-def test_building_again_changes_nothing_and_is_quick(real_atlas: BuiltAtlas, tmp_path: Path,
-                                                     record_property) -> None:
+def test_building_again_changes_nothing(real_atlas: BuiltAtlas, tmp_path: Path,
+                                        record_property) -> None:
+    """A second build re-imports nothing (every source unchanged) and leaves the store as it
+    was; its speed is measured by benchmarks/atlas.py, not asserted here."""
     db = tmp_path / "atlas.duckdb"
     shutil.copy(real_atlas.db, db)
     with Store(db) as store:
@@ -158,8 +160,6 @@ def test_building_again_changes_nothing_and_is_quick(real_atlas: BuiltAtlas, tmp
     assert {s["status"] for s in again.summary["sources"]} <= {"unchanged", "present"}
     with Store(db) as store:
         assert store.checksum() == before
-    # measured: the cold build (territories given) takes several seconds, the warm one about 1
-    assert again.seconds < real_atlas.seconds / 2, (again.seconds, real_atlas.seconds)
     record_property("cold_build_seconds_territories_given", round(real_atlas.seconds, 2))
     record_property("warm_build_seconds", round(again.seconds, 2))
 

@@ -27,7 +27,7 @@ from cineatlas import Store, import_file
 from cineatlas.cli import app
 from cineatlas.importers import register
 from cineatlas.importers.cnc_films_agrees import CncFilmsAgreesImporter
-from cineatlas.indicators import Cut, Engine, catalogue, compute
+from cineatlas.indicators import Cut, Engine, catalogue, compute, compute_all
 from cineatlas.web import create_app
 
 WORKBOOK = "cnc/films-agrees-2003-2019.xlsx"
@@ -500,6 +500,14 @@ def test_other_levels_give_no_rows(tmp_path) -> None:
         national = both(store, "films_regional_aid_share", Cut(level="country"))
         assert national["territory_id"].to_list() == ["FR"]
         assert national["value"].to_list() == [0.5]
+        # computed with the catalogue: not run below the country, same result at it
+        ids = ["films_regional_aid_share", "total_support"]
+        engine = Engine.duckdb(store)
+        assert compute_all(engine, Cut(level="region"), ids)["indicator"].unique().to_list() \
+            in ([], ["total_support"])
+        assert compute_all(engine, Cut(level="region"), ids[:1]).height == 0
+        at_country = compute_all(engine, Cut(level="country"), ids)
+        assert at_country.filter(at_country["indicator"] == ids[0])["value"].to_list() == [0.5]
 
 
 def test_the_web_shows_a_national_indicator_by_year(tmp_path) -> None:

@@ -102,6 +102,9 @@ def page(browser):
     """A fresh page (French, no cookie) that records console errors and dialogs."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     opened = context.new_page()
+    # A first view computes the indicators of a level cold (seconds on a quiet machine, more on
+    # a shared one): these tests check what pages show, not how fast (benchmarks/web.py does).
+    opened.set_default_navigation_timeout(120_000)
     opened.problems = []
     opened.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
     opened.on("pageerror", lambda e: opened.problems.append(str(e)))
@@ -365,4 +368,26 @@ def test_with_fictitious_data_the_atlas_says_so(fictitious_server, page, real_fi
     tagged = page.locator("table.awards tbody tr", has_text=title).first
     assert tagged.locator(".tag", has_text="fictif").count() == 1
     shot(page, "fictitious-awards")
+    assert page.problems == []
+
+
+def test_with_fictitious_data_each_figure_says_what_it_rests_on(fictitious_server, page,
+                                                                real_fictitious_atlas) -> None:
+    """A key figure resting on fictitious awards carries the flag; one resting on the real CNC
+    cinemas alone does not, on the same page."""
+    with Store(real_fictitious_atlas.db, read_only=True) as store:
+        fictitious_awards = store.count(
+            "awards a JOIN territories t ON t.territory_id = a.beneficiary_territory_id",
+            "a.fictitious AND t.region_id = 'FR-R52'")
+        fictitious_venues = store.count("venues", "fictitious")
+    assert fictitious_awards > 0 and fictitious_venues == 0
+    page.goto(fictitious_server + "/territory/FR-R52")
+
+    def cell(indicator: str):
+        return page.locator(f'td[data-indicator="{indicator}"]')
+
+    assert cell("support_per_inhabitant").locator("[data-fictitious=true]").count() == 1
+    assert cell("cinemas_per_100k").locator("[data-fictitious=true]").count() == 0
+    assert cell("cinemas_per_100k").inner_text().strip()[0].isdigit()
+    shot(page, "fictitious-figures")
     assert page.problems == []

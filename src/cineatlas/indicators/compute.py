@@ -41,9 +41,13 @@ def compute(engine: Engine, indicator_id: str, cut: Cut | None = None) -> pl.Dat
 def compute_all(engine: Engine, cut: Cut | None = None,
                 ids: list[str] | None = None) -> pl.DataFrame:
     """Several indicators (the whole catalogue by default) stacked in one long frame: COLUMNS,
-    then each indicator's extras (NULL for the others)."""
+    then each indicator's extras (NULL for the others). An indicator computed at some levels
+    only (`Indicator.levels`) is not run at another level: it would give no row."""
+    cut = cut or Cut()
     ids = ids or [item.id for item in registry.catalogue()]
-    return pl.concat([compute(engine, i, cut) for i in ids], how="diagonal_relaxed")
+    runs = [i for i in ids if not registry.get(i).levels or cut.level in registry.get(i).levels]
+    # When none runs at this level, the first still gives the (empty) frame its columns.
+    return pl.concat([compute(engine, i, cut) for i in runs or ids[:1]], how="diagonal_relaxed")
 
 
 def _coverage(query: Query) -> ibis.Table:
