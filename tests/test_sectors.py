@@ -76,3 +76,14 @@ def test_upgrading_a_store_classifies_the_awards_of_cinema_sources_only(tmp_path
                            "ORDER BY award_id").to_dicts()
     assert rows == [{"award_id": "sc-1", "sector": None, "sector_rule": None},
                     {"award_id": "tf-1", "sector": "cinema-audiovisual", "sector_rule": "source"}]
+
+
+def test_the_web_labels_every_sector_and_funder_level() -> None:
+    """The pages label vocabulary codes (sectors, funder levels, publication statuses) through
+    their translation catalogue: every code of the store's vocabularies has a label there."""
+    from cineatlas.store.vocabularies import FUNDER_LEVELS, PUBLICATION_STATUSES, SECTORS
+    from cineatlas.web import labels
+
+    assert set(labels.FUNDER_LEVELS) == set(FUNDER_LEVELS)
+    assert set(labels.PUBLICATION) == set(PUBLICATION_STATUSES)
+    assert set(SECTORS) <= set(labels.VALUES.get("sector", SECTORS))

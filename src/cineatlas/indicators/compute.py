@@ -45,7 +45,7 @@ def compute_all(engine: Engine, cut: Cut | None = None,
     only (`Indicator.levels`) is not run at another level: it would give no row."""
     cut = cut or Cut()
     ids = ids or [item.id for item in registry.catalogue()]
-    runs = [i for i in ids if not registry.get(i).levels or cut.level in registry.get(i).levels]
+    runs = [i for i in ids if cut.level in (registry.get(i).levels or (cut.level,))]
     # When none runs at this level, the first still gives the (empty) frame its columns.
     return pl.concat([compute(engine, i, cut) for i in runs or ids[:1]], how="diagonal_relaxed")
 

@@ -78,6 +78,12 @@ def check_provenance(rows: ir.Table, indicator: Indicator) -> ir.Table:
     return rows
 
 
+
+def count_where(condition: ir.BooleanValue) -> ir.IntegerScalar:
+    """Number of rows where `condition` holds (0, not NULL, when none does or it is NULL)."""
+    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
+
+
 class Query:
     """The rows an indicator works on, for one engine and one cut."""
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cineatlas.indicators.definitions.publication import STATUSES
-from cineatlas.store.vocabularies import FUNDER_LEVELS
+from cineatlas.store.vocabularies import FUNDER_LEVELS, PUBLICATION_STATUSES
 from cineatlas.web import queries
 from cineatlas.web.queries import Reader, Sector, provenance, split_currencies
 
@@ -115,7 +114,7 @@ def given_support(a: Reader, place: dict[str, Any], currency: str | None,
     """The groups of public bodies governing `place` or a territory within it, own body first,
     then by level. `within` maps a territory level to the territories of that level inside the
     place (to name those whose bodies publish nothing). Each group: scope, funder_level, status
-    (publication.STATUSES: published, not_published — bodies known, no award list —,
+    (vocabularies.PUBLICATION_STATUSES: published, not_published — bodies known, no award list —,
     not_covered — no body in the store), bodies (with awards) and `silent` (known, no award),
     totals in `currency` with share and provenance, other currencies apart, series by year with
     its year basis, top beneficiaries, the explorer's filters, and `missing`: territories
@@ -149,7 +148,7 @@ def given_support(a: Reader, place: dict[str, Any], currency: str | None,
         status = ("published" if publishing else "not_published" if entries else "not_covered")
         group = {
             "scope": scope, "funder_level": level, "status": status,
-            "status_label": STATUSES[status],
+            "status_label": PUBLICATION_STATUSES[status],
             "bodies": publishing, "silent": [b for b in entries if b not in publishing],
             "totals": totals, "series": years, "top_beneficiaries": best,
             "other_currencies": {

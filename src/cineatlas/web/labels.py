@@ -76,7 +76,7 @@ YEAR_BASIS = {
     "calendar": N_("calendar year of the decision or convention"),
     "mixed": N_("fiscal year where published, else calendar year"),
 }
-#: The publication statuses (indicators' publication.STATUSES) as a profile says them.
+#: The publication statuses (store.vocabularies.PUBLICATION_STATUSES) as a profile says them.
 PUBLICATION = {
     "published": N_("published"),
     "not_published": N_("not published in the sources cineatlas holds"),

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, count_where
 from cineatlas.indicators.registry import indicator
 
 #: Art et Essai labels: Recherche et Découverte, Jeune Public, Patrimoine et Répertoire.
@@ -189,11 +189,6 @@ def _per_100k(q: Query, reach: ir.Table, grouped: ir.Table, numerators: dict[str
     return parts[0] if len(parts) == 1 else ibis.union(*parts)
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """Number of rows where `condition` holds (0, not NULL, when none does)."""
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
-
-
 # -- venues ---------------------------------------------------------------------------------
 
 
@@ -220,7 +215,7 @@ def cinemas_per_100k(q: Query) -> ir.Table:
     observed = _observed(q, "venues")
     rows = observed.placed
     grouped = rows.group_by(q.keys).aggregate(cinemas=rows.count(),
-                                              itinerant_circuits=_count(rows.itinerant))
+                                              itinerant_circuits=count_where(rows.itinerant))
     return _per_100k(q, _reach(q, observed), grouped, {None: "cinemas"},
                      extras=("itinerant_circuits",))
 
@@ -313,11 +308,11 @@ def art_et_essai_per_100k(q: Query) -> ir.Table:
     observed = _observed(q, "venues")
     rows = q.covered
     ae = rows.art_et_essai
-    counts = {"all": _count(ae)}
-    unknown = _count(ae & rows.ae_labels.isnull())
+    counts = {"all": count_where(ae)}
+    unknown = count_where(ae & rows.ae_labels.isnull())
     for label in LABELS:
         counts[label] = ibis.ifelse(unknown > 0, ibis.null("int64"),
-                                    _count(ae & rows.ae_labels.contains(label)))
+                                    count_where(ae & rows.ae_labels.contains(label)))
     grouped = rows.group_by(q.keys).aggregate(**counts)
     return _per_100k(q, _reach(q, observed), grouped, {name: name for name in counts})
 
@@ -396,13 +391,13 @@ def population_with_art_et_essai_share(q: Query) -> ir.Table:
     communes = communes.mutate(equipped=communes.equipped.fill_null(False))
     placed = q.place(communes, "commune_id")
     complete = placed.population.count() == placed.count()
-    equipped_known = placed.population.count(where=placed.equipped) == _count(placed.equipped)
+    equipped_known = placed.population.count(where=placed.equipped) == count_where(placed.equipped)
     grouped = placed.group_by(q.keys).aggregate(
         numerator=ibis.ifelse(equipped_known, placed.population.sum(where=placed.equipped)
                               .fill_null(0), ibis.null("int64")).cast("float64"),
         denominator=ibis.ifelse(complete, placed.population.sum(),
                                 ibis.null("int64")).cast("float64"),
-        communes_with_art_et_essai=_count(placed.equipped),
+        communes_with_art_et_essai=count_where(placed.equipped),
     )
     if q.cut.level != "commune":
         # the covered départements' populations, as the other access indicators: exact even
@@ -440,7 +435,7 @@ def itinerant_circuits(q: Query) -> ir.Table:
     observed = _observed(q, "venues")
     rows = q.covered
     grouped = rows.group_by(q.keys).aggregate(
-        circuits=_count(rows.itinerant),
+        circuits=count_where(rows.itinerant),
         screens=rows.screens.sum(where=rows.itinerant).fill_null(0).cast("int64"))
     out = _per_100k(q, _reach(q, observed), grouped, {None: "circuits"}, extras=("screens",))
     return out.mutate(per_100k=out.value, value=out.numerator, denominator=ibis.null("float64"))
@@ -495,5 +490,5 @@ def itinerant_circuits(q: Query) -> ir.Table:
 def cinema_festivals_per_100k(q: Query) -> ir.Table:
     observed = _observed(q, "festivals")
     rows = observed.placed
-    grouped = rows.group_by(q.keys).aggregate(festivals=_count(rows.is_cinema))
+    grouped = rows.group_by(q.keys).aggregate(festivals=count_where(rows.is_cinema))
     return _per_100k(q, _reach(q, observed), grouped, {None: "festivals"})

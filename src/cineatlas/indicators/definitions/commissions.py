@@ -16,7 +16,7 @@ import ibis.expr.types as ir
 
 from cineatlas.indicators.definitions import beneficiaries
 from cineatlas.indicators.definitions.governance import known
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, count_where
 from cineatlas.indicators.registry import indicator
 
 _TERRITORY_FR = ("Le territoire est celui du financeur qui réunit la commission : celui qu'il "
@@ -46,11 +46,6 @@ _PERSON_EN = ("A person is recognised by their name as the importer identifies i
 _YEARS_FR = ("Par année, on compte les sessions de l'année seulement ; sur une période, toutes "
              "celles de la période.")
 _YEARS_EN = ("By year, only the sessions of that year count; over a period, all of the period's.")
-
-
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """Number of rows where `condition` holds (0, not NULL, when none does)."""
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
 
 
 def _pair(a: ir.Value, b: ir.Value) -> ir.StringValue:
@@ -114,7 +109,7 @@ def commission_members_per_session(q: Query) -> ir.Table:
     covered = known(q)
     grouped = rows.group_by(q.keys).aggregate(
         numerator=rows.seats.sum(where=covered).cast("float64"),
-        denominator=_count(covered).cast("float64"),
+        denominator=count_where(covered).cast("float64"),
         min_seats=rows.seats.min().cast("int64"),
         max_seats=rows.seats.max().cast("int64"),
     )
@@ -152,8 +147,8 @@ def commission_chair_share(q: Query) -> ir.Table:
     rows = q.base
     covered = known(q)
     grouped = rows.group_by(q.keys).aggregate(
-        numerator=_count(covered & rows.has_chair.fill_null(False)).cast("float64"),
-        denominator=_count(covered).cast("float64"),
+        numerator=count_where(covered & rows.has_chair.fill_null(False)).cast("float64"),
+        denominator=count_where(covered).cast("float64"),
     )
     return q.share(grouped)
 
@@ -285,8 +280,8 @@ def commission_newcomer_share(q: Query) -> ir.Table:
     rows = q.rebase(seats.mutate(after_first=after))
     covered = known(q)
     grouped = rows.group_by(q.keys).aggregate(
-        numerator=_count(covered & rows.newcomer).cast("float64"),
-        denominator=_count(covered).cast("float64"),
+        numerator=count_where(covered & rows.newcomer).cast("float64"),
+        denominator=count_where(covered).cast("float64"),
     )
     return q.share(grouped)
 

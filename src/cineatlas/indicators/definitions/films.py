@@ -13,7 +13,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, count_where
 from cineatlas.indicators.registry import indicator
 from cineatlas.store.vocabularies import BUDGET_CLASS_BOUNDS
 
@@ -42,11 +42,6 @@ _BUDGET_EN = ("Budgets in euros as the CNC publishes them (the film's estimated 
               "zero.")
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """Number of rows where `condition` holds (0, not NULL, when none does or it is NULL)."""
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
-
-
 def _euros(total: ir.IntegerScalar) -> ir.FloatingScalar:
     """A sum of cents in euros (NULL when nothing was summed)."""
     return total / 100
@@ -57,8 +52,8 @@ def _share_of_films(q: Query, column: str, extras: dict[str, ir.Value] | None = 
     """value = films where the boolean `column` is true ÷ films where it is known, per key;
     a key whose films all have it unknown gets value NULL (not 0)."""
     b = q.base
-    grouped = b.group_by(q.keys).aggregate(numerator=_count(b[column]),
-                                           denominator=_count(b[column].notnull()),
+    grouped = b.group_by(q.keys).aggregate(numerator=count_where(b[column]),
+                                           denominator=count_where(b[column].notnull()),
                                            **(extras or {}))
     return _nulls_when_unknown(q.share(grouped))
 
@@ -226,8 +221,8 @@ def films_large_budget_share(q: Query) -> ir.Table:
     grouped = b.group_by(q.keys).aggregate(
         numerator=_euros(b.budget.sum(where=large).fill_null(0)),
         denominator=_euros(b.budget.sum()),
-        large_films=_count(large),
-        known=_count(b.budget.notnull()),
+        large_films=count_where(large),
+        known=count_where(b.budget.notnull()),
     )
     share = ibis.ifelse(grouped.known > 0, grouped.large_films / grouped.known, ibis.null())
     out = q.share(grouped.mutate(numerator=ibis.ifelse(grouped.known > 0, grouped.numerator,
@@ -270,9 +265,9 @@ def films_large_budget_share(q: Query) -> ir.Table:
 def films_budget_classes(q: Query) -> ir.Table:
     b = q.base
     grouped = b.group_by(q.keys).aggregate(
-        denominator=_count(b.budget.notnull()),
+        denominator=count_where(b.budget.notnull()),
         total=b.budget.sum(),
-        **{f"n_{code}": _count(b.budget_class == code) for code in BUDGET_CLASS_BOUNDS},
+        **{f"n_{code}": count_where(b.budget_class == code) for code in BUDGET_CLASS_BOUNDS},
         **{f"b_{code}": b.budget.sum(where=b.budget_class == code).fill_null(0)
            for code in BUDGET_CLASS_BOUNDS},
     )
@@ -327,8 +322,8 @@ RANKS = {"first": (1,), "second": (2,), "first_or_second": (1, 2)}
 def films_first_second_share(q: Query) -> ir.Table:
     b = q.base
     grouped = b.group_by(q.keys).aggregate(
-        denominator=_count(b["rank"].notnull()),
-        **{name: _count(b["rank"].isin(ranks)) for name, ranks in RANKS.items()})
+        denominator=count_where(b["rank"].notnull()),
+        **{name: count_where(b["rank"].isin(ranks)) for name, ranks in RANKS.items()})
     return _nulls_when_unknown(_categories(q, grouped, {name: name for name in RANKS}))
 
 
@@ -372,9 +367,9 @@ def films_genre_shares(q: Query) -> ir.Table:
     b = q.base
     known = b.genre.notnull()
     grouped = b.group_by(q.keys).aggregate(
-        denominator=_count(known),
-        other=_count(known & ~b.genre.isin(GENRES)),
-        **{genre: _count(b.genre == genre) for genre in GENRES})
+        denominator=count_where(known),
+        other=count_where(known & ~b.genre.isin(GENRES)),
+        **{genre: count_where(b.genre == genre) for genre in GENRES})
     return _nulls_when_unknown(
         _categories(q, grouped, {name: name for name in (*GENRES, "other")}))
 
@@ -448,8 +443,9 @@ ADVANCE = {"all": ("before", "after", "unknown_timing"), "before": ("before",),
 def films_advance_on_receipts_share(q: Query) -> ir.Table:
     b = q.base
     grouped = b.group_by(q.keys).aggregate(
-        denominator=_count(b.advance_on_receipts.notnull()),
-        **{name: _count(b.advance_on_receipts.isin(values)) for name, values in ADVANCE.items()})
+        denominator=count_where(b.advance_on_receipts.notnull()),
+        **{name: count_where(b.advance_on_receipts.isin(values))
+           for name, values in ADVANCE.items()})
     return _nulls_when_unknown(_categories(q, grouped, {name: name for name in ADVANCE}))
 
 
@@ -482,7 +478,7 @@ def films_advance_on_receipts_share(q: Query) -> ir.Table:
 def films_coproduction_share(q: Query) -> ir.Table:
     b = q.base
     return _share_of_films(q, "coproduction", {
-        "french_minority": _count(b.coproduction & (b.french_share < 50))})
+        "french_minority": count_where(b.coproduction & (b.french_share < 50))})
 
 
 # -- producers -----------------------------------------------------------------------------
@@ -545,7 +541,7 @@ def _per_producer(q: Query) -> ir.Table:
     per = rows.group_by([*q.keys, "producer_id"]).aggregate(films=rows.w_films.sum(),
                                                             budget=rows.w_budget.sum())
     totals = b.group_by(q.keys).aggregate(
-        n_films=b.count().cast("int64"), n_budget=_count(b.budget.notnull()),
+        n_films=b.count().cast("int64"), n_budget=count_where(b.budget.notnull()),
         sum_budget=b.budget.sum(), credits_per_film=b.producers.cast("float64").mean())
     parts = [per.select(*q.keys, "producer_id", category=ibis.literal(name, "string"),
                         weight=per[name]) for name in ("films", "budget")]

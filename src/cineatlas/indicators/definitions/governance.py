@@ -15,7 +15,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, count_where
 from cineatlas.indicators.registry import indicator
 
 _TERRITORY_FR = ("Le territoire est celui du financeur qui réunit la commission : celui qu'il "
@@ -41,11 +41,6 @@ _COMMISSION_EXTRAS = {
 }
 
 
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """Number of rows where `condition` holds (0, not NULL, when none does)."""
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
-
-
 def known(q: Query) -> ir.BooleanValue:
     """True on the rows of `q.base` whose needed fields are all known."""
     rows = q.base
@@ -61,8 +56,8 @@ def _member_share(q: Query, condition: ir.BooleanValue) -> ir.Table:
     rows = q.base
     covered = known(q)
     grouped = rows.group_by(q.keys).aggregate(
-        numerator=_count(covered & condition).cast("float64"),
-        denominator=_count(covered).cast("float64"),
+        numerator=count_where(covered & condition).cast("float64"),
+        denominator=count_where(covered).cast("float64"),
         commissions=rows.commission_id.nunique().cast("int64"),
     )
     return q.share(grouped)
@@ -125,7 +120,7 @@ def commission_professions(q: Query) -> ir.Table:
     rows = q.covered
     counts = rows.group_by([*q.keys, "profession"]).aggregate(numerator=rows.count())
     base = q.base
-    totals = base.group_by(q.keys).aggregate(denominator=_count(known(q)))
+    totals = base.group_by(q.keys).aggregate(denominator=count_where(known(q)))
     # a unit whose seats have no known profession keeps one row (category NULL, value unknown)
     joined = totals.left_join(counts, q.keys)
     out = joined.select(*q.keys, category=joined.profession,

@@ -34,11 +34,6 @@ EXPECTED = {
     ("CA", "province"): ("national", "provincial"),
     ("CA", "qc_region"): ("national", "provincial"),
 }
-STATUSES = {
-    "published": ("publié", "published"),
-    "not_published": ("non publié", "not published"),
-    "not_covered": ("non couvert", "not covered"),
-}
 
 
 def _key(table: ir.Table, columns: list[str]) -> ir.StringValue:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import Query, count_where
 from cineatlas.indicators.registry import indicator
 
 _WORKS_SCOPE_FR = ("La couverture se mesure sur toutes les aides du découpage, y compris celles "
@@ -20,11 +20,6 @@ _WORKS_SCOPE_FR = ("La couverture se mesure sur toutes les aides du découpage, 
 _WORKS_SCOPE_EN = ("Coverage is measured on every award of the cut, including those that are not "
                    "about a work (cinema operation, festivals): filter by stage or format to keep "
                    "creation only.")
-
-
-def _count(condition: ir.BooleanValue) -> ir.IntegerScalar:
-    """Number of rows where `condition` holds (0, not NULL, when none does)."""
-    return ibis.ifelse(condition, 1, 0).sum().fill_null(0).cast("int64")
 
 
 def _money(rows: ir.Table, condition: ir.BooleanValue | None = None) -> ir.FloatingScalar:
@@ -90,10 +85,10 @@ def women_directors_award_share(q: Query) -> ir.Table:
     rows = q.covered
     gender = rows.director_gender
     grouped = rows.group_by(q.keys).aggregate(
-        numerator=_count(gender == "female").cast("float64"),
+        numerator=count_where(gender == "female").cast("float64"),
         denominator=rows.count().cast("float64"),
-        mixed=_count(gender == "mixed").cast("float64"),
-        men=_count(gender == "male").cast("float64"),
+        mixed=count_where(gender == "mixed").cast("float64"),
+        men=count_where(gender == "male").cast("float64"),
     )
     return _parity(q, grouped)
 
