@@ -25,15 +25,14 @@ the best time is kept.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-# argv: store, result file. Timing starts after the imports.
+from measure import measured
+
+# argv: store, result file (measure.py). Timing starts after the imports.
 BASELINE = """
 import io, json, lzma, sys, time
 import duckdb, pyarrow as pa
@@ -107,27 +106,8 @@ BASELINE_NAME = "duckdb raw load (baseline)"
 
 
 def run(code: str, db: Path, cache: Path) -> dict:
-    """Run `code` in a fresh interpreter with `cache` as CINEATLAS_CACHE; return its JSON
-    result with its peak memory (MiB) and CPU time."""
-    fd, result_name = tempfile.mkstemp(prefix="cineatlas-bench-", suffix=".json")
-    os.close(fd)
-    result_path = Path(result_name)
-    env = os.environ | {"CINEATLAS_CACHE": str(cache), "CINEATLAS_OFFLINE": "1"}
-    try:
-        process = subprocess.Popen([sys.executable, "-c", code, str(db), str(result_path)],
-                                   stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(), env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise SystemExit(f"benchmark subprocess failed with exit code {process.returncode}")
-        result = json.loads(result_path.read_text() or "null")
-        if result is None:
-            raise SystemExit("benchmark subprocess exited without writing its result")
-    finally:
-        result_path.unlink(missing_ok=True)
-    result["peak_mib"] = usage.ru_maxrss / 1024
-    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
-    return result
+    """Run `code` on the store `db` with `cache` as CINEATLAS_CACHE, offline (measure.py)."""
+    return measured(code, [db], {"CINEATLAS_CACHE": str(cache), "CINEATLAS_OFFLINE": "1"})
 
 
 def once(work: Path) -> dict[str, dict]:

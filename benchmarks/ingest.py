@@ -22,7 +22,6 @@ progress bar, a warning) goes to stderr and cannot be mistaken for the result.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -30,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measure import measured
 
 # argv: sample file, database file, result file. Timing starts after the imports, before the
 # database is opened.
@@ -75,33 +76,10 @@ BASELINE_NAME = "duckdb read_csv (baseline)"
 
 
 def run(code: str, sample: Path, db: Path) -> dict:
-    """Run `code` in a fresh interpreter; return its JSON result plus its peak memory (MiB)."""
+    """Run `code` on `sample` into a new database `db`, in a fresh interpreter (measure.py)."""
     for stale in (db, Path(f"{db}.wal")):
         stale.unlink(missing_ok=True)
-    fd, result_name = tempfile.mkstemp(prefix="cineatlas-bench-", suffix=".json")
-    os.close(fd)
-    result_path = Path(result_name)
-    try:
-        # The child's stdout goes to our stderr: nothing it prints can corrupt the result.
-        process = subprocess.Popen(
-            [sys.executable, "-c", code, str(sample), str(db), str(result_path)],
-            stdin=subprocess.DEVNULL, stdout=sys.stderr.fileno(),
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
-        if process.returncode != 0:
-            raise SystemExit(f"benchmark subprocess failed with exit code {process.returncode}")
-        text = result_path.read_text()
-        if not text.strip():
-            raise SystemExit("benchmark subprocess exited without writing its result")
-        result = json.loads(text)
-    finally:
-        result_path.unlink(missing_ok=True)
-    result["peak_mib"] = usage.ru_maxrss / 1024  # Linux: kilobytes
-    # CPU time of the whole subprocess (start-up included): less sensitive than wall time to
-    # other jobs on the machine, but it adds up the threads of a parallel query.
-    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
-    return result
+    return measured(code, [sample, db])
 
 
 def table(results: dict[str, dict]) -> str:
