@@ -300,13 +300,17 @@ def _facts(base: str) -> str:
     return f"SELECT a.*, {columns} FROM awards a {FACT_JOINS}WHERE {base}"
 
 
-def _branch(name: str, conditions: dict[str, tuple[str, list[Any]]]) -> tuple[str, list[Any]]:
+def _branch(name: str, conditions: dict[str, tuple[str, list[Any]]],
+            chosen: tuple = ()) -> tuple[str, list[Any]]:
     """SQL counting facet `name`'s values over the facts `a`, under every facet filter but its
-    own."""
+    own; `chosen` tells whether a value is one of those chosen."""
     where, params = _join({k: v for k, v in conditions.items() if k in FACETS and k != name})
+    marks = ", ".join("?" * len(chosen)) or "NULL"
     return (f"SELECT '{name}' AS facet, v_{name}::VARCHAR AS value, "
-            f"coalesce(l_{name}::VARCHAR, v_{name}::VARCHAR) AS label, count(*) AS n "
-            f"FROM facts a WHERE v_{name} IS NOT NULL AND {where} GROUP BY ALL", params)
+            f"coalesce(l_{name}::VARCHAR, v_{name}::VARCHAR) AS label, count(*) AS n, "
+            f"coalesce(v_{name}::VARCHAR IN ({marks}), FALSE) AS chosen "
+            f"FROM facts a WHERE v_{name} IS NOT NULL AND {where} GROUP BY ALL",
+            [*(str(v) for v in chosen), *params])
 
 
 def _base(filters: AwardFilters) -> tuple[str, list[Any], dict[str, tuple[str, list[Any]]]]:
@@ -320,22 +324,23 @@ def facets(a: Reader, filters: AwardFilters, limit: int = 12) -> dict[str, dict[
     facet's own), in one query: facet → {values: [{value, label, n}], more: how many other
     values it has}. A chosen value is always listed, even with no award left."""
     base, params, conditions = _base(filters)
-    branches = [_branch(name, conditions) for name in FACETS]
+    branches = [_branch(name, conditions, getattr(filters, name)) for name in FACETS]
     frame = a.frame(
         f"WITH facts AS MATERIALIZED ({_facts(base)}), counted AS "
         f"({' UNION ALL '.join(sql for sql, _ in branches)}) "
         "SELECT *, count(*) OVER (PARTITION BY facet) AS distinct_values FROM counted "
         "QUALIFY row_number() OVER (PARTITION BY facet ORDER BY n DESC, label, value) <= ? "
-        "ORDER BY facet, n DESC, label, value",
+        "OR chosen ORDER BY facet, n DESC, label, value",
         [*params, *(p for _, values in branches for p in values), int(limit)])
     out: dict[str, dict[str, Any]] = {name: {"values": [], "more": 0} for name in FACETS}
     for row in frame.to_dicts():
         facet = out[row.pop("facet")]
-        facet["more"] = row.pop("distinct_values") - limit if (
-            row["distinct_values"] > limit) else 0
+        facet["more"] = row.pop("distinct_values")
+        row.pop("chosen")
         facet["values"].append(row)
-    for name, facet in out.items():  # chosen values the counts do not list (none left)
-        listed = {v["value"] for v in facet["values"]}
+    for name, facet in out.items():
+        facet["more"] = max(0, facet["more"] - len(facet["values"]))
+        listed = {v["value"] for v in facet["values"]}  # chosen values with no award left
         facet["values"] += [{"value": str(v), "label": str(v), "n": 0}
                             for v in getattr(filters, name) if str(v) not in listed]
     return out
@@ -350,7 +355,7 @@ def facet_values(a: Reader, filters: AwardFilters, name: str, q: str | None = No
         raise KeyError(name)
     base, params, conditions = _base(filters)
     sql, values = _branch(name, conditions)
-    frame = a.frame(f"WITH facts AS ({_facts(base)}) {sql}", [*params, *values])
+    frame = a.frame(f"WITH facts AS ({_facts(base)}) {sql}", [*params, *values]).drop("chosen")
     if q:
         needle = fold(q)
         frame = frame.filter(fold_expr(pl.col("label")).str.contains(needle, literal=True))
