@@ -140,8 +140,9 @@ def test_an_amount_range_in_currency_units(client, sql) -> None:
                    "AND amount_minor <= 2500050", [CINEMA])[0][0]
     assert 0 < expected
     assert _total(client, amount_min="1000", amount_max="25000.50") == expected
-    assert client.get("/api/v1/awards", params={"amount_min": 10, "amount_max": 1}
-                      ).status_code == 422
+    assert _total(client, amount_min="1000,00", amount_max="25000,5") == expected
+    assert _total(client, amount_min=10, amount_max=1) == 0  # nothing, not an error
+    assert client.get("/api/v1/awards", params={"amount_min": "1e3"}).status_code == 422
 
 
 @pytest.mark.parametrize(("sort", "order"), [

@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from fastapi import HTTPException, Query
+from fastapi import Query
 from pydantic import Field
 
 from cineatlas.queries.awards import FACETS, SORTS, AwardFilters, parse_sort
@@ -59,9 +59,8 @@ def award_filters(
     sector: SectorParam = DEFAULT_SECTOR,
 ) -> AwardFilters:
     """Every facet takes several values (`funder=a&funder=b`: either); facets combine (and)."""
+    # a minimum above the maximum finds nothing (the page's hint says which to remove)
     low, high = _amount(amount_min), _amount(amount_max)
-    if low is not None and high is not None and low > high:
-        raise HTTPException(422, f"amount_min ({low}) is above amount_max ({high}): swap them.")
 
     def values(given: list | None) -> tuple:
         out = [v.value if isinstance(v, Enum) else v for v in given or ()]
