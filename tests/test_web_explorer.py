@@ -130,6 +130,23 @@ def test_a_chosen_value_outside_the_short_list_keeps_its_name_and_count(client, 
     assert f'data-total="{n}"' in html
 
 
+def test_a_chosen_territory_below_the_listed_level_is_named_and_counted(client, sql) -> None:
+    """territory=CA-QC-R06 (a profile's link): the territory facet lists provinces and regions,
+    and the chosen administrative region of Québec beside them with its own count, recomputed
+    by walking the territory tree."""
+    (n,) = sql("WITH RECURSIVE inside(id) AS (SELECT 'CA-QC-R06' UNION SELECT t.territory_id "
+               "FROM territories t JOIN inside ON t.parent_id = inside.id) SELECT count(*) "
+               "FROM awards WHERE sector = ? AND beneficiary_territory_id IN "
+               "(SELECT id FROM inside)", [CINEMA])[0]
+    assert n > 0
+    html = client.get("/awards", params={"territory": "CA-QC-R06"}).text
+    line = re.search(r'data-facet="territory" data-value="CA-QC-R06"[^>]*>✓ ([^<]*)</a> '
+                     r'<span class="count">([^<]+)</span>', html)
+    assert line and line.group(1) == "Montréal"
+    assert int(re.sub(r"\D", "", line.group(2))) == n
+    assert f'data-total="{n}"' in html
+
+
 def test_names_sort_with_ligatures_folded() -> None:
     assert sorted(["Zèbre", "Œuilly", "Orléans", "île"], key=name_key) == [
         "île", "Œuilly", "Orléans", "Zèbre"]

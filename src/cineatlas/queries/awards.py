@@ -340,10 +340,23 @@ def facets(a: Reader, filters: AwardFilters, limit: int = 12) -> dict[str, dict[
         facet["values"].append(row)
     for name, facet in out.items():
         facet["more"] = max(0, facet["more"] - len(facet["values"]))
-        listed = {v["value"] for v in facet["values"]}  # chosen values with no award left
-        facet["values"] += [{"value": str(v), "label": str(v), "n": 0}
+        listed = {v["value"] for v in facet["values"]}
+        # a chosen value the counts do not list: none left under the other filters, or a
+        # territory below the facet's level (a department where regions are counted)
+        facet["values"] += [{"value": str(v), "label": str(v),
+                             "n": _count_one(a, base, params, conditions, name, v)}
                             for v in getattr(filters, name) if str(v) not in listed]
     return out
+
+
+def _count_one(a: Reader, base: str, params: list[Any],
+               conditions: dict[str, tuple[str, list[Any]]], name: str, value: Any) -> int:
+    """Awards of one value of facet `name` under `base` and the other facets' filters."""
+    others = {k: v for k, v in conditions.items() if k in FACETS and k != name}
+    others[name] = (FACETS[name].condition.format(values="?"), [value])
+    where, values = _join(others)
+    return int(a.frame(f"SELECT count(*) AS n FROM awards a WHERE {base} AND {where}",
+                       [*params, *values])["n"][0])
 
 
 def facet_values(a: Reader, filters: AwardFilters, name: str, q: str | None = None,
