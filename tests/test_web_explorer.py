@@ -258,3 +258,11 @@ def test_the_web_layer_holds_no_sql() -> None:
         sql = [s for s in strings if re.search(r"\bSELECT\b|\bFROM\s+\w+\s+(WHERE|JOIN)\b", s,
                                                re.IGNORECASE)]
         assert sql == [], (name, sql)
+
+
+def test_the_facts_hold_every_column_a_facet_condition_reads() -> None:
+    from cineatlas.queries.awards import FACETS, FACT_COLUMNS
+
+    read = {column for facet in FACETS.values()
+            for column in re.findall(r"\ba\.(\w+)", facet.condition)}
+    assert "funder_id" in read and read <= set(FACT_COLUMNS)

@@ -293,11 +293,19 @@ def entity_awards(a: Reader, column: str, value: str, sector: Sector | str | Non
 # -- facet counts and values ----------------------------------------------------------------
 
 
+#: The award columns the facets' conditions read (kept in the facts beside values and labels).
+FACT_COLUMNS = ("funder_id", "scheme_id", "beneficiary_id", "beneficiary_territory_id",
+                "fiscal_year", "decision_date", "stage", "format", "genre", "first_work",
+                "second_work", "currency")
+
+
 def _facts(base: str) -> str:
-    """The awards matching `base`, with every facet's value and label (v_NAME, l_NAME)."""
-    columns = ", ".join(f"{f.value} AS v_{f.name}, {f.label} AS l_{f.name}"
-                        for f in FACETS.values())
-    return f"SELECT a.*, {columns} FROM awards a {FACT_JOINS}WHERE {base}"
+    """The awards matching `base`: the columns the facets' conditions read, and every facet's
+    value and label (v_NAME, l_NAME)."""
+    columns = ", ".join([*(f"a.{c}" for c in FACT_COLUMNS),
+                         *(f"{f.value} AS v_{f.name}, {f.label} AS l_{f.name}"
+                           for f in FACETS.values())])
+    return f"SELECT {columns} FROM awards a {FACT_JOINS}WHERE {base}"
 
 
 def _branch(name: str, conditions: dict[str, tuple[str, list[Any]]],
