@@ -201,6 +201,8 @@ def test_an_empty_result_says_which_filter_to_remove(client, sql) -> None:
     html = client.get("/awards", params=params).text
     hints = dict(re.findall(r'data-hint="([a-z_]+)" data-n="(\d+)"', html))
     assert {k: int(v) for k, v in hints.items()} == expected
+    api = client.get("/api/v1/awards", params=params).json()
+    assert api["total"] == 0 and api["without"] == expected
     assert expected["currency"] > 0  # the hint that gives awards back is there
 
 

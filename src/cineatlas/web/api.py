@@ -164,10 +164,14 @@ Filters = Annotated[AwardFilters, Depends(award_filters)]
 def awards(request: Request, filters: Filters, page: Page = 1, per_page: PerPage = 50,
            sort: SortParam = DEFAULT_SORT) -> dict[str, Any]:
     """Facets take several values (`funder=a&funder=b`: awards of either funder) and combine
-    with each other (and); `amount_min` and `amount_max` are in currency units."""
-    frame, total = award_queries.awards(atlas(request), filters, per_page,
-                                        (page - 1) * per_page, sort.value)
-    return page_of(frame, total, page, per_page)
+    with each other (and); `amount_min` and `amount_max` are in currency units. When no award
+    matches, `without` gives, for each filter, how many awards the others find."""
+    a = atlas(request)
+    frame, total = award_queries.awards(a, filters, per_page, (page - 1) * per_page, sort.value)
+    out = page_of(frame, total, page, per_page)
+    if total == 0:
+        out["without"] = award_queries.without_each(a, filters)
+    return out
 
 
 @router.get("/awards/facets/{facet}", summary="Every value of an award facet, paginated",
