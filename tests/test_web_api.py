@@ -126,7 +126,7 @@ def test_safe_headers_and_every_documented_path(client) -> None:
     assert client.get("/docs").status_code == 404  # FastAPI's docs page would load a CDN script
     spec = client.get("/openapi.json").json()
     ids = {"{territory_id}": "X-RA", "{indicator_id}": "total_support", "{venue_id}": "v/1",
-           "{festival_id}": "f/1"}
+           "{festival_id}": "f/1", "{facet}": "funder"}
     for path, item in spec["paths"].items():
         url = path
         for placeholder, value in ids.items():
@@ -419,12 +419,13 @@ def test_head_answers_like_get_on_every_route(client) -> None:
     from cineatlas.web import api, pages, places, simulation
 
     ids = {"territory_id": "X-RA", "indicator_id": "total_support", "venue_id": "v/1",
-           "festival_id": "f/1", "organisation_id": "nope", "work_id": "nope"}
+           "festival_id": "f/1", "organisation_id": "nope", "work_id": "nope",
+           "facet": "funder"}
     urls = ["/static/atlas.css", "/api/v1/nope", "/nope", "/openapi.json"]
     for router in (api.router, places.router, simulation.router, pages.router):
         urls += [re.sub(r"\{(\w+)(:path)?\}", lambda m: ids[m.group(1)], route.path)
                  for route in router.routes if "GET" in route.methods]
-    assert len(urls) == 30  # every page and API route (26), a file, two unknowns, OpenAPI
+    assert len(urls) == 32  # every page and API route (28), a file, two unknowns, OpenAPI
     for url in urls:
         got, head = client.get(url), client.head(url)
         assert head.status_code == got.status_code, url

@@ -11,17 +11,35 @@ import hashlib
 import re
 import unicodedata
 
+import polars as pl
+
 from cineatlas.contacts import scrub_text
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
+#: Ligatures that Unicode does not decompose, written out ('Cœur' is searched as 'coeur').
+LIGATURES = {"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE"}
+#: The marks `fold` drops (Polars' regex): combining marks of a canonical class other than 0,
+#: which is every mark but the grapheme joiner U+034F, of the scripts a name is written in.
+_MARKS = r"[\p{Mn}&&[^\x{34F}]]+"
+
+
 def fold(text: str) -> str:
-    """Lower case, accents removed, ligatures expanded: 'Œuvre Montréal' -> 'oeuvre montreal'."""
-    text = text.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    """Lower case, accents removed, ligatures expanded: 'Œuvre Montréal' -> 'oeuvre montreal'.
+    The one text fold of search and matching; `fold_expr` is the same for a Polars column."""
+    for ligature, letters in LIGATURES.items():
+        text = text.replace(ligature, letters)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def fold_expr(text: pl.Expr) -> pl.Expr:
+    """`fold` of a Polars text column (the award search index, facet value search)."""
+    for ligature, letters in LIGATURES.items():
+        text = text.str.replace_all(ligature, letters, literal=True)
+    return text.str.normalize("NFKD").str.replace_all(_MARKS, "").str.to_lowercase()
 
 
 def name_key(text: str | None) -> str:

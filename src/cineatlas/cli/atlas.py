@@ -35,13 +35,14 @@ def territories_command(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Build the reference territories if needed, then list one level with population."""
+    from cineatlas.queries.territories import territories
     from cineatlas.territories import ensure_territories
 
     with _progress(disable=fmt is not Format.table) as progress, Store(db) as store:
         ensure_territories(store, canada_outlines=canada_outlines, progress=progress, force=rebuild)
-        frame = store.frame(
-            "SELECT territory_id, name, parent_id, population, population_year, density_class, "
-            "overseas FROM territories WHERE level = ? ORDER BY territory_id", [level])
+        frame, _ = territories(store, level=level)
+    frame = frame.select("territory_id", "name", "parent_id", "population", "population_year",
+                         "density_class", "overseas")
     print_frame(frame, fmt, title=f"Territories: {level}")
 
 

@@ -119,13 +119,18 @@ def render_report(report: ImportReport) -> None:
                       f"{safe(report.source_id)}[/bold]")
 
 
+#: The columns `cineatlas sources` lists.
+SOURCE_COLUMNS = ("source_id", "importer", "file_name", "rows_read", "rows_loaded",
+                  "rows_quarantined", "fictitious", "imported_at", "licence")
+
+
 def sources_command(db: DbOption = None,
                     fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """List the imported sources with their row counts."""
+    from cineatlas.queries.sources import sources_frame
+
     with Store(db, read_only=True) as store:
-        frame = store.frame(
-            "SELECT source_id, importer, file_name, rows_read, rows_loaded, rows_quarantined, "
-            "fictitious, imported_at, licence FROM sources ORDER BY source_id")
+        frame = sources_frame(store).sort("source_id").select(SOURCE_COLUMNS)
     print_frame(frame, fmt, title="Sources")
 
 

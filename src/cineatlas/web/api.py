@@ -12,16 +12,18 @@ from enum import Enum
 from typing import Annotated, Any
 
 import polars as pl
-import pyarrow as pa
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
 from cineatlas.indicators import Cut, Engine, registry
 from cineatlas.indicators.cut import LEVELS
+from cineatlas.queries import awards as award_queries
+from cineatlas.queries import common as queries
+from cineatlas.queries import territories as territory_queries
+from cineatlas.queries.awards import AwardFilters
 from cineatlas.store import Store
-from cineatlas.web import queries
 from cineatlas.web.concurrency import Cursors, Limits, Workers
 from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, excerpt
-from cineatlas.web.queries import AwardFilters
+from cineatlas.web.filters import DEFAULT_SORT, FacetName, SectorParam, SortParam, award_filters
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 
@@ -43,16 +45,11 @@ class Atlas:
         self.lock = self.cursors.lock  # the store's own connection (its cursors are made on it)
         # the territory filters' hierarchy and the search index, readable by every cursor
         self.cursors.register("territory_closure", Engine.duckdb(store).closure.to_arrow())
-        self.cursors.register("award_search", self._search_index())
+        self.cursors.register("award_search", award_queries.search_index(store).to_arrow())
+        self.cursors.register("territory_search",
+                              territory_queries.search_index(store).to_arrow())
         self.workers = Workers(store.path, limits or Limits())
         self.gate = self.workers.gate
-
-    def _search_index(self) -> pa.Table:
-        """`award_search` (award_id, text): each award's title, beneficiary, funder and scheme,
-        folded once (lower case, no accents) so a search is a plain substring test instead of
-        folding the joined table at every request."""
-        texts = self.store.frame(queries.SEARCH_TEXT_SQL)
-        return texts.with_columns(queries.fold(pl.col("text"))).to_arrow()
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query on this thread's cursor (requests never wait for each other's queries)."""
@@ -85,35 +82,19 @@ def _json(value: Any) -> Any:
 def territories(request: Request, level: Level | None = None,
                 country: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
                 q: Text = None, page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
-    where, params = ["TRUE"], []
-    if level:
-        where.append("level = ?"); params.append(level.value)  # noqa: E702
-    if country:
-        where.append("country_code = ?"); params.append(country)  # noqa: E702
-    if q:
-        # a literal substring: % and _ are characters here, not LIKE's wildcards
-        where.append("contains(strip_accents(lower(name)), strip_accents(lower(?)))")
-        params.append(q)
-    sql_where = " AND ".join(where)
-    a = atlas(request)
-    total = a.frame(f"SELECT count(*) AS n FROM territories WHERE {sql_where}", params)["n"][0]
-    frame = a.frame(
-        "SELECT territory_id, level, code, name, country_code, parent_id, population, "
-        "population_year, "
-        f"density_class, overseas FROM territories WHERE {sql_where} ORDER BY territory_id "
-        "LIMIT ? OFFSET ?", [*params, per_page, (page - 1) * per_page])
+    frame, total = territory_queries.territories(
+        atlas(request), level=level.value if level else None, country=country, q=q,
+        limit=per_page, offset=(page - 1) * per_page)
     return page_of(frame, total, page, per_page)
 
 
 @router.get("/territories/{territory_id}", summary="One territory", responses=NOT_FOUND)
 def territory(request: Request,
               territory_id: Annotated[str, Path(max_length=40)]) -> dict[str, Any]:
-    frame = atlas(request).frame("SELECT * EXCLUDE (source_id) FROM territories "
-                                 "WHERE territory_id = ?",
-                                 [territory_id])
-    if frame.is_empty():
+    row = territory_queries.territory_record(atlas(request), territory_id)
+    if row is None:
         raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
-    return {"data": {k: _json(v) for k, v in frame.row(0, named=True).items()}}
+    return {"data": {k: _json(v) for k, v in row.items()}}
 
 
 @router.get("/territories/{territory_id}/profile", responses=NOT_FOUND,
@@ -159,7 +140,7 @@ def indicator_values(request: Request, indicator_id: str,
                      include_superseded: Annotated[bool, Query(
                          description="Count every signed value, the rows a later amendment "
                                      "superseded too (default: each contract once)")] = False,
-                     sector: queries.SectorParam = queries.DEFAULT_SECTOR,
+                     sector: SectorParam = queries.DEFAULT_SECTOR,
                      page: Page = 1, per_page: PerPage = 500) -> dict[str, Any]:
     """Each value with its currency (money), coverage, `fictitious` (TRUE when it rests on
     any fictitious row) and `sources`."""
@@ -176,17 +157,41 @@ def indicator_values(request: Request, indicator_id: str,
     return page_of(frame.slice((page - 1) * per_page, per_page), total, page, per_page)
 
 
+Filters = Annotated[AwardFilters, Depends(award_filters)]
+
+
 @router.get("/awards", summary="Awards: full-text search and facets, paginated")
-def awards(request: Request, filters: Annotated[AwardFilters, Depends()], page: Page = 1,
-           per_page: PerPage = 50) -> dict[str, Any]:
-    frame, total = queries.awards(atlas(request), filters, per_page, (page - 1) * per_page)
+def awards(request: Request, filters: Filters, page: Page = 1, per_page: PerPage = 50,
+           sort: SortParam = DEFAULT_SORT) -> dict[str, Any]:
+    """Facets take several values (`funder=a&funder=b`: awards of either funder) and combine
+    with each other (and); `amount_min` and `amount_max` are in currency units. When no award
+    matches, `without` gives, for each filter, how many awards the others find."""
+    a = atlas(request)
+    frame, total = award_queries.awards(a, filters, per_page, (page - 1) * per_page, sort.value)
+    out = page_of(frame, total, page, per_page)
+    if total == 0:
+        out["without"] = award_queries.without_each(a, filters)
+    return out
+
+
+@router.get("/awards/facets/{facet}", summary="Every value of an award facet, paginated",
+            responses=NOT_FOUND)
+def award_facet(request: Request, filters: Filters, facet: FacetName,
+                facet_q: Annotated[str | None, Query(max_length=200, description=(
+                    "Only the values whose name holds these words (accents, ligatures and "
+                    "case aside)."))] = None,
+                page: Page = 1, per_page: PerPage = 50) -> dict[str, Any]:
+    """The values of one facet under the other filters (not the facet's own), with how many
+    awards each gives, most frequent first."""
+    frame, total = award_queries.facet_values(atlas(request), filters, facet.value, facet_q,
+                                              per_page, (page - 1) * per_page)
     return page_of(frame, total, page, per_page)
 
 
 @router.get("/awards.csv", summary="Awards: the same search, every row, as CSV",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def awards_csv(request: Request, filters: Annotated[AwardFilters, Depends()]) -> Response:
-    frame, _ = queries.awards(atlas(request), filters, MAX_DOWNLOAD)
+def awards_csv(request: Request, filters: Filters, sort: SortParam = DEFAULT_SORT) -> Response:
+    frame, _ = award_queries.awards(atlas(request), filters, MAX_DOWNLOAD, sort=sort.value)
     return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="cineatlas-awards.csv"'})
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cineatlas.queries import profiles
+from cineatlas.queries.common import Reader, Sector, provenance, split_currencies
 from cineatlas.store.vocabularies import FUNDER_LEVELS, PUBLICATION_STATUSES
-from cineatlas.web import queries
-from cineatlas.web.queries import Reader, Sector, provenance, split_currencies
 
 #: The level of the body governing a territory of each level.
 OWN_LEVEL = {"country": "national", "region": "regional", "department": "departmental",
@@ -120,9 +120,9 @@ def given_support(a: Reader, place: dict[str, Any], currency: str | None,
     its year basis, top beneficiaries, the explorer's filters, and `missing`: territories
     within of the group's level whose body publishes nothing in the store."""
     territory_id = place["territory_id"]
-    bodies = queries.given_bodies(a, territory_id, sector).to_dicts()
-    series = queries.given_series(a, territory_id, sector).to_dicts()
-    top = queries.given_top(a, territory_id, sector).to_dicts()
+    bodies = profiles.given_bodies(a, territory_id, sector).to_dicts()
+    series = profiles.given_series(a, territory_id, sector).to_dicts()
+    top = profiles.given_top(a, territory_id, sector).to_dicts()
     keys = {(b["scope"], b["funder_level"]) for b in bodies}
     own = OWN_LEVEL.get(place["level"])
     if own:
@@ -168,10 +168,10 @@ def given_support(a: Reader, place: dict[str, Any], currency: str | None,
 
 def placement(a: Reader, territory_id: str, currency: str | None,
               sector: Sector | str | None = None) -> dict[str, Any]:
-    """The awards the territory's figures cannot break down (`queries.placement`): `above`
+    """The awards the territory's figures cannot break down (`profiles.placement`): `above`
     (placed in a territory containing it, counted there and not here), `here` (placed at the
     territory itself, in none of its parts), in `currency`; other currencies apart."""
-    rows = queries.placement(a, territory_id, sector).to_dicts()
+    rows = profiles.placement(a, territory_id, sector).to_dicts()
     main, other = split_currencies(rows, currency)
     return {"above": [r for r in main if r["where"] == "above"],
             "here": [r for r in main if r["where"] == "here"],

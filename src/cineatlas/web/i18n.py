@@ -11,7 +11,6 @@ from __future__ import annotations
 import gettext
 import io
 import math
-import unicodedata
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from babel.numbers import format_compact_decimal, format_currency, format_decima
 from babel.support import Translations
 
 from cineatlas.store.vocabularies import PUBLICATION_STATUSES, label, status_of
+from cineatlas.text import fold
 
 LANGUAGES = ("fr", "en")
 DEFAULT = "fr"
@@ -54,9 +54,9 @@ def choose(query: str | None, cookie: str | None) -> str:
 
 
 def name_key(name: str | None) -> str:
-    """Sort key of a name as a reader expects it: accents and case aside ('Île' with 'I')."""
-    decomposed = unicodedata.normalize("NFKD", name or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    """Sort key of a name as a reader expects it: accents, ligatures and case aside ('Île'
+    with 'I', 'Œuilly' with 'Oe' rather than after 'Z'): the text fold of search."""
+    return fold(name or "").casefold()
 
 
 class Formats:

@@ -48,7 +48,17 @@ FACETS = {
     "year": N_("Year"), "stage": N_("Stage"), "format": N_("Format"), "genre": N_("Genre"),
     "territory": N_("Territory"), "funder_territory": N_("Funder governing"),
     "beneficiary": N_("Beneficiary"), "sector": N_("Sector"),
+    "work_rank": N_("First or second work"), "currency": N_("Currency"),
+    "amount_min": N_("Amount at least"), "amount_max": N_("Amount at most"),
 }
+#: The awards explorer's sort orders (queries.awards.SORTS; `-`: descending).
+SORTS = {"-id": N_("Identifier, descending"), "id": N_("Identifier"),
+         "-amount": N_("Amount, largest first"), "amount": N_("Amount, smallest first"),
+         "-date": N_("Date, latest first"), "date": N_("Date, earliest first"),
+         "-title": N_("Title, Z to A"), "title": N_("Title, A to Z")}
+#: Whether an award went to its director's first, second or a later work.
+WORK_RANKS = {"first": N_("First work"), "second": N_("Second work"),
+              "later": N_("Third work or later")}
 #: A public funder's level of government (vocabularies.FUNDER_LEVELS), as a facet value.
 FUNDER_LEVELS = {
     "european": N_("European"), "national": N_("National"), "provincial": N_("Provincial"),
@@ -84,7 +94,7 @@ PUBLICATION = {
 }
 #: Labels of each award facet's values (facets without an entry show the stored name).
 VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES,
-          "funder_level": FUNDER_LEVELS}
+          "funder_level": FUNDER_LEVELS, "work_rank": WORK_RANKS}
 BREAKDOWNS = {"stage": N_("By stage"), "format": N_("By format"), "genre": N_("By genre"),
               "funder": N_("By funder")}
 

@@ -22,13 +22,18 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
+from cineatlas.queries import awards as award_queries
+from cineatlas.queries import common as queries
+from cineatlas.queries import profiles
+from cineatlas.queries.awards import AwardFilters
+from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.store.vocabularies import SECTORS
 from cineatlas.version import __version__
-from cineatlas.web import charts, i18n, labels, maps, queries, simulation
+from cineatlas.web import charts, i18n, labels, maps, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
 from cineatlas.web.errors import excerpt
+from cineatlas.web.filters import DEFAULT_SORT, FacetName, SectorParam, SortParam, award_filters
 from cineatlas.web.notes import SourceNotes
-from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters, SectorParam
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
 
@@ -105,7 +110,7 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         ctx=ctx, lang=ctx.lang, fmt=ctx.fmt, url=ctx.url, version=__version__,
         fictitious=views(request).fictitious, labels=labels, indicator_title=indicator_title,
         unit_label=unit_label, path=request.url.path, spec_json=charts.as_json,
-        sector_label=sector_label, **values)
+        sector_label=sector_label, toggled=toggled, **values)
     response = HTMLResponse(page, status_code=status)
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", ctx.lang, max_age=365 * 86400, samesite="lax")
@@ -192,7 +197,7 @@ def home(request: Request,
                    key=lambda r: (r["rank"] is None, r["rank"] or 0, i18n.name_key(r["name"])))
     unplaced = []  # awards placed in the country itself: on no shape of the map
     if item.subject == "awards" and level != "country":
-        placed = queries.placement(atlas(request), country, DEFAULT_SECTOR, year).to_dicts()
+        placed = profiles.placement(atlas(request), country, DEFAULT_SECTOR, year).to_dicts()
         unplaced = queries.split_currencies(
             [r for r in placed if r["where"] == "here"], queries.own_currency(country))[0]
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
@@ -297,42 +302,94 @@ def compare_csv(request: Request, level: LevelName = "region", territory: Territ
 # -- awards explorer -------------------------------------------------------------------
 
 
+#: Awards on a page of the explorer, and facet values on a page of one facet's values.
+PER_PAGE, FACET_PER_PAGE = 50, 100
+
+
 @router.get("/awards", response_class=HTMLResponse)
-def awards(request: Request, filters: Annotated[AwardFilters, Depends()],
-           page: Page = 1) -> HTMLResponse:
-    v = views(request)
-    per_page = 50
+def awards(request: Request, filters: Annotated[AwardFilters, Depends(award_filters)],
+           page: Page = 1, sort: SortParam = DEFAULT_SORT) -> HTMLResponse:
     a = atlas(request)
-    frame, total = queries.awards(a, filters, per_page, (page - 1) * per_page)
+    frame, total = award_queries.awards(a, filters, PER_PAGE, (page - 1) * PER_PAGE, sort.value)
     where, params = filters.where()
-    facets = queries.facets(a, where, params)
+    facets = award_queries.facets(a, filters)
+    # with no award, what removing each filter would give (the one giving most first)
     active = filters.active()
-    names = {}  # the readable name of each active facet whose value is an id
-    for name in ("funder", "scheme", "beneficiary"):
-        if name in active:
-            match = [f["label"] for f in facets[name] if f["value"] == str(active[name])]
-            names[name] = match[0] if match else active[name]
+    hints = [{"name": name, "n": n, "without": {k: v for k, v in active.items() if k != name}
+              | ({"sector": queries.ALL_SECTORS} if name == "sector" else {})}
+             for name, n in sorted(award_queries.without_each(a, filters).items(),
+                                   key=lambda kv: -kv[1])] if total == 0 else []
+    return render(request, "awards.html", rows=frame.to_dicts(), total=total, page=page,
+                  pages=math.ceil(total / PER_PAGE) if total else 0, per_page=PER_PAGE,
+                  facets=facets, sort=sort.value, sorts=award_queries.SORTS, hints=hints,
+                  totals=award_queries.totals(a, where, params).to_dicts(),
+                  sectors=award_queries.sector_counts(a, filters),
+                  **_explorer(request, filters, facets))
+
+
+@router.get("/awards/facet/{facet}", response_class=HTMLResponse)
+def award_facet(request: Request, facet: FacetName,
+                filters: Annotated[AwardFilters, Depends(award_filters)],
+                facet_q: Annotated[str | None, Query(max_length=200)] = None,
+                page: Page = 1) -> HTMLResponse:
+    """Every value of one facet (searchable, paged): what its short list leaves out."""
+    a = atlas(request)
+    frame, total = award_queries.facet_values(a, filters, facet.value, facet_q, FACET_PER_PAGE,
+                                              (page - 1) * FACET_PER_PAGE)
+    facets = award_queries.facets(a, filters, limit=0)
+    return render(request, "awards_facet.html", facet=facet.value, values=frame.to_dicts(),
+                  total=total, page=page, facet_q=facet_q or "",
+                  pages=math.ceil(total / FACET_PER_PAGE) if total else 0,
+                  **_explorer(request, filters, facets))
+
+
+def _explorer(request: Request, filters: AwardFilters,
+              facets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """What every explorer page shows of its filters: `active` (name → value or list of
+    values), `chips` (name, value, readable name, the filters without it), `names`,
+    the sector and the currency the totals are given in."""
+    v = views(request)
+    ctx = Context(request)
+    active = filters.active()
+    named = {(name, str(f["value"])): f["label"] for name, facet in facets.items()
+             for f in facet["values"] if award_queries.FACETS[name].named == "name"}
     currency = None  # a territory's own currency first, the others labelled apart
-    if filters.territory:
-        place = v.territory(filters.territory)
-        names["territory"] = place["name"] if place else filters.territory
-        currency = queries.own_currency(place["country_code"]) if place else None
+    for territory_id in filters.territory[:1]:
+        place = v.territory(territory_id)
+        if place:
+            named[("territory", territory_id)] = place["name"]
+            currency = queries.own_currency(place["country_code"])
     if filters.funder_territory:  # the funder's governed territory, named
         governed = v.territory(filters.funder_territory)
-        names["funder_territory"] = governed["name"] if governed else filters.funder_territory
-        if currency is None and governed:
-            currency = queries.own_currency(governed["country_code"])
+        if governed:
+            named[("funder_territory", filters.funder_territory)] = governed["name"]
+            currency = currency or queries.own_currency(governed["country_code"])
     sector = queries.sector_value(filters.sector)
     if "sector" in active:
-        ctx = Context(request)
-        names["sector"] = (ctx._("All sectors") if sector == queries.ALL_SECTORS
-                           else sector_label(sector, ctx.lang))
-    return render(request, "awards.html", rows=frame.to_dicts(), total=total, page=page,
-                  pages=math.ceil(total / per_page) if total else 0, per_page=per_page,
-                  facets=facets, active=active, names=names,
-                  totals=queries.totals(a, where, params).to_dicts(),
-                  sector=sector, sectors=queries.sector_counts(a, filters),
-                  currency=currency)
+        named[("sector", sector)] = (ctx._("All sectors") if sector == queries.ALL_SECTORS
+                                     else sector_label(sector, ctx.lang))
+    chips = []
+    for name, value in active.items():
+        for one in (value if isinstance(value, list) else [value]):
+            others = dict(active)
+            if isinstance(value, list):
+                others[name] = [x for x in value if x != one]
+            else:
+                others.pop(name)
+            label = named.get((name, str(one))) or (
+                ctx.fmt.decimal(float(one)) if name.startswith("amount_")
+                else labels.value_label(name, one, ctx._))
+            chips.append({"name": name, "value": one, "label": label, "without": others})
+    return {"active": active, "chips": chips, "names": named, "sector": sector,
+            "currency": currency}
+
+
+def toggled(active: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    """The filters `active` with `value` of facet `name` added, or removed when chosen."""
+    chosen = [str(v) for v in active.get(name, [])]
+    values = ([v for v in chosen if v != str(value)] if str(value) in chosen
+              else [*chosen, str(value)])
+    return {k: v for k, v in active.items() if k != name} | ({name: values} if values else {})
 
 
 # -- beneficiary and work --------------------------------------------------------------
@@ -347,7 +404,7 @@ def beneficiary(request: Request, organisation_id: Annotated[str, Id],
         raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
     return render(request, "beneficiary.html", org=org, sector=queries.sector_value(sector),
                   currency=queries.own_currency(org["country_code"]),
-                  **queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
+                  **award_queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
                                           sector))
 
 
@@ -359,7 +416,7 @@ def work(request: Request, work_id: Annotated[str, Id],
     if item is None:
         raise HTTPException(404, f"No work {excerpt(work_id)}.")
     return render(request, "work.html", work=item, sector=queries.sector_value(sector),
-                  **queries.entity_awards(atlas(request), "work_id", work_id, sector))
+                  **award_queries.entity_awards(atlas(request), "work_id", work_id, sector))
 
 
 # -- indicators and sources ------------------------------------------------------------

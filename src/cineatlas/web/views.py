@@ -7,7 +7,6 @@ the atlas' workers behind their gate (concurrency.py); figures already kept neve
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -16,11 +15,14 @@ import polars as pl
 
 from cineatlas.indicators import Cut
 from cineatlas.indicators.cut import LEVELS
-from cineatlas.web import given, maps, places, queries, workers
+from cineatlas.queries import common as queries
+from cineatlas.queries import organisations, profiles, sources, territories, works
+from cineatlas.queries.common import split_currencies
+from cineatlas.queries.profiles import BREAKDOWNS
+from cineatlas.web import given, maps, places, workers
 from cineatlas.web.api import Atlas
 from cineatlas.web.concurrency import Memo
 from cineatlas.web.i18n import name_key
-from cineatlas.web.queries import BREAKDOWNS, split_currencies
 
 #: Results kept in memory at most (indicator frames, series, profiles).
 MEMO_SIZE = 2048
@@ -47,29 +49,20 @@ class Views:
     @cached_property
     def levels(self) -> list[tuple[str, str]]:
         """(level, country) of the map levels that have territories in the store."""
-        present = self.atlas.frame(
-            "SELECT DISTINCT level, country_code FROM territories WHERE level IN "
-            "('region', 'department', 'province', 'qc_region')")
-        have = set(zip(present["level"], present["country_code"], strict=True))
+        have = territories.map_levels(self.atlas)
         return [(level, country) for country, levels in MAP_LEVELS.items() for level in levels
                 if (level, country) in have]
 
     @cached_property
     def years(self) -> list[int]:
-        frame = self.atlas.frame(
-            "SELECT DISTINCT coalesce(fiscal_year, year(decision_date)) AS y FROM awards "
-            "WHERE y IS NOT NULL ORDER BY y DESC")
-        return frame["y"].to_list()
+        return territories.award_years(self.atlas)
 
     @cached_property
     def fictitious(self) -> bool:
-        return bool(self.atlas.frame("SELECT bool_or(fictitious) AS f FROM sources")["f"][0])
+        return sources.any_fictitious(self.atlas)
 
     def territory(self, territory_id: str) -> dict[str, Any] | None:
-        frame = self.atlas.frame(
-            "SELECT t.*, o.geojson FROM territories t LEFT JOIN territory_outlines o "
-            "USING (territory_id) WHERE t.territory_id = ?", [territory_id])
-        return frame.row(0, named=True) if frame.height else None
+        return territories.territory(self.atlas, territory_id)
 
     def ancestors(self, territory_id: str) -> list[dict[str, Any]]:
         """The territories above `territory_id`, nearest last (for a breadcrumb)."""
@@ -84,29 +77,19 @@ class Views:
 
     def children(self, territory_id: str) -> list[dict[str, Any]]:
         """The territories right under `territory_id` (communes aside), by name."""
-        rows = self.atlas.frame(
-            "SELECT territory_id, name, level, population FROM territories WHERE parent_id = ? "
-            "AND level <> 'commune'", [territory_id]).to_dicts()
+        rows = territories.children(self.atlas, territory_id)
         return sorted(rows, key=lambda r: name_key(r["name"]))
 
     def within(self, territory_id: str, levels: tuple[str, ...]) -> dict[str, list[dict]]:
         """The territories of `levels` inside `territory_id`, by level, each by name."""
-        rows = self.atlas.frame(
-            "SELECT t.territory_id, t.name, t.level FROM territories t JOIN territory_closure c "
-            "ON c.territory_id = t.territory_id WHERE c.ancestor_id = ? AND t.territory_id <> ? "
-            f"AND t.level IN ({', '.join('?' * len(levels))})",
-            [territory_id, territory_id, *levels]).to_dicts()
+        rows = territories.within(self.atlas, territory_id, levels)
         out: dict[str, list[dict]] = {}
         for row in sorted(rows, key=lambda r: name_key(r["name"])):
             out.setdefault(row.pop("level"), []).append(row)
         return out
 
     def level_shapes(self, level: str, country: str) -> list[dict[str, Any]]:
-        return self.atlas.frame(
-            "SELECT t.territory_id, t.name, t.overseas, o.geojson FROM territories t "
-            "LEFT JOIN territory_outlines o USING (territory_id) "
-            "WHERE t.level = ? AND t.country_code = ? ORDER BY t.territory_id",
-            [level, country]).to_dicts()
+        return territories.level_shapes(self.atlas, level, country)
 
     def base_map(self, level: str, country: str) -> maps.Map:
         """The map of a level's territories (outlines or tile grid), drawn once."""
@@ -183,7 +166,7 @@ class Views:
         place = self.territory(territory_id)
         if place is None:
             return None
-        currency = queries.main_currency(self.atlas, territory_id, place["country_code"])
+        currency = profiles.main_currency(self.atlas, territory_id, place["country_code"])
         key, series, series_other = [], [], []
         if place["level"] in LEVELS:
             key = self._key_figures(territory_id, place["level"], currency)
@@ -194,10 +177,10 @@ class Views:
             series, series_other = split_currencies(rows, currency)
         sector = queries.DEFAULT_SECTOR
         breakdowns = {by: split_currencies(
-            queries.breakdown(self.atlas, territory_id, by, sector).to_dicts(), currency)
+            profiles.breakdown(self.atlas, territory_id, by, sector).to_dicts(), currency)
             for by in BREAKDOWNS}
         top, top_other = split_currencies(
-            queries.top_beneficiaries(self.atlas, territory_id, sector).to_dicts(), currency)
+            profiles.top_beneficiaries(self.atlas, territory_id, sector).to_dicts(), currency)
         venues, festivals = self.venues(territory_id).to_dicts(), \
             self.festivals(territory_id).to_dicts()
         within = self.within(territory_id, tuple(given.GOVERNS.values()))
@@ -253,34 +236,18 @@ class Views:
     # -- entities ----------------------------------------------------------------------
 
     def organisation(self, organisation_id: str) -> dict[str, Any] | None:
-        frame = self.atlas.frame(
-            "SELECT o.organisation_id, o.name, o.kind, o.siren, o.city, o.territory_id, "
-            "t.name AS territory, o.country_code, o.fictitious, o.source_id FROM organisations o "
-            "LEFT JOIN territories t USING (territory_id) WHERE o.organisation_id = ?",
-            [organisation_id])
-        return frame.row(0, named=True) if frame.height else None
+        return organisations.organisation(self.atlas, organisation_id)
 
     def work(self, work_id: str) -> dict[str, Any] | None:
-        frame = self.atlas.frame("SELECT * FROM works WHERE work_id = ?", [work_id])
-        return frame.row(0, named=True) if frame.height else None
+        return works.work(self.atlas, work_id)
 
     # -- sources -----------------------------------------------------------------------
 
     @cached_property
     def source_notes(self) -> dict[str, dict[str, Any]]:
         """Each source's title and flag, for the notes naming the sources of a figure."""
-        return queries.source_notes(self.atlas)
+        return sources.source_notes(self.atlas)
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its counts and the problem summary of its import report."""
-        frame = self.atlas.frame(
-            "SELECT s.source_id, s.importer, s.title, s.file_name, s.publisher, s.licence, s.url, "
-            "s.imported_at, s.rows_read, s.rows_loaded, s.rows_quarantined, s.fictitious, "
-            "s.sha256, s.report, (SELECT count(*) FROM quarantine q WHERE q.source_id = "
-            "s.source_id) AS quarantine_rows FROM sources s ORDER BY s.fictitious, s.source_id")
-        out = []
-        for row in frame.to_dicts():
-            report = json.loads(row.pop("report") or "{}")
-            out.append(row | {"problems": report.get("problem_summary") or [],
-                              "figures": report.get("figures") or {}})
-        return out
+        return sources.sources(self.atlas)
