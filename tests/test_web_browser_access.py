@@ -158,6 +158,22 @@ def test_no_page_type_scrolls_sideways_on_a_phone(real_server, page, page_types)
     assert page.problems == []
 
 
+def test_no_page_type_scrolls_sideways_on_a_phone_without_javascript(real_server, browser,
+                                                                     page_types) -> None:
+    context = browser.new_context(viewport={"width": PHONE, "height": 844},
+                                  java_script_enabled=False)
+    plain = context.new_page()
+    plain.set_default_navigation_timeout(120_000)
+    too_wide = {}
+    for name, path in page_types.items():
+        visit(plain, real_server + path)
+        width = plain.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE:
+            too_wide[name] = width
+    context.close()
+    assert too_wide == {}
+
+
 def test_a_wide_table_scrolls_in_its_labelled_box_with_its_first_column_fixed(
         real_server, page) -> None:
     page.set_viewport_size({"width": PHONE, "height": 844})
