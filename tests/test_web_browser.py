@@ -120,9 +120,14 @@ def sql(web_atlas):
     store.close()
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, width: int | None = None) -> None:
+    """A full-page screenshot under ARTIFACTS/screenshots/; with `width`, the page is first
+    laid out at that width (named `NAME-WIDTH.png`)."""
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
+    if width is not None:
+        page.set_viewport_size({"width": width, "height": 900})
+        name = f"{name}-{width}"
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
@@ -161,11 +166,13 @@ def test_home_map_follows_indicator_and_year(server, page, sql) -> None:
                      "AND country_code = 'FR'")[0]
     assert page.locator("svg.choropleth path[data-territory]").count() == regions
     assert page.locator("#map-table tbody tr").count() == regions
-    page.select_option("#indicator", "total_support")  # the form applies itself
+    page.select_option("#indicator", "total_support")  # applied by the form's button
+    page.click("#map-form button[type=submit]")
     page.wait_for_url(re.compile(r"indicator=total_support"))
     all_years = table_values(page, "FR-R84")
     fill_all = page.locator('path[data-territory="FR-R84"]').get_attribute("fill")
     page.select_option("#year", "2020")
+    page.click("#map-form button[type=submit]")
     page.wait_for_url(re.compile(r"year=2020"))
     (cents,) = sql("WITH RECURSIVE inside(id) AS (SELECT 'FR-R84' UNION SELECT t.territory_id "
                    "FROM territories t JOIN inside ON t.parent_id = inside.id) "
