@@ -28,7 +28,7 @@ from cineatlas.web import charts, i18n, labels, maps, queries, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
 from cineatlas.web.errors import excerpt
 from cineatlas.web.notes import SourceNotes
-from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters, SectorParam
+from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
 
@@ -335,31 +335,7 @@ def awards(request: Request, filters: Annotated[AwardFilters, Depends()],
                   currency=currency)
 
 
-# -- beneficiary and work --------------------------------------------------------------
-
-
-@router.get("/beneficiary/{organisation_id:path}", response_class=HTMLResponse)
-def beneficiary(request: Request, organisation_id: Annotated[str, Id],
-                sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
-    v = views(request)
-    org = v.organisation(organisation_id)
-    if org is None:
-        raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
-    return render(request, "beneficiary.html", org=org, sector=queries.sector_value(sector),
-                  currency=queries.own_currency(org["country_code"]),
-                  **queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
-                                          sector))
-
-
-@router.get("/work/{work_id:path}", response_class=HTMLResponse)
-def work(request: Request, work_id: Annotated[str, Id],
-         sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
-    v = views(request)
-    item = v.work(work_id)
-    if item is None:
-        raise HTTPException(404, f"No work {excerpt(work_id)}.")
-    return render(request, "work.html", work=item, sector=queries.sector_value(sector),
-                  **queries.entity_awards(atlas(request), "work_id", work_id, sector))
+# -- beneficiary, work, funder, cinemas, festivals: entity_pages.py ----------------------
 
 
 # -- indicators and sources ------------------------------------------------------------
