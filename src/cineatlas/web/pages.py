@@ -266,11 +266,14 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
     names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True))
     main, other = queries.split_frame(frame, queries.own_currency(country))
     cells = {(r["territory_id"], r["indicator"]): r for r in main.to_dicts()}
+    medians = {r["indicator"]: r for r in main.filter(pl.col("median").is_not_null()).unique(
+        "indicator", keep="first", maintain_order=True).to_dicts()}  # one per indicator
     others: dict[tuple[str, str], list[dict]] = {}
     for r in other.to_dicts():
         others.setdefault((r["territory_id"], r["indicator"]), []).append(r)
     return render(request, "compare.html", levels=v.levels, level=level, year=year,
                   years=v.years, items=items, cells=cells, others=others, themes=THEMES,
+                  medians=medians,
                   theme=theme, currency=queries.own_currency(country),
                   names=dict(sorted(names.items(), key=lambda kv: i18n.name_key(kv[1]))),
                   chosen=territory or [], all_territories=v.base_map(level, country).shapes)
