@@ -364,3 +364,20 @@ def test_the_compare_table_has_a_median_row(client) -> None:
             checked += 1
     assert checked >= 5
     assert re.search(r'<tbody>\s*<tr><th scope="row"><a href="/territory/FR-D35">', page)
+
+
+def test_the_funder_api_answers_what_the_page_shows(client, sql) -> None:
+    """GET /api/v1/funders/{id}: the by-year totals against plain SQL, the regions adding up to
+    the total, 404 in the error envelope."""
+    data = client.get(f"/api/v1/funders/{TELEFILM}").json()["data"]
+    assert data["funder_level"] == "national" and data["governed_territory_id"] == "CA"
+    assert data["sector"] == CINEMA and data["currency"] == "CAD"
+    by_year = dict(sql("SELECT fiscal_period, sum(amount_minor)::BIGINT FROM awards WHERE "
+                       "funder_id = ? AND superseded_by IS NULL AND sector = ? GROUP BY ALL",
+                       [TELEFILM, CINEMA]))
+    assert {r["fiscal_period"]: r["amount_minor"] for r in data["by_year"]} == by_year
+    assert sum(r["amount_minor"] for r in data["regions"]) == sum(by_year.values())
+    assert all(r["sources"] == ["telefilm:telefilm-contributions-2009-2018"]
+               for r in data["schemes"])
+    missing = client.get("/api/v1/funders/nope")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
