@@ -65,15 +65,17 @@ def text(page: str) -> str:
     return re.sub(r"\s+", " ", plain.replace("\u202f", " ").replace("\xa0", " "))
 
 
-def table_rows(page: str, table_id: str, key: str) -> dict[tuple[str, str], int]:
-    """(data-`key`, currency) → the amount cell's data-value (cents) of a table's rows."""
+def table_rows(page: str, table_id: str, key: str) -> dict[tuple[str, str], int | None]:
+    """(data-`key`, currency) → the amount cell's data-value (cents; None when unknown) of a
+    table's rows."""
     body = re.search(rf'<table[^>]*id="{table_id}".*?</table>', page, re.S)
     assert body, f"no table {table_id}"
     found = {}
     for row in re.finditer(rf'<tr data-{key}="([^"]*)" data-currency="([^"]*)">(.*?)</tr>',
                            body.group(0), re.S):
         values = re.findall(r'data-value="(-?\d*)"', row.group(3))
-        found[(html_module.unescape(row.group(1)), row.group(2))] = int(values[-1])
+        found[(html_module.unescape(row.group(1)), row.group(2))] = (
+            int(values[-1]) if values[-1] else None)
     return found
 
 
@@ -381,3 +383,18 @@ def test_the_funder_api_answers_what_the_page_shows(client, sql) -> None:
                for r in data["schemes"])
     missing = client.get("/api/v1/funders/nope")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not-found"
+
+
+def test_a_work_page_counts_its_awards_and_totals_by_year(client, sql) -> None:
+    """The work with the most awards: its count and its totals by year against plain SQL."""
+    ((work_id, n),) = sql("SELECT work_id, count(*) n FROM awards WHERE work_id IS NOT NULL AND "
+                          "sector = ? GROUP BY ALL ORDER BY n DESC, work_id LIMIT 1", [CINEMA])
+    page = client.get(f"/work/{work_id}")
+    assert page.status_code == 200 and f'data-awards="{n}"' in page.text
+    years = dict(sql("SELECT coalesce(fiscal_year, year(decision_date)), sum(amount_minor)::BIGINT "
+                     "FROM awards WHERE work_id = ? AND sector = ? AND superseded_by IS NULL "
+                     "GROUP BY ALL", [work_id, CINEMA]))
+    assert len(years) > 1  # the totals are shown
+    shown = {int(k) if k else None: v
+             for (k, _), v in table_rows(page.text, "by-year", "year").items()}
+    assert shown == years
