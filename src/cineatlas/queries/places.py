@@ -198,14 +198,18 @@ def venue_summary(a: Reader, filters: VenueFilters | None = None) -> dict[str, A
 
 
 def festival_summary(a: Reader, filters: FestivalFilters | None = None) -> dict[str, Any]:
-    """How many festivals match `filters`, how many in each period (`periods`: code → n,
-    NULL period under None), and provenance."""
+    """How many festivals match `filters`, how many in each period (`periods`: code → n in
+    the year's order, NULL period last under None), and provenance."""
     where, params = (filters or FestivalFilters()).where()
     frame = a.frame(f"SELECT f.period, count(*) AS n, bool_or(f.fictitious) AS fictitious, "
                     f"list(DISTINCT f.source_id) AS sources {FESTIVALS_FROM} WHERE {where} "
                     "GROUP BY ALL ORDER BY f.period NULLS LAST", params)
     sources = sorted({s for row in frame["sources"].to_list() for s in row})
-    return {"n": int(frame["n"].sum()), "periods": dict(frame.select("period", "n").iter_rows()),
+    counts = dict(frame.select("period", "n").iter_rows())
+    order = [*PERIODS, None]  # the year's order, the unpublished last
+    periods = {p: counts[p] for p in sorted(counts, key=lambda p: order.index(p)
+                                            if p in order else len(order))}
+    return {"n": int(frame["n"].sum()), "periods": periods,
             "fictitious": bool(frame["fictitious"].any()), "sources": sources}
 
 
