@@ -127,6 +127,35 @@ def test_sweep(monkeypatch, capsys, files) -> None:
     assert code == 0 and "Sweep of ratio.writing_development" in out
 
 
+def test_the_sweep_prints_euros_and_names_the_currency(monkeypatch, capsys, files) -> None:
+    """Swept envelopes of 1,000.50 € to 3,000.50 € read as euros in the table (not cents),
+    with the currency named; JSON and CSV keep exact cents in `*_cents` fields."""
+    db, big, _ = files
+    monkeypatch.setenv("COLUMNS", "200")
+    code, out, _ = run(monkeypatch, capsys, "simulate", big, "--db", db,
+                       "--sweep", "national_envelope=1000.5:3000.5:3")
+    assert code == 0 and "(EUR)" in out and "Amounts in euros (EUR)" in out
+    # 2,000.50 € is printed as such; its cents (200,050) nowhere
+    assert "2,000.50" in out and "200,050" not in out and "200050" not in out
+    code, out, _ = run(monkeypatch, capsys, "simulate", big, "--db", db, "--format", "json",
+                       "--sweep", "national_envelope=1000.5:3000.5:3")
+    data = json.loads(out)
+    assert data["currency"] == "EUR"
+    assert [t["value"] for t in data["totals"]] == [1000.5, 2000.5, 3000.5]
+    assert [t["value_cents"] for t in data["totals"]] == [100_050, 200_050, 300_050]
+    assert [t["national_envelope_cents"] for t in data["totals"]] == [100_050, 200_050, 300_050]
+    code, out, _ = run(monkeypatch, capsys, "simulate", big, "--db", db, "--format", "csv",
+                       "--sweep", "national_envelope=1000.5:3000.5:3")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["currency"] for r in rows} == {"EUR"}
+    assert sorted({r["value_cents"] for r in rows}) == ["100050", "200050", "300050"]
+    # a ratio sweep keeps its values as ratios
+    code, out, _ = run(monkeypatch, capsys, "simulate", big, "--db", db, "--format", "json",
+                       "--sweep", "ratio.writing_development=1:3:3")
+    assert [t["value"] for t in json.loads(out)["totals"]] == [1.0, 2.0, 3.0]
+    assert "value_cents" not in json.loads(out)["totals"][0]
+
+
 def test_without_a_store_the_official_populations_are_used(monkeypatch, capsys) -> None:
     calls = []
 

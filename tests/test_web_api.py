@@ -22,7 +22,7 @@ FORMULA = '=HYPERLINK("http://x","clic")'
 
 
 #: Paths the tiny tree cannot answer with data: the simulator's scenario names real Regions.
-TINY_CANNOT_ANSWER = {"/api/v1/simulate"}
+TINY_CANNOT_ANSWER = {"/api/v1/simulate", "/api/v1/funders/{organisation_id}"}  # no funder
 
 
 @pytest.fixture()
@@ -416,16 +416,17 @@ def test_territory_search_matches_percent_and_underscore_literally(client) -> No
 
 
 def test_head_answers_like_get_on_every_route(client) -> None:
-    from cineatlas.web import api, pages, places, simulation
+    from cineatlas.web import api, entities_api, entity_pages, pages, places, simulation
 
     ids = {"territory_id": "X-RA", "indicator_id": "total_support", "venue_id": "v/1",
            "festival_id": "f/1", "organisation_id": "nope", "work_id": "nope",
            "facet": "funder"}
     urls = ["/static/atlas.css", "/api/v1/nope", "/nope", "/openapi.json"]
-    for router in (api.router, places.router, simulation.router, pages.router):
+    for router in (api.router, places.router, simulation.router, pages.router,
+                   entity_pages.router, entities_api.router):
         urls += [re.sub(r"\{(\w+)(:path)?\}", lambda m: ids[m.group(1)], route.path)
                  for route in router.routes if "GET" in route.methods]
-    assert len(urls) == 32  # every page and API route (28), a file, two unknowns, OpenAPI
+    assert len(urls) == 40  # every page and API route (36), a file, two unknowns, OpenAPI
     for url in urls:
         got, head = client.get(url), client.head(url)
         assert head.status_code == got.status_code, url

@@ -285,7 +285,8 @@ def test_an_amended_contract_counts_once_on_a_beneficiary_page(client, sql) -> N
                          "ON o.organisation_id = a.beneficiary_id "
                          "WHERE o.name LIKE 'Starling Road Productions%'")[0]
     html = client.get(f"/beneficiary/{beneficiary}").text
-    received = re.search(r"<dd>(.*?)</dd>", html.split("Aides reçues", 1)[1], re.S).group(1)
+    received = re.search(r"<dd[^>]*>(.*?)</dd>", html.split("Aides reçues", 1)[1],
+                         re.S).group(1)
     received = re.sub(r"<[^>]+>", "", _unflagged(received))
     fr = i18n.Formats("fr")
     assert received.startswith(f"3 · {fr.money(2_690_000, 'CAD')} ")

@@ -178,17 +178,39 @@ def _sweep(scenario: Scenario, spec: str, facts: dict[str, RegionFacts], fmt: Si
            output: Path | None) -> None:
     parameter, values = parse_sweep(spec)
     result = sweep(scenario, parameter, values, facts=facts)
+    totals, curves = _in_currency(result.totals, parameter), _in_currency(result.curves, parameter)
     if fmt is SimFormat.json:
         _write_json({"illustrative": result.illustrative, "parameter": parameter,
-                     "totals": result.totals.to_dicts(), "curves": result.curves.to_dicts()},
-                    output)
+                     "currency": CURRENCY, "totals": totals.to_dicts(),
+                     "curves": curves.to_dicts()}, output)
         return
     if fmt is SimFormat.csv:
-        _write_csv(result.curves, output)
+        _write_csv(curves, output)
         return
     caption = _banner(result.illustrative)
-    _print(result.totals.drop("scenario", "parameter", "illustrative"),
-           f"Sweep of {parameter} ({scenario.id})", caption)
+    table = totals.drop("scenario", "parameter", "illustrative", "currency", "value_cents",
+                        strict=False)
+    if parameter == "national_envelope":  # the value swept is the national_envelope column
+        table = table.drop("value")
+    note = f"Amounts in euros ({CURRENCY})."
+    _print(table, f"Sweep of {parameter} ({scenario.id})",
+           f"{caption}. {note}" if caption else note)
+
+
+#: The simulator's currency: the CNC's and the Regions' conventions are in euros.
+CURRENCY = "EUR"
+
+
+def _in_currency(frame: pl.DataFrame, parameter: str) -> pl.DataFrame:
+    """A sweep's frame with its currency named; when the envelope is swept, `value` in euros
+    and the exact `value_cents` beside it (amounts keep their exact `*_cents` columns)."""
+    if parameter == "national_envelope":
+        cents = pl.col("value").round().cast(pl.Int64)
+        frame = frame.with_columns(cents.alias("value_cents"), (cents / 100).alias("value"))
+        names = frame.columns
+        names.insert(names.index("value") + 1, names.pop(names.index("value_cents")))
+        frame = frame.select(names)
+    return frame.with_columns(pl.lit(CURRENCY).alias("currency"))
 
 
 # -- output helpers -------------------------------------------------------------------------
@@ -197,8 +219,8 @@ def _sweep(scenario: Scenario, spec: str, facts: dict[str, RegionFacts], fmt: Si
 def _cell(name: str, value: object) -> str:
     if value is None:
         return "—"
-    if "cents" in name and isinstance(value, int):
-        return cents_to_euros_text(value).removesuffix(" €")
+    if "cents" in name and isinstance(value, int):  # euros; whole euros without ".00"
+        return cents_to_euros_text(value).removesuffix(" €").removesuffix(".00")
     if isinstance(value, float):
         return f"{value:,.4f}"
     if isinstance(value, int) and not isinstance(value, bool):
@@ -211,7 +233,7 @@ def _print(frame: pl.DataFrame, title: str, caption: str | None, *,
     table = Table(title=cell(title), caption=caption, header_style="bold")
     for name in frame.columns:
         right = frame[name].dtype.is_numeric()
-        table.add_column(cell(name.replace("_cents", " €")),
+        table.add_column(cell(name.replace("_cents", f" ({CURRENCY})")),
                          justify="right" if right else "left", overflow="fold")
     for row in frame.head(max_rows).iter_rows(named=True):
         table.add_row(*(cell(_cell(k, v)) for k, v in row.items()))

@@ -196,7 +196,8 @@ AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a
                "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
                "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
 AWARDS_SELECT = (
-    "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
+    "SELECT a.award_id, a.project_title, a.work_id, a.funder_id, f.name AS funder, "
+    "s.name AS scheme, "
     "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
     f"{YEAR_SQL} AS year, a.decision_date, a.amount_minor, "
     "a.currency, a.stage, a.format, a.genre, a.sector, a.amends_award_id, a.superseded_by, "
@@ -275,19 +276,6 @@ def award_territories(a: Reader, where: str, params: list[Any]) -> pl.DataFrame:
         f"SELECT t.territory_id, t.name, count(*) AS n {AWARDS_FROM} "
         "JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
         f"WHERE {where} GROUP BY ALL ORDER BY n DESC, t.name LIMIT 20", params)
-
-
-def entity_awards(a: Reader, column: str, value: str, sector: Sector | str | None,
-                  limit: int = 1000) -> dict[str, Any]:
-    """The awards of one beneficiary or work (`column` beneficiary_id or work_id) in `sector`,
-    latest first, with totals per currency and the territories they went to."""
-    condition, values = sector_condition(sector)
-    where, params = f"a.{column} = ? AND {condition}", [value, *values]
-    rows = a.frame(
-        f"{AWARDS_SELECT}{AWARDS_FROM} WHERE {where} ORDER BY year DESC NULLS LAST, "
-        f"a.award_id LIMIT {int(limit)}", params)
-    return {"rows": rows.to_dicts(), "totals": totals(a, where, params).to_dicts(),
-            "places": award_territories(a, where, params).to_dicts()}
 
 
 # -- facet counts and values ----------------------------------------------------------------

@@ -12,7 +12,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cineatlas.store import Store
 from cineatlas.version import __version__
-from cineatlas.web import api, errors, pages, places, simulation, views
+from cineatlas.web import (
+    api,
+    entities_api,
+    entity_pages,
+    errors,
+    pages,
+    places,
+    simulation,
+    views,
+)
 from cineatlas.web.concurrency import Limits
 
 STATIC = Path(__file__).parent / "static"
@@ -54,8 +63,10 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     errors.install(app, page=pages.error_page)
     app.include_router(api.router)
     app.include_router(places.router)
+    app.include_router(entities_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
+    app.include_router(entity_pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.middleware("http")

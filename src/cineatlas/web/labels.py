@@ -116,3 +116,29 @@ OTHER_CURRENCY = N_("in another currency")
 def other_currency(currency: str | None) -> str:
     """Who pays in `currency`, for a figure shown apart in another currency (untranslated)."""
     return OTHER_CURRENCIES.get(currency or "", OTHER_CURRENCY)
+
+# -- issue 12: entities ---------------------------------------------------------------------
+#: A festival's main period (importers.festivals.PERIODS) in words, as the Panorama des
+#: festivals defines its periods (it publishes the period, not the festival's dates).
+FESTIVAL_PERIODS = {
+    "pre_season": N_("before the summer season, between 1 January and 20 June"),
+    "season": N_("during the summer season, between 21 June and 5 September"),
+    "post_season": N_("after the summer season, between 6 September and 31 December"),
+    "variable": N_("at different times of the year (several months published)"),
+    "other": N_("at a period the source does not state clearly"),
+}
+#: The same periods, short, for a filter.
+FESTIVAL_PERIODS_SHORT = {
+    "pre_season": N_("Before the season (1 January – 20 June)"),
+    "season": N_("Summer season (21 June – 5 September)"),
+    "post_season": N_("After the season (6 September – 31 December)"),
+    "variable": N_("Different times of the year"), "other": N_("Period unclear"),
+}
+#: A festival's territorial scope (importers.festivals.SCOPES).
+FESTIVAL_SCOPES = {
+    "municipal": N_("Municipal"), "intercommunal": N_("Intercommunal"),
+    "departmental": N_("Departmental"), "interdepartmental": N_("Interdepartmental"),
+    "regional": N_("Regional"), "interregional": N_("Interregional"),
+    "cross_border": N_("Cross-border"), "national": N_("National"),
+    "international": N_("International"), "other": N_("Other"),
+}

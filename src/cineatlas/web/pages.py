@@ -32,7 +32,7 @@ from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
 from cineatlas.web.errors import excerpt
-from cineatlas.web.filters import DEFAULT_SORT, FacetName, SectorParam, SortParam, award_filters
+from cineatlas.web.filters import DEFAULT_SORT, FacetName, SortParam, award_filters
 from cineatlas.web.notes import SourceNotes
 from cineatlas.web.simulation import SimulatorForm
 from cineatlas.web.views import Views
@@ -271,11 +271,14 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
     names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True))
     main, other = queries.split_frame(frame, queries.own_currency(country))
     cells = {(r["territory_id"], r["indicator"]): r for r in main.to_dicts()}
+    medians = {r["indicator"]: r for r in main.filter(pl.col("median").is_not_null()).unique(
+        "indicator", keep="first", maintain_order=True).to_dicts()}  # one per indicator
     others: dict[tuple[str, str], list[dict]] = {}
     for r in other.to_dicts():
         others.setdefault((r["territory_id"], r["indicator"]), []).append(r)
     return render(request, "compare.html", levels=v.levels, level=level, year=year,
                   years=v.years, items=items, cells=cells, others=others, themes=THEMES,
+                  medians=medians,
                   theme=theme, currency=queries.own_currency(country),
                   names=dict(sorted(names.items(), key=lambda kv: i18n.name_key(kv[1]))),
                   chosen=territory or [], all_territories=v.base_map(level, country).shapes)
@@ -392,31 +395,7 @@ def toggled(active: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
     return {k: v for k, v in active.items() if k != name} | ({name: values} if values else {})
 
 
-# -- beneficiary and work --------------------------------------------------------------
-
-
-@router.get("/beneficiary/{organisation_id:path}", response_class=HTMLResponse)
-def beneficiary(request: Request, organisation_id: Annotated[str, Id],
-                sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
-    v = views(request)
-    org = v.organisation(organisation_id)
-    if org is None:
-        raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
-    return render(request, "beneficiary.html", org=org, sector=queries.sector_value(sector),
-                  currency=queries.own_currency(org["country_code"]),
-                  **award_queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
-                                          sector))
-
-
-@router.get("/work/{work_id:path}", response_class=HTMLResponse)
-def work(request: Request, work_id: Annotated[str, Id],
-         sector: SectorParam = DEFAULT_SECTOR) -> HTMLResponse:
-    v = views(request)
-    item = v.work(work_id)
-    if item is None:
-        raise HTTPException(404, f"No work {excerpt(work_id)}.")
-    return render(request, "work.html", work=item, sector=queries.sector_value(sector),
-                  **award_queries.entity_awards(atlas(request), "work_id", work_id, sector))
+# -- beneficiary, work, funder, cinemas, festivals: entity_pages.py ----------------------
 
 
 # -- indicators and sources ------------------------------------------------------------
