@@ -17,7 +17,7 @@ import multiprocessing.forkserver
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -188,14 +188,16 @@ class Workers:
                 raise Busy("A computation worker stopped and is being restarted; try again in "
                            "1 s.", 1) from None
 
-    def warm(self) -> None:
-        """Start every worker now, in the background (they are otherwise started by the first
-        computation, which then waits for them)."""
+    def warm(self, timeout: float = 60) -> None:
+        """Start every worker now and have each compute a small indicator (workers.ready), so
+        that the first page pays neither the workers' start nor their first computation; wait
+        for them `timeout` seconds at most (a worker still starting then is waited for by the
+        first computation, as without warming)."""
         from cineatlas.web import workers
 
         pool = self._started()
-        for _ in range(self.limits.cold_workers):
-            pool.submit(workers.ready)
+        started = [pool.submit(workers.ready) for _ in range(self.limits.cold_workers)]
+        wait(started, timeout=timeout)
 
     def _started(self) -> ProcessPoolExecutor:
         from cineatlas.web import workers
@@ -252,14 +254,30 @@ class Memo:
                 value = make()
                 with self._lock:
                     self._values[key] = value
-                    while len(self._values) > self.size:
-                        del self._values[next(iter(self._values))]
+                    self._forget()
             return value
         finally:
             with self._lock:
                 if self._pending.get(key) is pending:
                     del self._pending[key]
             pending.release()
+
+    def holds(self, key: tuple) -> bool:
+        """Whether the value of `key` is kept."""
+        with self._lock:
+            return key in self._values
+
+    def put(self, key: tuple, value: Any) -> None:
+        """Keep `value` as the value of `key` (computed elsewhere, e.g. with others at once)."""
+        with self._lock:
+            self._values.pop(key, None)
+            self._values[key] = value
+            self._forget()
+
+    def _forget(self) -> None:
+        """Forget the least recently used values beyond `size` (called holding the lock)."""
+        while len(self._values) > self.size:
+            del self._values[next(iter(self._values))]
 
     def _lookup(self, key: tuple) -> tuple[bool, Any]:
         with self._lock:
