@@ -38,6 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,10 +81,13 @@ class Answer:
 def get(url: str, timeout: float = 300) -> Answer:
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
     started = time.perf_counter()
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        body = response.read()
-        status = response.status
-        encoding = response.headers.get("Content-Encoding")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+            status = response.status
+            encoding = response.headers.get("Content-Encoding")
+    except urllib.error.HTTPError as error:  # e.g. 503: busy; counted, shown beside the time
+        body, status, encoding = error.read(), error.code, error.headers.get("Content-Encoding")
     seconds = time.perf_counter() - started
     text = (gzip.decompress(body) if encoding == "gzip" else body).decode("utf-8", "replace")
     return Answer(seconds, status, len(body), text)
@@ -108,6 +112,8 @@ class Measure:
     sent: int
     html: int
     scripts: int
+    cold_status: int = 200
+    warm_status: int = 200
 
 
 def measure(tree: str, env: dict[str, str] | None, db: Path, path: str, work: Path,
@@ -122,18 +128,26 @@ def measure(tree: str, env: dict[str, str] | None, db: Path, path: str, work: Pa
     try:
         cold = get(server.base + path)
         warm = get(server.base + path)
-        if cold.status != 200 or warm.status != 200:
-            raise SystemExit(f"{tree}: GET {path} answered {cold.status}, {warm.status}")
+        if warm.status != 200:  # the second answer is the page measured for its weight
+            warm = get(server.base + path)
         loaded = scripts_sent(server.base, warm.html, scripts.setdefault(tree, {}))
     finally:
         server.stop()
     return Measure(ready, cold.seconds, warm.seconds, warm.sent, len(warm.html.encode()),
-                   loaded)
+                   loaded, cold.status, warm.status)
 
 
 def median(measures: list[Measure]) -> Measure:
+    """The median of each figure; the worst status (any answer but 200 is shown)."""
     return Measure(*(statistics.median(getattr(m, f) for m in measures)
-                     for f in ("ready", "cold", "warm", "sent", "html", "scripts")))
+                     for f in ("ready", "cold", "warm", "sent", "html", "scripts")),
+                   max((m.cold_status for m in measures), key=lambda s: s != 200),
+                   max((m.warm_status for m in measures), key=lambda s: s != 200))
+
+
+def seconds(value: float, status: int, digits: int = 3) -> str:
+    """A time, with the status when the answer was not the page (e.g. 503 busy)."""
+    return f"{value:.{digits}f}" + ("" if status == 200 else f" ({status})")
 
 
 def ratio(after: float, before: float) -> str:
@@ -142,7 +156,7 @@ def ratio(after: float, before: float) -> str:
 
 def report(results: dict[tuple[str, str], Measure], trees: list[str]) -> None:
     both = BASELINE in trees
-    head = f"{'page':<20}{'tree':<11}{'ready s':>9}{'cold s':>9}{'warm s':>9}" \
+    head = f"{'page':<20}{'tree':<11}{'ready s':>9}{'cold s':>13}{'warm s':>13}" \
            f"{'sent KB':>9}{'html KB':>9}{'scripts KB':>11}"
     say("\n" + head)
     for name in PAGES:
@@ -150,7 +164,8 @@ def report(results: dict[tuple[str, str], Measure], trees: list[str]) -> None:
             m = results.get((name, tree))
             if m is None:
                 continue
-            say(f"{name:<20}{tree:<11}{m.ready:>9.2f}{m.cold:>9.3f}{m.warm:>9.3f}"
+            say(f"{name:<20}{tree:<11}{m.ready:>9.2f}{seconds(m.cold, m.cold_status):>13}"
+                f"{seconds(m.warm, m.warm_status):>13}"
                 f"{m.sent / 1024:>9.1f}{m.html / 1024:>9.1f}{m.scripts / 1024:>11.1f}")
     if not both:
         return
@@ -163,7 +178,8 @@ def report(results: dict[tuple[str, str], Measure], trees: list[str]) -> None:
             continue
         say(f"{name:<20}{ratio(a.cold, b.cold):>8}{ratio(a.warm, b.warm):>8}"
             f"{ratio(a.sent, b.sent):>8}{ratio(a.html, b.html):>8}"
-            f"{ratio(a.scripts, b.scripts):>9}{f'{b.cold:.2f} → {a.cold:.2f}':>26}")
+            f"{ratio(a.scripts, b.scripts):>9}"
+            f"{seconds(b.cold, b.cold_status, 2) + ' → ' + seconds(a.cold, a.cold_status, 2):>26}")
 
 
 def arguments() -> argparse.Namespace:
@@ -218,8 +234,9 @@ def main() -> None:
                 for tree in order:
                     m = measure(tree, trees[tree], db, PAGES[page], work, scripts)
                     runs.setdefault((page, tree), []).append(m)
-                    say(f"  {page:<20}{tree:<11} ready {m.ready:5.2f} s, cold {m.cold:6.3f} s, "
-                        f"warm {m.warm:6.3f} s, {m.sent / 1024:7.1f} KB sent")
+                    say(f"  {page:<20}{tree:<11} ready {m.ready:5.2f} s, cold "
+                        f"{seconds(m.cold, m.cold_status)} s, warm "
+                        f"{seconds(m.warm, m.warm_status)} s, {m.sent / 1024:7.1f} KB sent")
         say(f"\nstore {args.db} (a copy); {os.cpu_count()} cores, load average {load:.1f} "
             f"before, {os.getloadavg()[0]:.1f} after; {args.rounds} fresh server(s) per page "
             "and tree (median)")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from cineatlas import Store
 from cineatlas.indicators import Cut, Engine, compare, registry
 from cineatlas.indicators.compute import compute_all
 from cineatlas.web import create_app
+from cineatlas.web.concurrency import Busy, Gate, Limits
 from cineatlas.web.views import HOME_INDICATORS, KEY_FIGURES
 
 STATIC = Path(__file__).resolve().parents[1] / "src" / "cineatlas" / "web" / "static"
@@ -257,3 +260,65 @@ def test_a_page_is_compressed_to_a_fraction(real) -> None:
     raw = client.get("/territory/FR", headers={"Accept-Encoding": "identity"}).content
     assert packed.content == raw  # httpx decompressed it
     assert int(packed.headers["content-length"]) < len(raw) / 4
+
+
+# --- background work never delays a page ---------------------------------------------------
+
+
+def test_background_work_enters_only_when_no_request_waits() -> None:
+    gate = Gate(Limits(cold_workers=1, cold_queue=2, cold_wait=5))
+    with gate.enter_if_idle():  # free: background work may enter
+        with pytest.raises(Busy):  # one place, taken: background work does not wait for it
+            with gate.enter_if_idle():
+                pass
+    inside, waiting, done, released = (threading.Event() for _ in range(4))
+
+    def request() -> None:
+        with gate.enter():
+            inside.set()
+            done.wait(5)
+
+    def second_request() -> None:
+        waiting.set()
+        with gate.enter():
+            released.wait(5)
+
+    first = threading.Thread(target=request)
+    first.start()
+    inside.wait(5)
+    second = threading.Thread(target=second_request)
+    second.start()
+    waiting.wait(5)
+    time.sleep(0.1)  # the second request now waits for the place
+    done.set()
+    first.join(5)
+    # the first request left: the second one waits for the place, or holds it; either way
+    # background work stays out
+    with pytest.raises(Busy):
+        with gate.enter_if_idle():
+            pass
+    released.set()
+    second.join(5)
+    with gate.enter_if_idle():  # nobody waits any more
+        pass
+
+
+def test_a_served_atlas_computes_the_first_pages_figures_in_the_background(web_atlas) -> None:
+    application = create_app(web_atlas, warm=True)
+    with TestClient(application) as client:
+        views = application.state.views
+        wanted = views.first_views()
+        assert ("support_per_inhabitant", "region") in wanted
+        assert ("cinemas_per_100k", "country") in wanted
+        deadline = time.monotonic() + 300
+        while not all(views._memo.holds(("indicator", i, lv, None)) for i, lv in wanted):
+            assert time.monotonic() < deadline, "the figures of the first pages were not computed"
+            time.sleep(0.5)
+        calls: list[str] = []
+        real = application.state.atlas.workers.run
+        application.state.atlas.workers.run = lambda f, *a, **k: calls.append(f.__name__) or \
+            real(f, *a, **k)
+        assert client.get("/", params={"level": "department"}).status_code == 200
+        assert client.get("/territory/FR-R84").status_code == 200
+        # the map and the key figures were there; only the profile's series by year computed
+        assert calls == ["values"]

@@ -3,7 +3,6 @@ HEAD answered as GET, compressed answers, static files cached."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -35,9 +34,9 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
                warm: bool = False) -> FastAPI:
     """The atlas application over the store `db` (a path, opened read-only when the app starts,
     or a read-only Store already open, which the app then owns and closes); `limits` bound its
-    cold computations (default: `Limits.from_env()`); `warm` starts their workers with the app,
-    which answers once they are ready, then computes the figures of the first pages in the
-    background (`Views.prefetch`); otherwise the first computation starts the workers."""
+    cold computations (default: `Limits.from_env()`); `warm` starts their workers with the app
+    and has them compute the figures of the first pages in the background (`Views.prefetch`);
+    otherwise the first computation starts them."""
     limits = limits or Limits.from_env()
 
     @asynccontextmanager
@@ -47,8 +46,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
         try:
             app.state.atlas = api.Atlas(store, limits)
             app.state.views = views.Views(app.state.atlas)
-            if warm:  # before the server listens: its first page finds the workers ready
-                await asyncio.to_thread(app.state.atlas.workers.warm)
+            if warm:  # the workers start, then compute the first pages' figures, meanwhile
                 threading.Thread(target=app.state.views.prefetch, args=(stop,), daemon=True,
                                  name="cineatlas-prefetch").start()
             yield

@@ -126,6 +126,8 @@ class Gate:
         self.limits = limits
         self._running = threading.BoundedSemaphore(limits.cold_workers)
         self._waiting = threading.BoundedSemaphore(limits.cold_queue) if limits.cold_queue else None
+        self._waiters = 0  # requests waiting now
+        self._count = threading.Lock()
 
     @property
     def retry_after(self) -> int:
@@ -144,15 +146,30 @@ class Gate:
             self._running.release()
 
     @contextlib.contextmanager
+    def enter_if_idle(self) -> Iterator[None]:
+        """A place inside for background work (Views.prefetch): only when one is free and no
+        request waits for one, so that it never delays a request; Busy otherwise."""
+        if self._waiters or not self._running.acquire(blocking=False):
+            raise Busy("The workers are busy with requests.", 1)
+        try:
+            yield
+        finally:
+            self._running.release()
+
+    @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
         """A place among the callers waiting for cold work; Busy when there is none."""
         if self._waiting is None or not self._waiting.acquire(blocking=False):
             raise Busy(f"The atlas is computing figures for {self.limits.cold_workers} "
                        f"request(s), with {self.limits.cold_queue} more waiting; try again in "
                        f"{self.retry_after} s.", self.retry_after)
+        with self._count:
+            self._waiters += 1
         try:
             yield
         finally:
+            with self._count:
+                self._waiters -= 1
             self._waiting.release()
 
     def timed_out(self) -> Busy:
@@ -174,9 +191,10 @@ class Workers:
         # process, so that the first computation does not wait for it
         threading.Thread(target=_fork_server, daemon=True).start()
 
-    def run(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it."""
-        with self.gate.enter():
+    def run(self, function: Callable[..., T], *args: Any, background: bool = False) -> T:
+        """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it
+        (`background`: only when no request waits, see `Gate.enter_if_idle`)."""
+        with self.gate.enter_if_idle() if background else self.gate.enter():
             pool = self._started()
             try:
                 return pool.submit(function, *args).result()

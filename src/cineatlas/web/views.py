@@ -208,21 +208,28 @@ class Views:
         return list(dict.fromkeys(tasks))
 
     def prefetch(self, stop: threading.Event) -> None:
-        """Compute `first_views` one at a time (one worker: the others stay free for the
-        pages), each kept as a page would keep it, until done or `stop` is set. Started in the
-        background once the workers are warm (app.py), so that a person's first pages find
-        their figures computed; a page asking for one being computed waits for it alone."""
+        """Start the workers (`Workers.warm`), then compute `first_views` one at a time, each
+        kept as a page would keep it, until done or `stop` is set: started in the background
+        with the server (app.py), so that a person's first pages find their figures computed.
+        It never delays a page: it computes only while no request waits for a worker (one
+        worker at most), and a page needing a figure not computed yet computes it itself."""
+        self.atlas.workers.warm()
         for indicator, level in self.first_views():
+            key = ("indicator", indicator, level, None)
+            while not stop.is_set() and not self._memo.holds(key):
+                try:
+                    frame = self.atlas.workers.run(workers.indicator, indicator, level, None,
+                                                   background=True)
+                except Busy:  # requests first
+                    stop.wait(0.2)
+                    continue
+                except Exception:  # never stop the server; the page needing it will say why
+                    if not stop.is_set():
+                        log.exception("Prefetching %s at level %s failed", indicator, level)
+                    break
+                self._memo.put(key, frame)
             if stop.is_set():
                 return
-            try:
-                self.indicator(indicator, level)
-            except Busy:  # the pages come first: leave this one to the page that needs it
-                stop.wait(1)
-            except Exception:  # never stop the server; the page needing it will say why
-                if stop.is_set():
-                    return
-                log.exception("Prefetching %s at level %s failed", indicator, level)
 
     def series(self, indicator: str, territory_id: str, level: str) -> pl.DataFrame:
         """An indicator by year for one territory."""
