@@ -241,6 +241,13 @@ def test_the_france_profile_is_summarised_and_its_counts_are_the_stores(real) ->
     ((r_festivals,),) = sql(f"SELECT count(*) FROM festivals WHERE is_cinema AND territory_id "
                             f"IN ({_within('FR-R84')})")
     assert cells == [r_venues, r_ae, r_festivals]
+    # the territories listed divide France (the Paris metropolis, which overlaps, aside)
+    table = page.split('id="place-counts"')[1].split("</table>")[0]
+    assert "FR-MET-PARIS" not in table
+    counts = [[int(v) for v in re.findall(r'data-value="(\d+)"', r)]
+              for r in re.findall(r'<tr><th scope="row">.*?</tr>', table, re.S)]
+    assert len(counts) == 18  # the regions
+    assert [sum(c[i] for c in counts) for i in range(3)] == [venues, ae, festivals]
 
 
 def test_every_profile_is_bounded(real) -> None:

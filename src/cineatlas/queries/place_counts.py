@@ -1,5 +1,6 @@
 """How many cinemas and cinema festivals each territory right under a territory holds: what a
-large territory's profile shows instead of drawing thousands of points (web/pages.py)."""
+large territory's profile shows instead of drawing thousands of points (web/pages.py). The
+territories are those that divide it (a metropolis, which overlaps them, aside)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class Reader(Protocol):
 PLACE_COUNTS_SQL = """
 WITH within AS (
     SELECT t.territory_id, t.name FROM territories t
-    WHERE t.parent_id = ? AND t.level <> 'commune'),
+    WHERE t.parent_id = ? AND t.level NOT IN ('commune', 'metropolis')),
 venue_counts AS (
     SELECT c.ancestor_id AS territory_id, count(*) AS venues,
            count(*) FILTER (WHERE v.art_et_essai) AS art_et_essai
@@ -36,5 +37,6 @@ ORDER BY w.name, w.territory_id
 
 def place_counts(reader: Reader, territory_id: str) -> pl.DataFrame:
     """territory_id, name, venues, art_et_essai, festivals (cinema festivals) of each territory
-    right under `territory_id` (communes aside), by name; 0 where it holds none."""
+    right under `territory_id` (communes and metropolises aside), by name; 0 where it holds
+    none."""
     return reader.frame(PLACE_COUNTS_SQL, [territory_id])

@@ -213,8 +213,9 @@ def home(request: Request,
 # -- territory profile -----------------------------------------------------------------
 
 
-#: Cinemas, and festivals, a profile lists (the first by name); the list pages hold them all.
-PLACE_ROWS = 20
+#: Cinemas, and festivals, a profile lists whole (a département's); past that, it lists the
+#: first PLACE_ROWS by name, and the list pages (/cinemas, /festivals) hold them all.
+PLACE_LIST, PLACE_ROWS = 100, 20
 #: Points a profile's map draws at most: past that (France: 2,700) the profile counts the places
 #: of each territory within instead, each of which draws its own map.
 MAP_POINTS = 500
@@ -258,7 +259,9 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                   breakdowns=profile["breakdowns"], top=profile["top_beneficiaries"],
                   other=profile["other_currencies"], currency=profile["currency"],
                   sector=profile["sector"], places_provenance=profile["places_provenance"],
-                  venues=venues[:PLACE_ROWS], festivals=festivals[:PLACE_ROWS],
+                  venues=venues if len(venues) <= PLACE_LIST else venues[:PLACE_ROWS],
+                  festivals=(festivals if len(festivals) <= PLACE_LIST
+                             else festivals[:PLACE_ROWS]),
                   venue_count=len(venues), festival_count=len(festivals),
                   place_counts=place_counts, map_points=MAP_POINTS,
                   place_map=maps.places(place.get("geojson"), points) if points else None,
