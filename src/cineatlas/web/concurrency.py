@@ -207,10 +207,9 @@ class Workers:
                            "1 s.", 1) from None
 
     def warm(self, timeout: float = 60) -> None:
-        """Start every worker now and have each compute a small indicator (workers.ready), so
-        that the first page pays neither the workers' start nor their first computation; wait
-        for them `timeout` seconds at most (a worker still starting then is waited for by the
-        first computation, as without warming)."""
+        """Start every worker now (each opens the store), so that the first page does not pay
+        for their start; return once they are started, or after `timeout` seconds (a worker
+        still starting then is waited for by the first computation, as without warming)."""
         from cineatlas.web import workers
 
         pool = self._started()

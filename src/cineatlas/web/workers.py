@@ -30,9 +30,6 @@ TYPES = {"year": pl.Int32, "value": pl.Float64, "numerator": pl.Float64,
          "denominator": pl.Float64, "n": pl.Int64, "covered": pl.Int64, "coverage": pl.Float64,
          "money_coverage": pl.Float64, "low_coverage": pl.Boolean, "fictitious": pl.Boolean,
          "sources": pl.List(pl.String)}
-#: The indicator each worker computes once when it starts (small, on every store: it warms
-#: Ibis' compiler and DuckDB's catalogue, so that the first page does not pay for them).
-WARM_UP = ("cinemas_per_100k", "region")
 
 
 def start(db: str, threads: int) -> None:
@@ -50,8 +47,8 @@ def start(db: str, threads: int) -> None:
 
 
 def ready() -> None:
-    """Compute `WARM_UP` (submitted once per worker when the server starts)."""
-    indicator(*WARM_UP, None)
+    """Nothing: submitted to start the workers ahead of the first computation (their first
+    computation, the server's prefetch of the first pages' figures, then warms Ibis)."""
 
 
 def indicator(indicator_id: str, level: str, year: int | None) -> pl.DataFrame:
