@@ -360,7 +360,8 @@ class Server:
     def base(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 180) -> None:
+    def start(self, timeout: float = 180, poll: float = 0.2) -> None:
+        """Start the server; return once `ready_path` answers (asked every `poll` s)."""
         command = [part.replace("{port}", str(self.port)) for part in self.command]
         with self.log.open("wb") as log:
             self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
@@ -374,7 +375,7 @@ class Server:
                 with urllib.request.urlopen(self.base + self.ready_path, timeout=5):
                     return
             except (OSError, urllib.error.URLError):
-                time.sleep(0.2)
+                time.sleep(poll)
         raise SystemExit(f"{self.name} was not ready after {timeout:.0f} s; its output:\n"
                          f"{self.tail()}")
 

@@ -84,8 +84,9 @@ def years(demo_atlas) -> list[int]:
 
 
 def cold_map(year: int, level: str = "department") -> str:
-    """A home page that computes every indicator of `level` for `year`: not cached yet."""
-    return f"/?indicator=total_support&level={level}&year={year}"
+    """A page that computes every indicator of `level` for `year`, not cached yet: the
+    comparison of every theme (a map computes its one indicator only, test_web_speed.py)."""
+    return f"/compare?level={level}&year={year}"
 
 
 def in_threads(base: str, urls: list[str]) -> list[Answer]:

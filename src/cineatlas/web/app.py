@@ -1,13 +1,15 @@
 """The FastAPI application: the read-only store, the API, the error envelope, safe headers,
-HEAD answered as GET."""
+HEAD answered as GET, compressed answers, static files cached."""
 
 from __future__ import annotations
 
+import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cineatlas.store import Store
@@ -25,6 +27,10 @@ from cineatlas.web import (
 from cineatlas.web.concurrency import Limits
 
 STATIC = Path(__file__).parent / "static"
+#: Bytes under which a response is sent uncompressed (gzip would not make it smaller).
+GZIP_MINIMUM = 1024
+#: Seconds a browser keeps a versioned static file (a year).
+STATIC_MAX_AGE = 365 * 86400
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -38,19 +44,23 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     """The atlas application over the store `db` (a path, opened read-only when the app starts,
     or a read-only Store already open, which the app then owns and closes); `limits` bound its
     cold computations (default: `Limits.from_env()`); `warm` starts their workers with the app
-    (otherwise the first computation does)."""
+    and has them compute the figures of the first pages in the background (`Views.prefetch`);
+    otherwise the first computation starts them."""
     limits = limits or Limits.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         store = db if isinstance(db, Store) else Store(db, read_only=True)
+        stop = threading.Event()
         try:
             app.state.atlas = api.Atlas(store, limits)
             app.state.views = views.Views(app.state.atlas)
-            if warm:
-                app.state.atlas.workers.warm()
+            if warm:  # the workers start, then compute the first pages' figures, meanwhile
+                threading.Thread(target=app.state.views.prefetch, args=(stop,), daemon=True,
+                                 name="cineatlas-prefetch").start()
             yield
         finally:
+            stop.set()
             if hasattr(app.state, "atlas"):
                 app.state.atlas.close()
             store.close()
@@ -67,7 +77,12 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", VersionedStatic(directory=STATIC), name="static")
+
+    # compressed for clients that accept it (HTML, JSON, CSV, scripts), inside the middlewares
+    # below: they pass its whole body on, with its Content-Length; HEAD answers the headers of
+    # the compressed GET (HeadAsGet, outermost, drops the body)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6)
 
     @app.middleware("http")
     async def headers(request: Request, call_next) -> Response:
@@ -77,6 +92,20 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
 
     app.add_middleware(HeadAsGet)
     return app
+
+
+class VersionedStatic(StaticFiles):
+    """The static files, cached by browsers: a URL carrying its file's version (`?v=`, see
+    pages.asset_url) for a year (a new release changes the URL), any other until it changes
+    (revalidated: StaticFiles answers 304 to a matching If-None-Match or If-Modified-Since)."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            versioned = b"v=" in scope.get("query_string", b"")
+            response.headers["Cache-Control"] = (
+                f"public, max-age={STATIC_MAX_AGE}, immutable" if versioned else "no-cache")
+        return response
 
 
 class HeadAsGet:

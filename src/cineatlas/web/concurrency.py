@@ -17,7 +17,7 @@ import multiprocessing.forkserver
 import os
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -126,6 +126,8 @@ class Gate:
         self.limits = limits
         self._running = threading.BoundedSemaphore(limits.cold_workers)
         self._waiting = threading.BoundedSemaphore(limits.cold_queue) if limits.cold_queue else None
+        self._waiters = 0  # requests waiting now
+        self._count = threading.Lock()
 
     @property
     def retry_after(self) -> int:
@@ -144,15 +146,30 @@ class Gate:
             self._running.release()
 
     @contextlib.contextmanager
+    def enter_if_idle(self) -> Iterator[None]:
+        """A place inside for background work (Views.prefetch): only when one is free and no
+        request waits for one, so that it never delays a request; Busy otherwise."""
+        if self._waiters or not self._running.acquire(blocking=False):
+            raise Busy("The workers are busy with requests.", 1)
+        try:
+            yield
+        finally:
+            self._running.release()
+
+    @contextlib.contextmanager
     def waiting(self) -> Iterator[None]:
         """A place among the callers waiting for cold work; Busy when there is none."""
         if self._waiting is None or not self._waiting.acquire(blocking=False):
             raise Busy(f"The atlas is computing figures for {self.limits.cold_workers} "
                        f"request(s), with {self.limits.cold_queue} more waiting; try again in "
                        f"{self.retry_after} s.", self.retry_after)
+        with self._count:
+            self._waiters += 1
         try:
             yield
         finally:
+            with self._count:
+                self._waiters -= 1
             self._waiting.release()
 
     def timed_out(self) -> Busy:
@@ -174,9 +191,10 @@ class Workers:
         # process, so that the first computation does not wait for it
         threading.Thread(target=_fork_server, daemon=True).start()
 
-    def run(self, function: Callable[..., T], *args: Any) -> T:
-        """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it."""
-        with self.gate.enter():
+    def run(self, function: Callable[..., T], *args: Any, background: bool = False) -> T:
+        """`function(*args)` in a worker (a function of web/workers.py), as the gate lets it
+        (`background`: only when no request waits, see `Gate.enter_if_idle`)."""
+        with self.gate.enter_if_idle() if background else self.gate.enter():
             pool = self._started()
             try:
                 return pool.submit(function, *args).result()
@@ -188,14 +206,15 @@ class Workers:
                 raise Busy("A computation worker stopped and is being restarted; try again in "
                            "1 s.", 1) from None
 
-    def warm(self) -> None:
-        """Start every worker now, in the background (they are otherwise started by the first
-        computation, which then waits for them)."""
+    def warm(self, timeout: float = 60) -> None:
+        """Start every worker now (each opens the store), so that the first page does not pay
+        for their start; return once they are started, or after `timeout` seconds (a worker
+        still starting then is waited for by the first computation, as without warming)."""
         from cineatlas.web import workers
 
         pool = self._started()
-        for _ in range(self.limits.cold_workers):
-            pool.submit(workers.ready)
+        started = [pool.submit(workers.ready) for _ in range(self.limits.cold_workers)]
+        wait(started, timeout=timeout)
 
     def _started(self) -> ProcessPoolExecutor:
         from cineatlas.web import workers
@@ -252,14 +271,30 @@ class Memo:
                 value = make()
                 with self._lock:
                     self._values[key] = value
-                    while len(self._values) > self.size:
-                        del self._values[next(iter(self._values))]
+                    self._forget()
             return value
         finally:
             with self._lock:
                 if self._pending.get(key) is pending:
                     del self._pending[key]
             pending.release()
+
+    def holds(self, key: tuple) -> bool:
+        """Whether the value of `key` is kept."""
+        with self._lock:
+            return key in self._values
+
+    def put(self, key: tuple, value: Any) -> None:
+        """Keep `value` as the value of `key` (computed elsewhere, e.g. with others at once)."""
+        with self._lock:
+            self._values.pop(key, None)
+            self._values[key] = value
+            self._forget()
+
+    def _forget(self) -> None:
+        """Forget the least recently used values beyond `size` (called holding the lock)."""
+        while len(self._values) > self.size:
+            del self._values[next(iter(self._values))]
 
     def _lookup(self, key: tuple) -> tuple[bool, Any]:
         with self._lock:

@@ -7,6 +7,7 @@ it rests on fictitious rows and cites its sources (`notes.SourceNotes`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import replace
 from functools import cache
@@ -27,6 +28,7 @@ from cineatlas.queries import common as queries
 from cineatlas.queries import profiles
 from cineatlas.queries.awards import AwardFilters
 from cineatlas.queries.common import DEFAULT_SECTOR
+from cineatlas.queries.place_counts import place_counts as count_places
 from cineatlas.store.vocabularies import SECTORS
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, simulation
@@ -35,7 +37,7 @@ from cineatlas.web.errors import excerpt
 from cineatlas.web.filters import DEFAULT_SORT, FacetName, SortParam, award_filters
 from cineatlas.web.notes import SourceNotes
 from cineatlas.web.simulation import SimulatorForm
-from cineatlas.web.views import Views
+from cineatlas.web.views import HOME_INDICATORS, Views
 
 router = APIRouter(include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
@@ -104,12 +106,20 @@ def echoed_query(request: Request) -> str:
     return query if len(query) <= MAX_ECHOED_QUERY else ""
 
 
+@cache
+def asset_url(name: str) -> str:
+    """The URL of the static file `name`, with a version of its content (`?v=`): browsers keep
+    it a year (app.VersionedStatic), and a release that changes the file changes its URL."""
+    digest = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
 def render(request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     ctx = Context(request)
     page = environment(ctx.lang).get_template(template).render(
         ctx=ctx, lang=ctx.lang, fmt=ctx.fmt, url=ctx.url, version=__version__,
         fictitious=views(request).fictitious, labels=labels, indicator_title=indicator_title,
-        unit_label=unit_label, path=request.url.path, spec_json=charts.as_json,
+        unit_label=unit_label, path=request.url.path, spec_json=charts.as_json, asset=asset_url,
         sector_label=sector_label, toggled=toggled, **values)
     response = HTMLResponse(page, status_code=status)
     if request.query_params.get("lang") in i18n.LANGUAGES:
@@ -167,11 +177,6 @@ def _csv(frame: pl.DataFrame, name: str) -> Response:
 # -- home: the map ---------------------------------------------------------------------
 
 
-#: The home map's indicator when none is asked: the first with a value at the level shown
-#: (support where awards are published, else access to cinema, which every atlas has).
-HOME_INDICATORS = ("support_per_inhabitant", "cinemas_per_100k")
-
-
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request,
          indicator: Annotated[str | None, Query(max_length=60)] = None,
@@ -213,17 +218,31 @@ def home(request: Request,
 # -- territory profile -----------------------------------------------------------------
 
 
+#: Cinemas, and festivals, a profile lists whole (a département's); past that, it lists the
+#: first PLACE_ROWS by name, and the list pages (/cinemas, /festivals) hold them all.
+PLACE_LIST, PLACE_ROWS = 100, 20
+#: Points a profile's map draws at most: past that (France: 2,700) the profile counts the places
+#: of each territory within instead, each of which draws its own map.
+MAP_POINTS = 500
+
+
 @router.get("/territory/{territory_id}", response_class=HTMLResponse)
 def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLResponse:
     profile = views(request).profile(territory_id)
     if profile is None:
         raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
     ctx = Context(request)
-    points = [{"latitude": r["latitude"], "longitude": r["longitude"],
-               "kind": ("ae" if r["art_et_essai"] else "cinema"), "label": r["name"]}
-              for r in profile["venues"]]
-    points += [{"latitude": r["latitude"], "longitude": r["longitude"], "kind": "festival",
-                "label": r["name"]} for r in profile["festivals"]]
+    venues, festivals = profile["venues"], profile["festivals"]
+    points, place_counts = [], []
+    if len(venues) + len(festivals) <= MAP_POINTS:
+        points = [{"latitude": r["latitude"], "longitude": r["longitude"],
+                   "kind": ("ae" if r["art_et_essai"] else "cinema"), "label": r["name"]}
+                  for r in venues]
+        points += [{"latitude": r["latitude"], "longitude": r["longitude"], "kind": "festival",
+                    "label": r["name"]} for r in festivals]
+    else:
+        place_counts = sorted(count_places(atlas(request), territory_id).to_dicts(),
+                              key=lambda r: i18n.name_key(r["name"]))
     place = profile["territory"]
     key = [k | {"item": registry.get(k["indicator"])} for k in profile["key_figures"]]
     amount = ctx._("Amount") + (f" ({profile['currency']})" if profile["currency"] else "")
@@ -245,9 +264,13 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                   breakdowns=profile["breakdowns"], top=profile["top_beneficiaries"],
                   other=profile["other_currencies"], currency=profile["currency"],
                   sector=profile["sector"], places_provenance=profile["places_provenance"],
-                  venues=profile["venues"], festivals=profile["festivals"],
+                  venues=venues if len(venues) <= PLACE_LIST else venues[:PLACE_ROWS],
+                  festivals=(festivals if len(festivals) <= PLACE_LIST
+                             else festivals[:PLACE_ROWS]),
+                  venue_count=len(venues), festival_count=len(festivals),
+                  place_counts=place_counts, map_points=MAP_POINTS,
                   place_map=maps.places(place.get("geojson"), points) if points else None,
-                  ae_count=sum(1 for r in profile["venues"] if r["art_et_essai"]),
+                  ae_count=sum(1 for r in venues if r["art_et_essai"]),
                   series_chart=series_chart, breakdown_charts=breakdown_charts)
 
 
@@ -263,9 +286,10 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
         raise HTTPException(404, "This store holds no territories to compare.")
     level, country = v.map_level(level)
     year = _year(year)
-    frame = v.compare_frame(level, country, territory or [], year)
-    present = set(frame["indicator"].to_list())
     theme = theme if theme in THEMES else None
+    frame = v.compare_frame(level, country, territory or [], year, None if theme is None else [
+        i.id for i in registry.catalogue() if i.theme == theme])
+    present = set(frame["indicator"].to_list())
     items = [i for i in registry.catalogue()
              if i.id in present and (theme is None or i.theme == theme)]
     names = dict(zip(frame["territory_id"], frame["territory_name"], strict=True))

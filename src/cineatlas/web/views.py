@@ -1,19 +1,24 @@
 """What the pages show, read from the store: the same figures the JSON API serves.
 
-Indicator results are computed once per (level, years) and kept: the store is read-only
-while the atlas serves it, so a result never goes stale. Computing them is cold work, done by
-the atlas' workers behind their gate (concurrency.py); figures already kept never wait for it.
+Indicator results are computed once per (indicator, level, years) and kept — a map computes
+its one indicator, a profile its key figures, the compare page the indicators it shows —: the
+store is read-only while the atlas serves it, so a result never goes stale. Computing them is
+cold work, done by the atlas' workers behind their gate (concurrency.py); figures already kept
+never wait for it.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import cached_property
 from typing import Any
 
 import polars as pl
 
-from cineatlas.indicators import Cut
+from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.queries import common as queries
 from cineatlas.queries import organisations, profiles, sources, territories, works
@@ -21,7 +26,7 @@ from cineatlas.queries.common import split_currencies
 from cineatlas.queries.profiles import BREAKDOWNS
 from cineatlas.web import given, maps, places, workers
 from cineatlas.web.api import Atlas
-from cineatlas.web.concurrency import Memo
+from cineatlas.web.concurrency import Busy, Memo
 from cineatlas.web.i18n import name_key
 
 #: Results kept in memory at most (indicator frames, series, profiles).
@@ -33,6 +38,12 @@ KEY_FIGURES = ("total_support", "support_per_inhabitant", "upstream_share",
                "beneficiary_top5_share", "women_directors_share", "cofinancing_ratio",
                "cinemas_per_100k", "art_et_essai_per_100k", "screens_per_100k",
                "cinema_festivals_per_100k")
+#: The home map's indicator when none is asked: the first with a value at the level shown
+#: (support where awards are published, else access to cinema, which every atlas has).
+HOME_INDICATORS = ("support_per_inhabitant", "cinemas_per_100k")
+log = logging.getLogger(__name__)
+
+
 class Views:
     """Cached reads for the pages, over the API's `Atlas`."""
 
@@ -109,8 +120,8 @@ class Views:
         category (the one asked, else the whole, else the first): those in the country's own
         currency (or of no currency), the categories there are, and those in another currency
         (shown apart, never on the same scale)."""
-        rows = self.results(level, year).filter(
-            (pl.col("indicator") == indicator) & pl.col("territory_id").str.starts_with(country))
+        rows = self.indicator(indicator, level, year).filter(
+            pl.col("territory_id").str.starts_with(country))
         rows, other = queries.split_frame(rows, queries.own_currency(country))
         if not rows.height:
             return rows, [], other
@@ -122,22 +133,86 @@ class Views:
                   else pl.col("category") == category)
         return rows.filter(chosen), categories, other.filter(chosen)
 
-    def compare_frame(self, level: str, country: str, ids: list[str],
-                      year: int | None) -> pl.DataFrame:
-        """Every indicator (whole category) for the territories of a level (`ids`, or all),
-        in every currency (a row per currency: see `queries.split_frame`)."""
-        results = self.results(level, year).filter(pl.col("territory_id").str.starts_with(country))
+    def compare_frame(self, level: str, country: str, ids: list[str], year: int | None,
+                      indicators: list[str] | None = None) -> pl.DataFrame:
+        """The indicators `indicators` (default: all), whole category, for the territories of
+        a level (`ids`, or all), in every currency (a row per currency: see
+        `queries.split_frame`)."""
+        results = self.results(level, year, indicators).filter(
+            pl.col("territory_id").str.starts_with(country))
         if ids:
             results = results.filter(pl.col("territory_id").is_in(ids))
         return results.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
 
-    def results(self, level: str, year: int | None = None) -> pl.DataFrame:
-        """Every indicator at `level` (one year or all years), ranked against the national
-        median."""
-        def make() -> pl.DataFrame:
-            return self.atlas.workers.run(workers.results, level, year)
+    def results(self, level: str, year: int | None = None,
+                indicators: list[str] | None = None) -> pl.DataFrame:
+        """The indicators `indicators` (default: the whole catalogue) at `level` (one year or
+        all years), ranked against the national median, stacked in one frame ordered as
+        `compare.rank` orders it."""
+        ids = indicators or [item.id for item in registry.catalogue()]
+        frames = self.indicator_frames(ids, level, year)
+        frame = pl.concat([frames[i] for i in ids], how="diagonal_relaxed")
+        return frame.sort("indicator", "year", "category", "currency", "rank", nulls_last=True)
 
-        return self._remember(("results", level, year), make)
+    def indicator(self, indicator: str, level: str, year: int | None = None) -> pl.DataFrame:
+        """One indicator at `level` (one year or all years), ranked against the national
+        median: computed once (by a worker) and kept, apart from any other indicator."""
+        return self.indicator_frames([indicator], level, year)[indicator]
+
+    def indicator_frames(self, ids: list[str], level: str,
+                         year: int | None = None) -> dict[str, pl.DataFrame]:
+        """`indicator` for each of `ids`: those not kept yet are computed by the workers at
+        once, split between them (one batch per worker, so that a page needing ten figures
+        takes as long as its slowest share, and one place in the gate's queue per worker)."""
+        def key(indicator_id: str) -> tuple:
+            return ("indicator", indicator_id, level, year)
+
+        missing = [i for i in dict.fromkeys(ids) if not self._memo.holds(key(i))]
+        if len(missing) > 1:
+            batches = [missing[n::self.atlas.workers.limits.cold_workers]
+                       for n in range(self.atlas.workers.limits.cold_workers)]
+            with ThreadPoolExecutor(len(batches)) as pool:
+                computed = pool.map(lambda batch: self.atlas.workers.run(
+                    workers.indicators, batch, level, year), [b for b in batches if b])
+                for frames in list(computed):
+                    for indicator_id, frame in frames.items():
+                        self._memo.put(key(indicator_id), frame)
+        return {i: self._remember(key(i), lambda i=i: self.atlas.workers.run(
+            workers.indicator, i, level, year)) for i in ids}
+
+    def first_views(self) -> list[tuple[str, str]]:
+        """(indicator, level) of the figures the first pages need: the home map's default
+        indicators at each map level, then the profiles' key figures at each map level and at
+        the country level."""
+        levels = [level for level, _ in self.levels]
+        key = [item.id for item in registry.catalogue() if item.id in KEY_FIGURES]
+        tasks = [(i, level) for level in levels for i in HOME_INDICATORS]
+        tasks += [(i, level) for level in [*levels, "country"] for i in key]
+        return list(dict.fromkeys(tasks))
+
+    def prefetch(self, stop: threading.Event) -> None:
+        """Start the workers (`Workers.warm`), then compute `first_views` one at a time, each
+        kept as a page would keep it, until done or `stop` is set: started in the background
+        with the server (app.py), so that a person's first pages find their figures computed.
+        It never delays a page: it computes only while no request waits for a worker (one
+        worker at most), and a page needing a figure not computed yet computes it itself."""
+        self.atlas.workers.warm()
+        for indicator, level in self.first_views():
+            key = ("indicator", indicator, level, None)
+            while not stop.is_set() and not self._memo.holds(key):
+                try:
+                    frame = self.atlas.workers.run(workers.indicator, indicator, level, None,
+                                                   background=True)
+                except Busy:  # requests first
+                    stop.wait(0.2)
+                    continue
+                except Exception:  # never stop the server; the page needing it will say why
+                    if not stop.is_set():
+                        log.exception("Prefetching %s at level %s failed", indicator, level)
+                    break
+                self._memo.put(key, frame)
+            if stop.is_set():
+                return
 
     def series(self, indicator: str, territory_id: str, level: str) -> pl.DataFrame:
         """An indicator by year for one territory."""
@@ -204,7 +279,8 @@ class Views:
                      currency: str | None) -> list[dict[str, Any]]:
         """Each key figure's whole-category row in `currency` (or of no currency), with the
         rows of other currencies under `other_currencies`; figures known in neither left out."""
-        mine = self.results(level).filter(pl.col("territory_id") == territory_id)
+        known = [i.id for i in registry.catalogue() if i.id in KEY_FIGURES]
+        mine = self.results(level, None, known).filter(pl.col("territory_id") == territory_id)
         key = []
         for indicator_id in KEY_FIGURES:
             rows = mine.filter(pl.col("indicator") == indicator_id)
