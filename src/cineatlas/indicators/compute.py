@@ -133,7 +133,10 @@ def _with_zeros(frame: pl.DataFrame, query: Query, item: registry.Indicator,
         return frame
     base = query.base
     present = engine.execute(base.select(*keys).distinct())
-    zeros = (reach.group_by(keys).agg(pl.col("fictitious").any(),
+    # a real zero when any real source covers the key; fictitious only when none does
+    real = reach.group_by(keys).agg((~pl.col("fictitious")).any().alias("_real"))
+    reach = reach.join(real, on=keys).filter(~pl.col("_real") | ~pl.col("fictitious"))
+    zeros = (reach.group_by(keys).agg(pl.col("fictitious").all(),
                                       pl.col("source_id").unique().sort().alias("sources"))
              .join(present, on=keys, how="anti"))
     if not zeros.height:

@@ -16,8 +16,11 @@ that no source covers keeps no row (unknown). For awards, a source covers a unit
 - **the source has rows in the cut**: the cut's years (each year, when by year), funders,
   schemes and sector; with a stage, format or genre filter, the rows that state one.
 
-Each (source, funder) pair is judged on its own rows. A zero row rests on the sources that
-cover it (`sources`), with n = 0 and coverage NULL.
+Each (source, funder) pair is judged on its own rows, and gives zeros in its main currency (the
+one most of its rows are in). A zero row rests on the sources that cover it (`sources`), with
+n = 0 and coverage NULL: the real ones when any real source covers it (a fictitious source
+covering it too adds nothing to a real zero), else the fictitious ones, and it is then flagged
+fictitious.
 """
 
 from __future__ import annotations
@@ -58,11 +61,19 @@ def award_reach(q: Query) -> ir.Table:
         coarse_id=above.ancestor_id).distinct()
     rows = rows.left_join(fine, rows.beneficiary_territory_id == fine.fine_id)
     rows = rows.left_join(above, rows.beneficiary_territory_id == above.coarse_id)
-    pair = ["source_id", "funder_id", "funder_territory_id", "currency"]
+    pair = ["source_id", "funder_id", "funder_territory_id"]
+    # the pair's currency: the one most of its rows are in (an odd row in another currency
+    # makes no zero in that currency)
+    counts = rows.group_by([*pair, "currency"]).aggregate(rows_in=rows.count())
+    order = ibis.row_number().over(group_by=pair,
+                                   order_by=[ibis.desc(counts.rows_in), counts.currency])
+    main = counts.mutate(_order=order)
+    main = main.filter(main._order == 0).select(*pair, main_currency=main.currency)
     stats = rows.group_by(pair).aggregate(
         fine=ibis.ifelse(rows.fine_id.notnull(), 1, 0).sum(),
         coarse=ibis.ifelse(rows.fine_id.isnull() & rows.coarse_id.notnull(), 1, 0).sum(),
         fictitious=rows.fictitious.fill_null(False).any())
+    stats = stats.inner_join(main, pair).rename(currency="main_currency")
     placed = stats.fine + stats.coarse
     stats = stats.filter((placed > 0) & (stats.fine >= placed * q.cut.min_coverage))
     if q.cut.by_year:
