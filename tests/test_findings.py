@@ -10,6 +10,7 @@ place theirs in France only: no French region or département is a zero).
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 import pytest
@@ -285,3 +286,44 @@ def test_cofinancing_declares_its_target() -> None:
     assert item.target == 0.5 and item.target_label
     assert math.isclose(item.target, 1 / 2)
     assert all(registry.get(i).additive for i in ("total_support", "support_per_inhabitant"))
+
+
+# -- the pages ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def client(real_atlas):
+    from fastapi.testclient import TestClient
+
+    from cineatlas.web import create_app
+
+    with TestClient(create_app(real_atlas.db), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def test_a_year_no_source_covers_says_which_years_they_cover(client, real) -> None:
+    (last,) = sql(real, "SELECT max(fiscal_year) FROM awards WHERE source_id = ?", [TELEFILM])[0]
+    html = client.get("/", params={"level": "qc_region", "indicator": "total_support",
+                                   "year": last + 1}).text
+    assert 'id="map-finding-none"' in html
+    assert f"Aucun territoire de ce niveau n'a de valeur pour {last + 1}." in html
+    years = re.search(rf'<li data-source="{TELEFILM}">(.*?)</li>', html, re.S).group(1)
+    assert f"exercices 2009-2010 à {last}-{last + 1}" in years
+    # the same map for a year Telefilm covers: its finding is labelled as a fiscal year
+    html = client.get("/", params={"level": "qc_region", "indicator": "total_support",
+                                   "year": last, "lang": "en"}).text
+    finding = re.search(r'id="map-finding-text".*?</p>', html, re.S).group(0)
+    assert f"(fiscal year {last}-{last + 1})" in finding
+
+
+def test_profiles_label_fiscal_years_and_uncovered_places(client, real) -> None:
+    html = client.get("/territory/CA-QC-R10").text
+    series = re.search(r'id="series-table".*?</table>', html, re.S)
+    assert series is None or re.search(r'<th scope="row">\d{4}-\d{4}</th>', series.group(0))
+    places = re.search(r'<p id="places-count".*?</p>', html, re.S).group(0)
+    assert 'data-venues-covered="false"' in places and "0 cinéma" not in places
+    cantal = re.search(r'<p id="places-count".*?</p>', client.get("/territory/FR-D15").text,
+                       re.S).group(0)
+    # Cantal: both files cover it; a count, even 0 festivals, is a count
+    (venues,) = sql(real, "SELECT count(*) FROM venues v JOIN up ON up.territory_id = "
+                    "v.territory_id AND up.ancestor_id = 'FR-D15'")[0]
+    assert "data-venues-covered" not in cantal and f"{venues} établissements" in cantal

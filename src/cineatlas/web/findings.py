@@ -27,9 +27,16 @@ def _name(v: Views, territory_id: str | None) -> str | None:
 
 
 def for_map(v: Views, item: Indicator, level: str, country: str, year: int | None,
-            rows: pl.DataFrame) -> dict[str, Any]:
+            rows: pl.DataFrame, category: str | None = None) -> dict[str, Any]:
     """{'finding': the map's main facts or None, 'periods': the years each award source of the
-    country covers (said when the map has no value)}."""
+    country covers (said when the map has no value)}; kept per map (`rows` are the results of
+    the indicator at that level, year and category)."""
+    return v._remember(("findings", "map", item.id, level, country, year, category),
+                       lambda: _for_map(v, item, level, country, year, rows))
+
+
+def _for_map(v: Views, item: Indicator, level: str, country: str, year: int | None,
+             rows: pl.DataFrame) -> dict[str, Any]:
     known = periods(v)
     ids = [s.territory_id for s in v.base_map(level, country).shapes]
     whole = findings.whole_of(v.atlas, ids, country)
@@ -44,8 +51,14 @@ def for_map(v: Views, item: Indicator, level: str, country: str, year: int | Non
 
 
 def for_profile(v: Views, profile: dict[str, Any]) -> dict[str, Any]:
-    """The profile's main facts (`queries.findings.profile_finding`) and `places`, the sources
-    covering the territory for cinemas and festivals."""
+    """The profile's main facts (`queries.findings.profile_finding`), `years` (the label of
+    each year of its support by year: fiscal years as such) and `places`, the sources covering
+    the territory for cinemas and festivals; kept per territory."""
+    return v._remember(("findings", "profile", profile["territory"]["territory_id"]),
+                       lambda: _for_profile(v, profile))
+
+
+def _for_profile(v: Views, profile: dict[str, Any]) -> dict[str, Any]:
     place = profile["territory"]
     key = {k["indicator"]: k for k in profile["key_figures"]}
     figure = next((key[i] for i in PROFILE_FIGURES if i in key and

@@ -198,7 +198,7 @@ def home(request: Request,
             [r for r in placed if r["where"] == "here"], queries.own_currency(country))[0]
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   unplaced=unplaced,
-                  findings=findings.for_map(v, item, level, country, year, rows),
+                  findings=findings.for_map(v, item, level, country, year, rows, category),
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
                   map=the_map, legend=legend, table=table, categories=categories,
                   category=rows["category"][0] if rows.height else None, empty=False,
