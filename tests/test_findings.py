@@ -313,6 +313,8 @@ def test_a_year_no_source_covers_says_which_years_they_cover(client, real) -> No
                                    "year": last, "lang": "en"}).text
     finding = re.search(r'id="map-finding-text".*?</p>', html, re.S).group(0)
     assert f"(fiscal year {last}-{last + 1})" in finding
+    # and the year picker of a Canadian map offers fiscal years
+    assert re.search(rf'<option value="{last}" selected>{last}-{last + 1}</option>', html)
 
 
 def test_profiles_label_fiscal_years_and_uncovered_places(client, real) -> None:

@@ -29,7 +29,8 @@ def _name(v: Views, territory_id: str | None) -> str | None:
 def for_map(v: Views, item: Indicator, level: str, country: str, year: int | None,
             rows: pl.DataFrame, category: str | None = None) -> dict[str, Any]:
     """{'finding': the map's main facts or None, 'periods': the years each award source of the
-    country covers (said when the map has no value)}; kept per map (`rows` are the results of
+    country covers (said when the map has no value), 'years': the label of each year of the
+    year picker (fiscal years as such)}; kept per map (`rows` are the results of
     the indicator at that level, year and category)."""
     return v._remember(("findings", "map", item.id, level, country, year, category),
                        lambda: _for_map(v, item, level, country, year, rows))
@@ -47,7 +48,11 @@ def _for_map(v: Views, item: Indicator, level: str, country: str, year: int | No
         found["whole"] = {"name": found["territory"]["territory_name"]}
         found["metropolis_name"] = _name(v, found["metropolis"])
     covering = [p for p in known.values() if p["country"] == country] or list(known.values())
-    return {"finding": found, "periods": covering if item.subject == "awards" else []}
+    # the year picker's labels: fiscal years as such where every source of the country is
+    fiscal = bool(covering) and all(p["period"].fiscal for p in covering)
+    labels = {y: f"{y}-{y + 1}" if fiscal else str(y) for y in v.years}
+    return {"finding": found, "periods": covering if item.subject == "awards" else [],
+            "years": labels}
 
 
 def for_profile(v: Views, profile: dict[str, Any]) -> dict[str, Any]:
