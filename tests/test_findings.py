@@ -318,13 +318,13 @@ def test_a_year_no_source_covers_says_which_years_they_cover(client, real) -> No
 
 
 def test_profiles_label_fiscal_years_and_uncovered_places(client, real) -> None:
-    html = client.get("/territory/CA-QC-R10").text
+    html = client.get("/territory/CA-QC-R10", params={"lang": "fr"}).text
     series = re.search(r'id="series-table".*?</table>', html, re.S)
     assert series is None or re.search(r'<th scope="row">\d{4}-\d{4}</th>', series.group(0))
     places = re.search(r'<p id="places-count".*?</p>', html, re.S).group(0)
     assert 'data-venues-covered="false"' in places and "0 cinéma" not in places
-    cantal = re.search(r'<p id="places-count".*?</p>', client.get("/territory/FR-D15").text,
-                       re.S).group(0)
+    cantal = re.search(r'<p id="places-count".*?</p>', client.get(
+        "/territory/FR-D15", params={"lang": "fr"}).text, re.S).group(0)
     # Cantal: both files cover it; a count, even 0 festivals, is a count
     (venues,) = sql(real, "SELECT count(*) FROM venues v JOIN up ON up.territory_id = "
                     "v.territory_id AND up.ancestor_id = 'FR-D15'")[0]

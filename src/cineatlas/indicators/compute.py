@@ -128,17 +128,16 @@ def _with_zeros(frame: pl.DataFrame, query: Query, item: registry.Indicator,
     unit with rows of unknown amount only is not a zero (its value is unknown): no row."""
     keys = query.keys
     engine = query.engine
-    reach = engine.execute(award_reach(query))
+    reach = award_reach(query)
+    # keys where the cut holds no row at all (one query)
+    reach = engine.execute(reach.anti_join(query.base.select(*keys).distinct(), keys))
     if not reach.height:
         return frame
-    base = query.base
-    present = engine.execute(base.select(*keys).distinct())
     # a real zero when any real source covers the key; fictitious only when none does
     real = reach.group_by(keys).agg((~pl.col("fictitious")).any().alias("_real"))
     reach = reach.join(real, on=keys).filter(~pl.col("_real") | ~pl.col("fictitious"))
-    zeros = (reach.group_by(keys).agg(pl.col("fictitious").all(),
-                                      pl.col("source_id").unique().sort().alias("sources"))
-             .join(present, on=keys, how="anti"))
+    zeros = reach.group_by(keys).agg(pl.col("fictitious").all(),
+                                     pl.col("source_id").unique().sort().alias("sources"))
     if not zeros.height:
         return frame
     units = engine.territories.select(pl.col("territory_id").alias("unit_id"),

@@ -50,11 +50,14 @@ def award_reach(q: Query) -> ir.Table:
     """(unit_id, [year,] currency, source_id, fictitious): each unit of the cut each award
     source covers (see the module docstring), per year of its rows when the cut is by year."""
     level = q.cut.level
-    rows = q.with_funder(q.cut_awards())
+    rows = q.cut_awards().select("source_id", "funder_id", "beneficiary_territory_id",
+                                 "currency", "year", "fictitious")
+    rows = q.with_funder(rows)
     rows = rows.filter(rows.funder_territory_id.notnull() & rows.currency.notnull())
     c = q.engine.closure_table
     t = q.table("territories")
     level_units = t.filter(t.level == level).select(lu_id="territory_id")
+    # joins, not IN subqueries (which not every engine runs)
     fine = c.filter(c.ancestor_level == level).select(fine_id="territory_id").distinct()
     above = c.inner_join(level_units, c.territory_id == level_units.lu_id)
     above = above.filter(above.ancestor_id != above.territory_id).select(
@@ -79,14 +82,17 @@ def award_reach(q: Query) -> ir.Table:
     if q.cut.by_year:
         years = rows.filter(rows.year.notnull()).select(*pair, "year").distinct()
         stats = stats.inner_join(years, pair)
-    # the units overlapping the funder's territory: inside it, or holding it
+    # the units overlapping the funder's territory: inside it, or holding it (the closure is
+    # cut down to the units' and the scopes' rows first: it holds every territory)
     scopes = stats.select(scope_id=stats.funder_territory_id).distinct()
-    inside = c.select(u_id=c.territory_id, s_id=c.ancestor_id)
-    holds = c.select(u_id=c.ancestor_id, s_id=c.territory_id)
-    overlap = inside.union(holds).distinct()
-    overlap = overlap.inner_join(scopes, overlap.s_id == scopes.scope_id).drop("scope_id")
     units = q.units.select(r_unit="unit_id")
-    overlap = overlap.inner_join(units, overlap.u_id == units.r_unit).drop("r_unit")
+    of_units = c.inner_join(units, c.territory_id == units.r_unit)
+    inside = of_units.inner_join(scopes, of_units.ancestor_id == scopes.scope_id).select(
+        u_id=of_units.territory_id, s_id=of_units.ancestor_id)
+    of_scopes = c.inner_join(scopes, c.territory_id == scopes.scope_id)
+    holds = of_scopes.inner_join(units, of_scopes.ancestor_id == units.r_unit).select(
+        u_id=of_scopes.ancestor_id, s_id=of_scopes.territory_id)
+    overlap = inside.union(holds).distinct()
     out = stats.inner_join(overlap, stats.funder_territory_id == overlap.s_id)
     keys = ["year"] if q.cut.by_year else []
     return out.select(unit_id=out.u_id, **{k: out[k] for k in keys}, currency=out.currency,
