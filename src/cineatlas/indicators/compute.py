@@ -18,6 +18,7 @@ from cineatlas.indicators import registry
 from cineatlas.indicators.cut import Cut
 from cineatlas.indicators.engine import Engine
 from cineatlas.indicators.query import Query, source_columns
+from cineatlas.indicators.reach import award_reach
 
 #: Columns every result has, in this order (extras follow).
 COLUMNS = ("indicator", "level", "territory_id", "territory_name", "period", "year", "category",
@@ -35,7 +36,10 @@ def compute(engine: Engine, indicator_id: str, cut: Cut | None = None) -> pl.Dat
     keys = query.keys
     joined = result.left_join(coverage, keys, rname="{name}_cov")
     frame = engine.execute(joined.drop(*(f"{k}_cov" for k in keys if f"{k}_cov" in joined.columns)))
-    return _finish(frame, item, cut, engine)
+    frame = _finish(frame, item, cut, engine)
+    if item.additive and item.subject == "awards":
+        frame = _with_zeros(frame, query, item, cut)
+    return frame
 
 
 def compute_all(engine: Engine, cut: Cut | None = None,
@@ -115,6 +119,51 @@ def _finish(frame: pl.DataFrame, item: registry.Indicator, cut: Cut,
     extras = [c for c in item.extras if c in frame.columns]
     order = ["territory_id", "year", "category", "currency"]
     return frame.select(*COLUMNS, *extras).sort(order, nulls_last=True)
+
+
+def _with_zeros(frame: pl.DataFrame, query: Query, item: registry.Indicator,
+                cut: Cut) -> pl.DataFrame:
+    """`frame` plus a 0 row for each key (unit, year, currency) that the award sources cover
+    (reach.py) and where the cut holds no row at all: a known zero, ranked with the others. A
+    unit with rows of unknown amount only is not a zero (its value is unknown): no row."""
+    keys = query.keys
+    engine = query.engine
+    reach = award_reach(query)
+    # keys where the cut holds no row at all (one query)
+    reach = engine.execute(reach.anti_join(query.base.select(*keys).distinct(), keys))
+    if not reach.height:
+        return frame
+    # a real zero when any real source covers the key; fictitious only when none does
+    real = reach.group_by(keys).agg((~pl.col("fictitious")).any().alias("_real"))
+    reach = reach.join(real, on=keys).filter(~pl.col("_real") | ~pl.col("fictitious"))
+    zeros = reach.group_by(keys).agg(pl.col("fictitious").all(),
+                                     pl.col("source_id").unique().sort().alias("sources"))
+    if not zeros.height:
+        return frame
+    units = engine.territories.select(pl.col("territory_id").alias("unit_id"),
+                                      pl.col("name").alias("territory_name"),
+                                      pl.col("population").cast(pl.Float64).alias("population"))
+    zeros = zeros.join(units, on="unit_id", how="left")
+    per_person = item.unit == "money_per_inhabitant"
+    known = pl.col("population") > 0
+    zeros = zeros.select(
+        pl.lit(item.id).alias("indicator"), pl.lit(cut.level).alias("level"),
+        pl.col("unit_id").alias("territory_id"), "territory_name",
+        pl.lit(cut.period, pl.String).alias("period"),
+        (pl.col("year") if "year" in keys else pl.lit(None)).cast(pl.Int32).alias("year"),
+        pl.lit(None, pl.String).alias("category"),
+        (pl.when(known).then(0.0) if per_person else pl.lit(0.0)).alias("value"),
+        pl.lit(0.0).alias("numerator"),
+        (pl.col("population") if per_person else pl.lit(None, pl.Float64)).alias("denominator"),
+        pl.lit(item.unit).alias("unit"), "currency",
+        pl.lit(0, pl.Int64).alias("n"), pl.lit(0, pl.Int64).alias("covered"),
+        pl.lit(None, pl.Float64).alias("coverage"), pl.lit(None, pl.Float64).alias(
+            "money_coverage"),
+        pl.lit(False).alias("low_coverage"), pl.col("fictitious").fill_null(False),
+        pl.col("sources").cast(pl.List(pl.String)))
+    out = pl.concat([frame, zeros], how="diagonal_relaxed")
+    return out.select(frame.columns).sort(["territory_id", "year", "category", "currency"],
+                                          nulls_last=True)
 
 
 def _provenance(frame: pl.DataFrame) -> pl.DataFrame:

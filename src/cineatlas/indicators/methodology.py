@@ -75,6 +75,15 @@ def _index(items: list[Indicator]) -> str:
         "(`country`, FR), and give no row at other levels.",
         "- **Inconnu n'est pas zéro / unknown is not zero**: a row whose needed fields are unknown "
         "is left out of the computation, and counted in the coverage.",
+        "- **Zéro n'est pas inconnu / zero is not unknown**: a sum or a count (total support, "
+        "support per inhabitant, cinemas, festivals) is 0 for a territory that the sources "
+        "cover and where nothing is counted, and it is ranked with the others; a territory that "
+        "no source covers has no value. For awards, a source covers a territory that lies in "
+        "its funder's territory (the CNC: France; Telefilm: Canada; a Département: its "
+        "département) at a level where the source places its beneficiaries (at least "
+        f"{DEFAULT_MIN_COVERAGE:.0%} of its rows placed at that level or below): a zero rests "
+        "on those sources (`sources`), with `n` = 0. Shares, ratios and indices of a territory "
+        "with no row stay empty (0 ÷ 0 is not 0).",
         "- **Couverture / coverage**: each result gives `n` (rows in the cut), `covered` (rows "
         "whose needed fields are known), `coverage` (covered ÷ n) and, for money, "
         "`money_coverage` (the share of the money those rows hold). A result is flagged "
@@ -142,6 +151,15 @@ def _page(item: Indicator) -> str:
     if item.levels:
         lines.append(f"- Niveaux / levels: {', '.join(f'`{level}`' for level in item.levels)} "
                      "(les autres niveaux n'ont pas de ligne / other levels give no row)")
+    if item.additive:
+        lines.append("- Zéro / zero: 0 pour un territoire couvert par les sources sans aucune "
+                     "ligne, classé avec les autres ; pas de valeur là où aucune source ne couvre "
+                     "/ 0 for a territory the sources cover with no row, ranked with the others; "
+                     "no value where no source covers")
+    if item.target is not None:
+        label = f" ({item.target_label[0]} / {item.target_label[1]})" if item.target_label else ""
+        lines.append(f"- Cible / target: {item.target:g}{label}; les cartes divergent autour de "
+                     "la cible / maps diverge around the target")
     if item.over_subterritories:
         lines.append("- Calculé sur les sous-territoires (enfants directs) de chaque territoire / "
                      "computed over the sub-territories (direct children) of each territory")

@@ -97,6 +97,15 @@ class Indicator:
     #: territory levels that have results, when not every level does (the agreed films name
     #: no place: `country` only); other levels give no row
     levels: tuple[str, ...] = ()
+    #: True for a sum or a count (per inhabitant too): a territory that the sources cover and
+    #: where nothing is counted gets the value 0, ranked with the others, not a missing row
+    #: (indicators/reach.py says which territories a source covers)
+    additive: bool = False
+    #: the value the indicator is judged against, when it has one (the co-financing rule's 0.5):
+    #: maps diverge around it and the method page states it
+    target: float | None = None
+    #: what the target means (French, English), shown with it
+    target_label: tuple[str, str] | None = None
 
     @property
     def filters(self) -> tuple[str, ...]:

@@ -1,6 +1,9 @@
 """SVG maps drawn by the server from the territory outlines: one `<path>` per territory,
 overseas territories in insets, a tile grid when a level has no outlines, and a
-colour-blind-safe scale (viridis classes, with a hatched 'no data' swatch).
+colour-blind-safe scale (viridis classes, with a hatched 'no data' swatch; an indicator with a
+target diverges around it, orange below and purple above). Class bounds are rounded to two
+significant digits, never finer than the unit's display precision, and classes that collapse
+once rounded are merged.
 """
 
 from __future__ import annotations
@@ -50,20 +53,60 @@ class Map:
     tiles: bool = False
 
 
+#: Decimal places a value of each unit is shown with at most (i18n.Formats): a class is never
+#: narrower than that.
+UNIT_DIGITS = {"share": 3, "money": 0, "money_per_inhabitant": 2}
+#: Significant digits of a class bound: 1,9 € rather than 1,92 €, so that neighbouring bounds
+#: read apart.
+BOUND_DIGITS = 2
+#: A diverging palette for indicators with a target (orange below, purple above, a pale
+#: neutral at the target; PuOr, readable with the common colour vision deficiencies: never
+#: red against green), from far below to far above.
+BELOW = ("#b35806", "#f1a340", "#fee0b6")
+ABOVE = ("#d8daeb", "#998ec3", "#542788")
+
+
+def rounded(value: float, unit: str, *, up: bool = False) -> float:
+    """`value` rounded to BOUND_DIGITS significant digits, never finer than the unit's display
+    precision (UNIT_DIGITS, 3 places otherwise); `up` rounds towards +∞ (a top bound must hold
+    the largest value)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    digits = BOUND_DIGITS - 1 - math.floor(math.log10(abs(value)))
+    digits = min(digits, UNIT_DIGITS.get(unit, 3))
+    step = 10.0 ** -digits
+    scaled = value / step
+    whole = math.ceil(scaled) if up else round(scaled)
+    return round(whole * step, max(digits, 0))
+
+
+def _known(values: Sequence[float | None]) -> np.ndarray:
+    return np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+
+
+def _breaks(known: np.ndarray, classes: int, unit: str) -> tuple[float, ...]:
+    """Upper bounds of up to `classes` quantile classes of `known`, rounded (`rounded`), the
+    last one up; classes that collapse once rounded are merged."""
+    if not len(known) or classes < 1:
+        return ()
+    classes = min(classes, len(np.unique(known)))
+    quantiles = np.quantile(known, np.linspace(0, 1, classes + 1)[1:])
+    top = rounded(float(known.max()), unit, up=True)
+    bounds = [min(rounded(float(q), unit), top) for q in quantiles[:-1]] + [top]
+    return tuple(dict.fromkeys(bounds))
+
+
 @dataclass(frozen=True)
 class Scale:
-    """Classes by quantiles of the known values: `breaks` are the upper bounds."""
+    """Classes by quantiles of the known values: `breaks` are the upper bounds, rounded to
+    the display precision and merged when two collapse (never a class '1,92 € – 1,93 €')."""
 
     breaks: tuple[float, ...]
+    target: float | None = None
 
     @classmethod
-    def of(cls, values: Sequence[float | None]) -> Scale:
-        known = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-        if not len(known):
-            return cls(())
-        classes = min(len(PALETTE), len(np.unique(known)))
-        quantiles = np.quantile(known, np.linspace(0, 1, classes + 1)[1:])
-        return cls(tuple(dict.fromkeys(float(q) for q in quantiles)))
+    def of(cls, values: Sequence[float | None], unit: str = "") -> Scale:
+        return cls(_breaks(_known(values), len(PALETTE), unit))
 
     def colour(self, value: float | None) -> str:
         if value is None or not math.isfinite(value) or not self.breaks:
@@ -87,6 +130,66 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class DivergingScale:
+    """Classes on both sides of a `target`: below it in orange (darker further below), above
+    it in purple (darker further above), each side in up to three quantile classes of its own
+    values, bounds rounded like `Scale`'s. A value equal to the target is on neither side: it
+    gets the pale neutral of `AT`."""
+
+    target: float
+    below: tuple[float, ...]  # lower bounds of the classes under the target, lowest first
+    above: tuple[float, ...]  # upper bounds of the classes over the target, lowest first
+
+    AT = "#f7f7f7"
+
+    @classmethod
+    def of(cls, values: Sequence[float | None], target: float, unit: str = "") -> DivergingScale:
+        known = _known(values)
+        under = known[known < target]
+        over = known[known > target]
+        below: tuple[float, ...] = ()
+        if len(under):  # lower bounds: quantiles of the values under the target, rounded down
+            classes = min(len(BELOW), len(np.unique(under)))
+            lows = np.quantile(under, np.linspace(0, 1, classes + 1)[:-1])
+            below = tuple(b for b in dict.fromkeys(rounded(float(q), unit) for q in lows)
+                          if b < target) or (float(under.min()),)
+        return cls(target, below, _breaks(over, len(ABOVE), unit))
+
+    def colour(self, value: float | None) -> str:
+        if value is None or not math.isfinite(value):
+            return MISSING
+        if value < self.target:
+            palette = BELOW[len(BELOW) - len(self.below):]
+            for index in range(len(self.below) - 1, -1, -1):
+                if value >= self.below[index]:
+                    return palette[index]
+            return palette[0]
+        if value > self.target:
+            for index, bound in enumerate(self.above):
+                if value <= bound:
+                    return ABOVE[index]
+            return ABOVE[len(self.above) - 1] if self.above else ABOVE[0]
+        return self.AT
+
+    def legend(self, fmt: Callable[[float], str]) -> list[tuple[str, str]]:
+        """(colour, text) from far below the target to far above, the target itself between:
+        a class under the target holds [low, next), the lowest one everything under its next
+        bound; a class over it holds (previous, bound]."""
+        out = []
+        palette = BELOW[len(BELOW) - len(self.below):]
+        for index, low in enumerate(self.below):
+            high = self.below[index + 1] if index + 1 < len(self.below) else self.target
+            text = f"< {fmt(high)}" if index == 0 else f"{fmt(low)} – < {fmt(high)}"
+            out.append((palette[index], text))
+        out.append((self.AT, f"= {fmt(self.target)}"))
+        low = self.target
+        for index, bound in enumerate(self.above):
+            out.append((ABOVE[index], f"> {fmt(low)} – {fmt(bound)}"))
+            low = bound
+        return out
+
+
+@dataclass(frozen=True)
 class StatusScale:
     """Two classes for an indicator of unit 'status': published (dark) and not published
     (light); not covered (NULL) is hatched like 'no data'."""
@@ -100,9 +203,15 @@ class StatusScale:
         return [(PALETTE[-1], fmt(1.0)), (PALETTE[0], fmt(0.0))]
 
 
-def scale_for(unit: str, values: Sequence[float | None]) -> Scale | StatusScale:
-    """The classes of a map of `values` in `unit`."""
-    return StatusScale() if unit == "status" else Scale.of(values)
+def scale_for(unit: str, values: Sequence[float | None],
+              target: float | None = None) -> Scale | DivergingScale | StatusScale:
+    """The classes of a map of `values` in `unit`: diverging around `target` when the
+    indicator has one."""
+    if unit == "status":
+        return StatusScale()
+    if target is not None:
+        return DivergingScale.of(values, target, unit)
+    return Scale.of(values, unit)
 
 
 class Projection:

@@ -31,7 +31,7 @@ from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.place_counts import place_counts as count_places
 from cineatlas.store.vocabularies import SECTORS
 from cineatlas.version import __version__
-from cineatlas.web import charts, i18n, labels, maps, simulation
+from cineatlas.web import charts, findings, i18n, labels, maps, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
 from cineatlas.web.errors import excerpt
 from cineatlas.web.filters import DEFAULT_SORT, FacetName, SortParam, award_filters
@@ -150,11 +150,11 @@ def _indicator(indicator_id: str) -> registry.Indicator:
         raise HTTPException(404, f"No indicator {excerpt(indicator_id)}.") from None
 
 
-def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
-           unit: str) -> tuple[maps.Map, list]:
+def _paint(ctx: Context, base: maps.Map, values: dict[str, dict], unit: str,
+           target: float | None = None) -> tuple[maps.Map, list]:
     """A copy of `base` coloured by `values` (territory id → {value, currency, low_coverage}),
-    each shape linked to its profile; and the legend."""
-    scale = maps.scale_for(unit, [v["value"] for v in values.values()])
+    each shape linked to its profile; and the legend (diverging around `target`, if any)."""
+    scale = maps.scale_for(unit, [v["value"] for v in values.values()], target)
     currency = next((v["currency"] for v in values.values() if v.get("currency")), None)
     shapes = []
     for shape in base.shapes:
@@ -194,7 +194,8 @@ def home(request: Request,
         item = _indicator(indicator)
     rows, categories, other = v.indicator_rows(indicator, level, country, year, category)
     by_id = {r["territory_id"]: r for r in rows.to_dicts()}
-    the_map, legend = _paint(Context(request), v.base_map(level, country), by_id, item.unit)
+    the_map, legend = _paint(Context(request), v.base_map(level, country), by_id, item.unit,
+                             item.target)
     blank = dict.fromkeys(("value", "rank", "of", "vs_median", "coverage", "low_coverage",
                            "currency", *rows.columns))
     table = sorted((blank | by_id.get(s.territory_id, {})
@@ -207,6 +208,7 @@ def home(request: Request,
             [r for r in placed if r["where"] == "here"], queries.own_currency(country))[0]
     return render(request, "home.html", item=item, catalogue=registry.catalogue(), themes=THEMES,
                   unplaced=unplaced,
+                  findings=findings.for_map(v, item, level, country, year, rows, category),
                   levels=v.levels, level=level, country=country, year=year, years=v.years,
                   map=the_map, legend=legend, table=table, categories=categories,
                   category=rows["category"][0] if rows.height else None, empty=False,
@@ -246,9 +248,11 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
     place = profile["territory"]
     key = [k | {"item": registry.get(k["indicator"])} for k in profile["key_figures"]]
     amount = ctx._("Amount") + (f" ({profile['currency']})" if profile["currency"] else "")
+    found = findings.for_profile(views(request), profile)
     series_chart = charts.bars_by_year(
         ctx._("Total support by year"),
-        [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], amount)
+        [{"year": found["years"][r["year"]], "value": r["value"]} for r in profile["series"]],
+        amount)
     breakdown_charts = {by: charts.horizontal_bars(
         ctx._(labels.BREAKDOWNS[by]),
         [{"label": labels.value_label(by, r["key"], ctx._), "value": (r["amount_minor"] or 0) / 100}
@@ -258,6 +262,7 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
         [{"year": str(r["year"]), "value": (r["amount_minor"] or 0) / 100} for r in g["series"]
          if r["year"] is not None], amount) for g in profile["given_support"] if g["series"]}
     return render(request, "territory.html", place=place, ancestors=profile["ancestors"],
+                  findings=found,
                   given=profile["given_support"], placement=profile["placement"],
                   given_charts=given_charts,
                   children=profile["children"], key=key, series=profile["series"],

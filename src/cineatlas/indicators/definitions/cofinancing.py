@@ -35,6 +35,9 @@ ALL_AXES = "all"
             "excédent = max(0, Σ CNC − Σ Région × 0,5) (lignes où les deux montants sont connus)",
     unit="ratio",
     subject="conventions",
+    target=TARGET_RATIO,
+    target_label=("règle « 1 € du CNC pour 2 € de la Région »",
+                  "the \"1 € from the CNC for 2 € from the Region\" rule"),
     needs=("region_amount_minor", "cnc_amount_minor"),
     category=("axe de la convention (writing_development, creation_production, diffusion, "
               "image_education, heritage, other), ou 'all' pour tous les axes du découpage",

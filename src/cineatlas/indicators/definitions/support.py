@@ -6,6 +6,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cineatlas.indicators.query import Query
+from cineatlas.indicators.reach import ZERO_EN, ZERO_FR
 from cineatlas.indicators.registry import indicator
 
 #: Stages counted as upstream ("l'amont"): writing and development.
@@ -24,6 +25,7 @@ PLACED_AT_COUNTRY_EN = ("An award whose beneficiary is placed only by its countr
 @indicator(
     id="total_support",
     theme="support",
+    additive=True,
     title_fr="Montant total des aides",
     title_en="Total support",
     definition_fr="Somme des montants attribués aux bénéficiaires établis dans le territoire.",
@@ -35,10 +37,11 @@ PLACED_AT_COUNTRY_EN = ("An award whose beneficiary is placed only by its countr
     caveats_fr=("Le territoire est celui du bénéficiaire (son siège), pas celui du tournage.",
                 PLACED_AT_COUNTRY_FR,
                 "Les montants de devises différentes ne sont jamais additionnés : "
-                "une ligne par devise."),
+                "une ligne par devise.", ZERO_FR),
     caveats_en=("The territory is the beneficiary's (where it is based), "
                 "not where the work is shot.", PLACED_AT_COUNTRY_EN,
-                "Amounts in different currencies are never added up: one row per currency."),
+                "Amounts in different currencies are never added up: one row per currency.",
+                ZERO_EN),
 )
 def total_support(q: Query) -> ir.Table:
     rows = q.covered
@@ -49,6 +52,7 @@ def total_support(q: Query) -> ir.Table:
 @indicator(
     id="support_per_inhabitant",
     theme="support",
+    additive=True,
     title_fr="Aide par habitant",
     title_en="Support per inhabitant",
     definition_fr="Montant total des aides aux bénéficiaires établis dans le territoire, "
@@ -63,10 +67,11 @@ def total_support(q: Query) -> ir.Table:
                 "une société parisienne aidée par une Région compte pour Paris.",
                 PLACED_AT_COUNTRY_FR,
                 "Population légale la plus récente de la base "
-                "(France : INSEE ; Canada : recensement)."),
+                "(France : INSEE ; Canada : recensement).", ZERO_FR),
     caveats_en=("The territory is the beneficiary's (where it is based): a Paris company supported "
                 "by a Region counts for Paris.", PLACED_AT_COUNTRY_EN,
-                "Latest legal population in the store (France: INSEE; Canada: census)."),
+                "Latest legal population in the store (France: INSEE; Canada: census).",
+                ZERO_EN),
 )
 def support_per_inhabitant(q: Query) -> ir.Table:
     rows = q.covered
