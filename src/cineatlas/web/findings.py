@@ -7,7 +7,7 @@ from typing import Any
 
 import polars as pl
 
-from cineatlas.indicators import Cut, registry
+from cineatlas.indicators import registry
 from cineatlas.indicators.registry import Indicator
 from cineatlas.queries import findings
 from cineatlas.web.views import MAP_LEVELS, Views
@@ -72,7 +72,7 @@ def _for_profile(v: Views, profile: dict[str, Any]) -> dict[str, Any]:
     below = findings.child_level(v.atlas, place["territory_id"], levels)
     children: list[dict[str, Any]] = []
     if below is not None:
-        frame = v.values("total_support", Cut(level=below))
+        frame = v.indicator("total_support", below)
         children = findings.children_rows(frame, v.atlas, place["territory_id"],
                                           profile["currency"])
     total = key.get("total_support")
