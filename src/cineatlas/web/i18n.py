@@ -123,7 +123,8 @@ def _known(value: object) -> bool:
 # -- catalogue maintenance (`python -m cineatlas.web.i18n`) ------------------------------
 
 #: Where page strings live: templates (Jinja2 extractor) and the Python modules of the pages.
-SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python")]
+SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python"),
+           ("errors.py", "python"), ("simulation.py", "python")]
 
 
 def extract() -> dict[str, list[tuple[str, int]]]:
@@ -137,7 +138,8 @@ def extract() -> dict[str, list[tuple[str, int]]]:
     found: dict[str, list[tuple[str, int]]] = {}
     for filename, line, message, _comments, _context in extract_from_dir(
             Path(__file__).parent, method_map, options, keywords={"_": None, "N_": None,
-                                                                   "gettext": None}):
+                                                                   "gettext": None,
+                                                                   "Message": None}):
         if isinstance(message, str):
             found.setdefault(message, []).append((filename, line))
     return found

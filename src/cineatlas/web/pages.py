@@ -26,7 +26,7 @@ from cineatlas.store.vocabularies import SECTORS
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, queries, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
-from cineatlas.web.errors import excerpt
+from cineatlas.web.errors import Message, excerpt
 from cineatlas.web.notes import SourceNotes
 from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters, SectorParam
 from cineatlas.web.simulation import SimulatorForm
@@ -132,7 +132,8 @@ def _indicator(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
     except registry.UnknownIndicator:
-        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}.") from None
+        raise HTTPException(404, Message("No indicator %(id)s.",
+                                         id=excerpt(indicator_id))) from None
 
 
 def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
@@ -212,7 +213,7 @@ def home(request: Request,
 def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLResponse:
     profile = views(request).profile(territory_id)
     if profile is None:
-        raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
+        raise HTTPException(404, Message("No territory %(id)s.", id=excerpt(territory_id)))
     ctx = Context(request)
     points = [{"latitude": r["latitude"], "longitude": r["longitude"],
                "kind": ("ae" if r["art_et_essai"] else "cinema"), "label": r["name"]}
@@ -255,7 +256,7 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
             theme: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
     v = views(request)
     if not v.levels:
-        raise HTTPException(404, "This store holds no territories to compare.")
+        raise HTTPException(404, Message("This store holds no territories to compare."))
     level, country = v.map_level(level)
     year = _year(year)
     frame = v.compare_frame(level, country, territory or [], year)
@@ -288,7 +289,7 @@ def compare_csv(request: Request, level: LevelName = "region", territory: Territ
                 year: FormYear = None) -> Response:
     v = views(request)
     if not v.levels:
-        raise HTTPException(404, "This store holds no territories to compare.")
+        raise HTTPException(404, Message("This store holds no territories to compare."))
     level, country = v.map_level(level)
     frame = v.compare_frame(level, country, territory or [], _year(year))
     return _csv(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]), "compare")
@@ -344,7 +345,7 @@ def beneficiary(request: Request, organisation_id: Annotated[str, Id],
     v = views(request)
     org = v.organisation(organisation_id)
     if org is None:
-        raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
+        raise HTTPException(404, Message("No beneficiary %(id)s.", id=excerpt(organisation_id)))
     return render(request, "beneficiary.html", org=org, sector=queries.sector_value(sector),
                   currency=queries.own_currency(org["country_code"]),
                   **queries.entity_awards(atlas(request), "beneficiary_id", organisation_id,
@@ -357,7 +358,7 @@ def work(request: Request, work_id: Annotated[str, Id],
     v = views(request)
     item = v.work(work_id)
     if item is None:
-        raise HTTPException(404, f"No work {excerpt(work_id)}.")
+        raise HTTPException(404, Message("No work %(id)s.", id=excerpt(work_id)))
     return render(request, "work.html", work=item, sector=queries.sector_value(sector),
                   **queries.entity_awards(atlas(request), "work_id", work_id, sector))
 
@@ -429,5 +430,8 @@ def favicon() -> Response:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """An HTML error page (for the pages; the API answers with its JSON envelope)."""
+    """An HTML error page (for the pages; the API answers with its JSON envelope), its message
+    in the page's language when it is a `Message`."""
+    if isinstance(message, Message):
+        message = Context(request)._(message.msgid, **message.values)
     return render(request, "error.html", status=status, status_code=status, message=message)
