@@ -32,6 +32,82 @@ FUNDER_LEVELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: territories.level: the levels of the reference territories.
+LEVELS: dict[str, tuple[str, str]] = {
+    "country": ("Pays", "Country"), "region": ("Région", "Region"),
+    "department": ("Département", "Department"), "commune": ("Commune", "Commune"),
+    "metropolis": ("Métropole", "Metropolitan area"),
+    "province": ("Province ou territoire", "Province or territory"),
+    "qc_region": ("Région administrative du Québec", "Québec administrative region"),
+    "municipality": ("Municipalité", "Municipality"), "state": ("État", "State"),
+}
+#: territories.density_class: INSEE's density grid, in four classes.
+DENSITY: dict[str, tuple[str, str]] = {
+    "dense": ("Dense", "Dense"), "intermediate": ("Densité intermédiaire", "Intermediate density"),
+    "rural": ("Rural", "Rural"), "remote_rural": ("Rural isolé", "Remote rural"),
+}
+#: awards.stage: the stage of a work's life an award supports.
+STAGES: dict[str, tuple[str, str]] = {
+    "writing": ("Écriture", "Writing"), "development": ("Développement", "Development"),
+    "production": ("Production", "Production"), "post_production": ("Postproduction",
+                                                                     "Post-production"),
+    "distribution": ("Distribution", "Distribution"), "promotion": ("Promotion", "Promotion"),
+    "operation": ("Fonctionnement (structures)", "Operation (structures)"),
+}
+#: works.format.
+FORMATS: dict[str, tuple[str, str]] = {
+    "feature": ("Long métrage", "Feature film"), "short": ("Court métrage", "Short film"),
+    "series": ("Série", "Series"), "tv_film": ("Téléfilm", "TV film"),
+    "web": ("Création web", "Web creation"), "game": ("Jeu vidéo", "Video game"),
+    "other": ("Autre", "Other"),
+}
+#: works.genre.
+GENRES: dict[str, tuple[str, str]] = {
+    "fiction": ("Fiction", "Fiction"), "documentary": ("Documentaire", "Documentary"),
+    "animation": ("Animation", "Animation"), "experimental": ("Expérimental", "Experimental"),
+    "other": ("Autre", "Other"),
+}
+#: venues.ae_labels: the CNC's Art et Essai labels.
+AE_LABELS: dict[str, tuple[str, str]] = {
+    "RD": ("Recherche et découverte", "Research and discovery"),
+    "JP": ("Jeune public", "Young audiences"), "PR": ("Patrimoine et répertoire",
+                                                      "Heritage and repertoire"),
+}
+#: organisations.kind: what kind of body a funder or beneficiary is.
+ORGANISATION_KINDS: dict[str, tuple[str, str]] = {
+    "company": ("Entreprise", "Company"), "association": ("Association", "Association"),
+    "public_body": ("Organisme public", "Public body"), "individual": ("Personne", "Individual"),
+}
+#: festivals.period: when in the year a festival takes place (the Panorama's periods).
+FESTIVAL_PERIODS: dict[str, tuple[str, str]] = {
+    "pre_season": ("Avant-saison (janvier à juin)", "Before the summer season (January–June)"),
+    "season": ("Saison (juillet-août)", "Summer season (July–August)"),
+    "post_season": ("Après-saison (septembre à décembre)",
+                    "After the summer season (September–December)"),
+    "variable": ("Variable", "Varies"), "other": ("Autre", "Other"),
+}
+#: festivals.scope: the reach a festival claims.
+FESTIVAL_SCOPES: dict[str, tuple[str, str]] = {
+    "international": ("International", "International"), "national": ("National", "National"),
+    "cross_border": ("Transfrontalier", "Cross-border"),
+    "interregional": ("Interrégional", "Interregional"), "regional": ("Régional", "Regional"),
+    "interdepartmental": ("Interdépartemental", "Interdepartmental"),
+    "departmental": ("Départemental", "Departmental"),
+    "intercommunal": ("Intercommunal", "Intercommunal"), "municipal": ("Communal", "Municipal"),
+    "other": ("Autre", "Other"),
+}
+#: The simulator's axes of a convention (simulator.scenario.AXES).
+AXES: dict[str, tuple[str, str]] = {
+    "writing_development": ("Écriture et développement", "Writing and development"),
+    "creation_production": ("Création et production", "Creation and production"),
+    "diffusion": ("Diffusion", "Diffusion"), "image_education": ("Éducation à l'image",
+                                                                 "Image education"),
+    "heritage": ("Patrimoine", "Heritage"),
+    "other": ("Autres partenaires (Départements, villes…)",
+              "Other partners (Departments, cities…)"),
+    "solidarity": ("Solidarité", "Solidarity"),
+}
+
 #: Budget classes of agreed films (film_approvals.budget_minor, in euros), the CNC's own:
 #: code -> (French, English) labels. Bounds in BUDGET_CLASS_BOUNDS.
 BUDGET_CLASSES: dict[str, tuple[str, str]] = {
@@ -65,6 +141,18 @@ PUBLICATION_STATUSES: dict[str, tuple[str, str]] = {
     "not_published": ("non publié dans les sources de la base",
                       "not published in the sources cineatlas holds"),
     "not_covered": ("non couvert par les sources de la base", "not covered by cineatlas' sources"),
+}
+
+
+#: Each coded column of the store, with its vocabulary (tests check every stored value has both
+#: labels). A column holding a list (venues.ae_labels) is listed by its elements.
+COLUMNS: dict[tuple[str, str], dict] = {
+    ("territories", "level"): LEVELS, ("territories", "density_class"): DENSITY,
+    ("awards", "stage"): STAGES, ("awards", "sector"): SECTORS, ("works", "format"): FORMATS,
+    ("works", "genre"): GENRES, ("venues", "ae_labels"): AE_LABELS,
+    ("organisations", "kind"): ORGANISATION_KINDS,
+    ("organisations", "funder_level"): FUNDER_LEVELS,
+    ("festivals", "period"): FESTIVAL_PERIODS, ("festivals", "scope"): FESTIVAL_SCOPES,
 }
 
 

@@ -127,8 +127,8 @@ SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py"
            ("errors.py", "python"), ("simulation.py", "python")]
 
 
-def extract() -> dict[str, list[tuple[str, int]]]:
-    """Every page string: msgid → [(file, line)]."""
+def extract() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
+    """Every page string: msgid (a plural's (singular, plural)) → [(file, line)]."""
     from babel.messages.extract import extract_from_dir
 
     method_map = [(pattern, "jinja2.ext:babel_extract" if kind == "jinja2" else "python")
@@ -139,9 +139,11 @@ def extract() -> dict[str, list[tuple[str, int]]]:
     for filename, line, message, _comments, _context in extract_from_dir(
             Path(__file__).parent, method_map, options, keywords={"_": None, "N_": None,
                                                                    "gettext": None,
-                                                                   "Message": None}):
-        if isinstance(message, str):
-            found.setdefault(message, []).append((filename, line))
+                                                                   "Message": None,
+                                                                   "ngettext": (1, 2)}):
+        key = message if isinstance(message, str) else tuple(message[:2])  # a plural's pair
+        if all(isinstance(part, str) for part in (key if isinstance(key, tuple) else (key,))):
+            found.setdefault(key, []).append((filename, line))
     return found
 
 

@@ -1,41 +1,22 @@
-"""Readable names for the store's codes (stages, formats, levels...), marked for translation:
-`N_` marks a string for extraction; templates translate it with `_()` at render time."""
+"""What a page calls the store's codes, in its language (`Labels`).
+
+The store's vocabularies (levels, stages, formats, genres, Art et Essai labels, density
+classes, funder levels, organisation kinds, festival periods and scopes, sectors, simulator
+axes) are declared once, with their French and English labels, in `store.vocabularies`;
+`Labels(lang)` resolves them for a page. The page phrases below (facet titles, bodies, year
+bases...) are catalogue entries: `N_` marks them for extraction and templates translate them
+with `_()` at render time (`_()` leaves an already resolved label as it is).
+"""
 
 from __future__ import annotations
+
+from cineatlas.store import vocabularies as vocab
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return message
 
 
-LEVELS = {
-    "country": N_("Country"), "region": N_("Region"), "department": N_("Department"),
-    "commune": N_("Commune"), "metropolis": N_("Metropolitan area"),
-    "province": N_("Province or territory"), "qc_region": N_("Québec administrative region"),
-    "municipality": N_("Municipality"), "state": N_("State"),
-}
-STAGES = {
-    "writing": N_("Writing"), "development": N_("Development"), "production": N_("Production"),
-    "post_production": N_("Post-production"), "distribution": N_("Distribution"),
-    "promotion": N_("Promotion"), "operation": N_("Operation (structures)"),
-}
-FORMATS = {
-    "feature": N_("Feature film"), "short": N_("Short film"), "series": N_("Series"),
-    "tv_film": N_("TV film"), "web": N_("Web creation"), "game": N_("Video game"),
-    "other": N_("Other"),
-}
-GENRES = {
-    "fiction": N_("Fiction"), "documentary": N_("Documentary"), "animation": N_("Animation"),
-    "experimental": N_("Experimental"), "other": N_("Other"),
-}
-AE_LABELS = {
-    "RD": N_("Research and discovery"), "JP": N_("Young audiences"),
-    "PR": N_("Heritage and repertoire"),
-}
-DENSITY = {
-    "dense": N_("Dense"), "intermediate": N_("Intermediate density"), "rural": N_("Rural"),
-    "remote_rural": N_("Remote rural"),
-}
 #: The simulator's equity measures: measure, what it is computed on, fragile category.
 EQUITY = {"gini": N_("Gini index"), "theil": N_("Theil index"),
           "fragile_share": N_("Share going to fragile territories")}
@@ -48,13 +29,6 @@ FACETS = {
     "year": N_("Year"), "stage": N_("Stage"), "format": N_("Format"), "genre": N_("Genre"),
     "territory": N_("Territory"), "funder_territory": N_("Funder governing"),
     "beneficiary": N_("Beneficiary"), "sector": N_("Sector"),
-}
-#: A public funder's level of government (vocabularies.FUNDER_LEVELS), as a facet value.
-FUNDER_LEVELS = {
-    "european": N_("European"), "national": N_("National"), "provincial": N_("Provincial"),
-    "regional": N_("Regional"), "departmental": N_("Departmental"),
-    "metropolitan": N_("Metropolitan"), "intercommunal": N_("Intercommunal"),
-    "communal": N_("Communal"), "other": N_("Other"),
 }
 #: The body of a level governing a territory, named before the territory ("The Region").
 OWN_BODIES = {
@@ -76,26 +50,16 @@ YEAR_BASIS = {
     "calendar": N_("calendar year of the decision or convention"),
     "mixed": N_("fiscal year where published, else calendar year"),
 }
-#: The publication statuses (store.vocabularies.PUBLICATION_STATUSES) as a profile says them.
+#: The publication statuses (store.vocabularies.PUBLICATION_STATUSES) as a profile says them:
+#: a level no source covers is, for a reader, one whose data is not published either.
 PUBLICATION = {
     "published": N_("published"),
     "not_published": N_("not published in the sources cineatlas holds"),
     "not_covered": N_("not published in the sources cineatlas holds"),
 }
-#: Labels of each award facet's values (facets without an entry show the stored name).
-VALUES = {"stage": STAGES, "format": FORMATS, "genre": GENRES,
-          "funder_level": FUNDER_LEVELS}
 BREAKDOWNS = {"stage": N_("By stage"), "format": N_("By format"), "genre": N_("By genre"),
               "funder": N_("By funder")}
 
-
-def value_label(facet: str, value: object, _) -> str:
-    """A facet value as the reader sees it, translated by `_` when it is one of our codes
-    (stored names, such as a funder's, are shown as they are); 'Unknown' for NULL."""
-    if value is None:
-        return _("Unknown")
-    known = VALUES.get(facet, {}).get(str(value))
-    return _(known) if known else str(value)
 
 #: How an amount in another currency than the territory's is introduced ("also 58 000 $CA
 #: from Canadian funders"): the funders paying in that currency.
@@ -106,3 +70,44 @@ OTHER_CURRENCY = N_("in another currency")
 def other_currency(currency: str | None) -> str:
     """Who pays in `currency`, for a figure shown apart in another currency (untranslated)."""
     return OTHER_CURRENCIES.get(currency or "", OTHER_CURRENCY)
+
+
+#: The store's vocabularies a page labels, by the name templates use.
+VOCABULARIES = {
+    "LEVELS": vocab.LEVELS, "STAGES": vocab.STAGES, "FORMATS": vocab.FORMATS,
+    "GENRES": vocab.GENRES, "AE_LABELS": vocab.AE_LABELS, "DENSITY": vocab.DENSITY,
+    "FUNDER_LEVELS": vocab.FUNDER_LEVELS, "KINDS": vocab.ORGANISATION_KINDS,
+    "PERIODS": vocab.FESTIVAL_PERIODS, "SCOPES": vocab.FESTIVAL_SCOPES,
+    "SECTORS": vocab.SECTORS, "AXES": vocab.AXES,
+}
+#: The award facets whose values are codes of a vocabulary.
+FACET_VOCABULARIES = {"stage": "STAGES", "format": "FORMATS", "genre": "GENRES",
+                      "funder_level": "FUNDER_LEVELS", "sector": "SECTORS"}
+
+
+class Labels:
+    """The labels of one page language: each vocabulary of VOCABULARIES as a dict code → label
+    (an attribute of the same name), the page phrases of this module as they are."""
+
+    FACETS, OWN_BODIES, BODIES_WITHIN, YEAR_BASIS = FACETS, OWN_BODIES, BODIES_WITHIN, YEAR_BASIS
+    EQUITY, EQUITY_OF, FRAGILE, BREAKDOWNS = EQUITY, EQUITY_OF, FRAGILE, BREAKDOWNS
+    PUBLICATION = PUBLICATION
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        for name, vocabulary in VOCABULARIES.items():
+            setattr(self, name, {code: vocab.label(vocabulary, code, lang)
+                                 for code in vocabulary})
+
+    def value_label(self, facet: str, value: object, _=None) -> str:
+        """A facet value as the reader sees it: a code's label in the page's language (stored
+        names, such as a funder's, are shown as they are); 'Unknown' (translated by `_`) for
+        NULL."""
+        if value is None:
+            return _("Unknown") if _ else ("Inconnu" if self.lang == "fr" else "Unknown")
+        vocabulary = FACET_VOCABULARIES.get(facet)
+        return getattr(self, vocabulary).get(str(value), str(value)) if vocabulary else str(value)
+
+    @staticmethod
+    def other_currency(currency: str | None) -> str:
+        return other_currency(currency)

@@ -23,6 +23,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.store.vocabularies import SECTORS
+from cineatlas.store.vocabularies import label as vocab_label
+from cineatlas.territories.names import french_names
 from cineatlas.version import __version__
 from cineatlas.web import charts, i18n, labels, maps, queries, simulation
 from cineatlas.web.api import Page, atlas, safe_csv
@@ -54,9 +56,17 @@ def environment(lang: str) -> Environment:
     """The template environment of one language (its gettext installed)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"],
                       autoescape=select_autoescape(default=True), trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, finalize=_french_names if lang == "fr" else None)
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
     return env
+
+
+def _french_names(value: Any) -> Any:
+    """What a French page prints of a value: a territory the store names in English (Nova
+    Scotia, Germany) by its French name (territories.names); anything else as it is."""
+    if type(value) is str:
+        return french_names().get(value, value)
+    return value
 
 
 def views(request: Request) -> Views:
@@ -103,13 +113,19 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     ctx = Context(request)
     page = environment(ctx.lang).get_template(template).render(
         ctx=ctx, lang=ctx.lang, fmt=ctx.fmt, url=ctx.url, version=__version__,
-        fictitious=views(request).fictitious, labels=labels, indicator_title=indicator_title,
+        fictitious=views(request).fictitious, labels=page_labels(ctx.lang),
+        indicator_title=indicator_title,
         unit_label=unit_label, path=request.url.path, spec_json=charts.as_json,
         sector_label=sector_label, **values)
     response = HTMLResponse(page, status_code=status)
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", ctx.lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+@cache
+def page_labels(lang: str) -> labels.Labels:
+    return labels.Labels(lang)
 
 
 def indicator_title(item: registry.Indicator, lang: str) -> str:
@@ -119,8 +135,7 @@ def indicator_title(item: registry.Indicator, lang: str) -> str:
 def sector_label(sector: str, lang: str) -> str:
     """A sector of the store's vocabulary ('Cinéma et audiovisuel'…) in the page's language
     (templates name 'all' themselves)."""
-    fr, en = SECTORS.get(sector, (sector, sector))
-    return fr if lang == "fr" else en
+    return vocab_label(SECTORS, sector, lang)
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -228,7 +243,8 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
         [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], amount)
     breakdown_charts = {by: charts.horizontal_bars(
         ctx._(labels.BREAKDOWNS[by]),
-        [{"label": labels.value_label(by, r["key"], ctx._), "value": (r["amount_minor"] or 0) / 100}
+        [{"label": page_labels(ctx.lang).value_label(by, r["key"], ctx._),
+          "value": (r["amount_minor"] or 0) / 100}
          for r in rows], amount) for by, rows in profile["breakdowns"].items() if rows}
     given_charts = {f"{g['scope']}-{g['funder_level']}": charts.bars_by_year(
         ctx._("Support given by year"),
