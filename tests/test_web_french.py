@@ -40,7 +40,8 @@ def _english_strings() -> set[str]:
 
 def _texts(page: str) -> tuple[set[str], str]:
     """(each text node and human-read attribute, stripped; the whole text) of a page."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    # scripts, and code (ids, a file's column names) are not prose
+    page = re.sub(r"<(script|style|code)\b.*?</\1>", " ", page, flags=re.S)
     attributes = re.findall(r'\s(?:title|aria-label|alt|placeholder)="([^"]*)"', page)
     nodes = [html_module.unescape(t).strip() for t in re.split(r"<[^>]+>", page)]
     nodes += [html_module.unescape(a).strip() for a in attributes]
@@ -231,3 +232,26 @@ def test_every_vocabulary_is_labelled_in_both_languages(lang) -> None:
     for vocabulary in labels.VOCABULARIES.values():
         for code in vocabulary:
             assert vocab.label(vocabulary, code, lang) not in ("", None), code
+
+
+def test_every_problem_type_has_its_french() -> None:
+    """The importers' problem titles and hints shown on /sources: a French text for every
+    declared type, in French typography."""
+    import importlib
+    import pkgutil
+
+    import cineatlas.importers as importers
+    from cineatlas.problems import PROBLEM_TYPES, described
+    from cineatlas.problems_fr import FRENCH
+
+    for module in pkgutil.walk_packages(importers.__path__, "cineatlas.importers."):
+        importlib.import_module(module.name)
+    for name in ("parsing.values", "reading.cleaning", "reading.csvfile", "reading.jsonfile"):
+        importlib.import_module(f"cineatlas.{name}")
+    ours = set(PROBLEM_TYPES)
+    assert ours - set(FRENCH) == set() and set(FRENCH) - ours == set()
+    for title, hint in FRENCH.values():
+        assert title and hint and not BAD_SPACE.search(title + " " + hint), (title, hint)
+    assert described("blank-row", "Blank row", "…", "fr")[0] == "Ligne vide"
+    assert described("blank-row", "Blank row", "…", "en") == ("Blank row", "…")
+    assert described("not-declared", None, None, "fr") == ("not-declared", None)

@@ -22,12 +22,14 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
+from cineatlas.problems import described
 from cineatlas.store.vocabularies import SECTORS
 from cineatlas.store.vocabularies import label as vocab_label
 from cineatlas.territories.names import french_names
 from cineatlas.version import __version__
-from cineatlas.web import charts, i18n, labels, maps, queries, simulation
-from cineatlas.web.api import Page, atlas, safe_csv
+from cineatlas.web import charts, downloads, i18n, labels, maps, queries, simulation
+from cineatlas.web.api import Page, atlas
+from cineatlas.web.downloads import Dialect, DialectParam, Units, UnitsParam, csv_response
 from cineatlas.web.errors import Message, excerpt
 from cineatlas.web.notes import SourceNotes
 from cineatlas.web.queries import DEFAULT_SECTOR, AwardFilters, SectorParam
@@ -102,6 +104,19 @@ class Context:
         return self.url(path, **(dict(self.request.query_params) | {"lang": lang}))
 
 
+    def alternate(self, lang: str | None) -> str:
+        """This page's absolute URL in `lang` (None: without ?lang=, the cookie's or French: the
+        x-default of <link rel="alternate" hreflang>)."""
+        base = str(self.request.base_url).rstrip("/")
+        if lang is not None:
+            return base + self.switch(lang)
+        path = self.request.url.path
+        if len(path) > MAX_ECHOED_PATH or not echoed_query(self.request):
+            return base + ("/" if len(path) > MAX_ECHOED_PATH else path)
+        return base + self.url(path, **{k: v for k, v in self.request.query_params.items()
+                                        if k != "lang"})
+
+
 def echoed_query(request: Request) -> str:
     """The request's query string as a page may repeat it in its links: empty when it is longer
     than any form of the atlas makes it."""
@@ -116,8 +131,9 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
         fictitious=views(request).fictitious, labels=page_labels(ctx.lang),
         indicator_title=indicator_title,
         unit_label=unit_label, path=request.url.path, spec_json=charts.as_json,
-        sector_label=sector_label, **values)
-    response = HTMLResponse(page, status_code=status)
+        sector_label=sector_label, problem_text=described, **values)
+    # the language follows ?lang= then the cookie: a cache keeps one copy per cookie
+    response = HTMLResponse(page, status_code=status, headers={"Vary": "Cookie"})
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", ctx.lang, max_age=365 * 86400, samesite="lax")
     return response
@@ -168,11 +184,6 @@ def _paint(ctx: Context, base: maps.Map, values: dict[str, dict],
             fill=scale.colour(found["value"]) if found else maps.MISSING, label=label,
             low_coverage=bool(found and found.get("low_coverage"))))
     return replace(base, shapes=shapes), scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
-
-
-def _csv(frame: pl.DataFrame, name: str) -> Response:
-    return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="cineatlas-{name}.csv"'})
 
 
 # -- home: the map ---------------------------------------------------------------------
@@ -237,19 +248,23 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                 "label": r["name"]} for r in profile["festivals"]]
     place = profile["territory"]
     key = [k | {"item": registry.get(k["indicator"])} for k in profile["key_figures"]]
-    amount = ctx._("Amount") + (f" ({profile['currency']})" if profile["currency"] else "")
-    series_chart = charts.bars_by_year(
+    amount = ctx._("Amount")
+
+    def money(spec: dict) -> dict:  # amounts in a readable unit: "Montant (M€)"
+        return charts.money(spec, amount, profile["currency"], ctx.lang)
+
+    series_chart = money(charts.bars_by_year(
         ctx._("Total support by year"),
-        [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], amount)
-    breakdown_charts = {by: charts.horizontal_bars(
+        [{"year": str(r["year"]), "value": r["value"]} for r in profile["series"]], amount))
+    breakdown_charts = {by: money(charts.horizontal_bars(
         ctx._(labels.BREAKDOWNS[by]),
         [{"label": page_labels(ctx.lang).value_label(by, r["key"], ctx._),
           "value": (r["amount_minor"] or 0) / 100}
-         for r in rows], amount) for by, rows in profile["breakdowns"].items() if rows}
-    given_charts = {f"{g['scope']}-{g['funder_level']}": charts.bars_by_year(
+         for r in rows], amount)) for by, rows in profile["breakdowns"].items() if rows}
+    given_charts = {f"{g['scope']}-{g['funder_level']}": money(charts.bars_by_year(
         ctx._("Support given by year"),
         [{"year": str(r["year"]), "value": (r["amount_minor"] or 0) / 100} for r in g["series"]
-         if r["year"] is not None], amount) for g in profile["given_support"] if g["series"]}
+         if r["year"] is not None], amount)) for g in profile["given_support"] if g["series"]}
     return render(request, "territory.html", place=place, ancestors=profile["ancestors"],
                   given=profile["given_support"], placement=profile["placement"],
                   given_charts=given_charts,
@@ -302,13 +317,14 @@ COMPARE_COLUMNS = ("indicator", "level", "territory_id", "territory_name", "peri
 
 @router.get("/compare.csv")
 def compare_csv(request: Request, level: LevelName = "region", territory: Territories = None,
-                year: FormYear = None) -> Response:
+                year: FormYear = None, dialect: DialectParam = Dialect.csv) -> Response:
     v = views(request)
     if not v.levels:
         raise HTTPException(404, Message("This store holds no territories to compare."))
     level, country = v.map_level(level)
     frame = v.compare_frame(level, country, territory or [], _year(year))
-    return _csv(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]), "compare")
+    return csv_response(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]),
+                        "compare", dialect)
 
 
 # -- awards explorer -------------------------------------------------------------------
@@ -419,7 +435,8 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
             for series, rows in ((ctx._("Starting scenario"), base.regions.to_dicts()),
                                  (ctx._("Your parameters"), regions))
             for r in rows if r["cnc_cents"] is not None]
-    chart = charts.grouped_bars(ctx._("CNC contribution by Region"), bars, ctx._("Amount"))
+    chart = charts.money(charts.grouped_bars(ctx._("CNC contribution by Region"), bars,
+                                             ctx._("Amount")), ctx._("Amount"), "EUR", ctx.lang)
     return render(request, "simulator.html", form=form, base=base, edited=edited,
                   regions=regions, map=the_map, legend=legend, chart_spec=chart,
                   equity=_equity_rows(base, edited), scenario=base.scenario,
@@ -435,8 +452,29 @@ def _equity_rows(base, edited) -> list[dict[str, Any]]:
 
 
 @router.get("/simulator.csv")
-def simulator_csv(request: Request, form: Annotated[SimulatorForm, Depends()]) -> Response:
-    return _csv(simulation.run(request, form).regions, "simulation")
+def simulator_csv(request: Request, form: Annotated[SimulatorForm, Depends()],
+                  dialect: DialectParam = Dialect.csv,
+                  units: UnitsParam = Units.major) -> Response:
+    return csv_response(simulation.run(request, form).regions, "simulation", dialect, units)
+
+
+# -- data dictionary -------------------------------------------------------------------
+
+
+@router.get("/data-dictionary", response_class=HTMLResponse)
+def data_dictionary(request: Request) -> HTMLResponse:
+    return render(request, "data_dictionary.html", dictionary=downloads.DICTIONARY,
+                  types=downloads.TYPES, units=downloads.UNITS)
+
+
+@router.get("/data-dictionary.csv")
+def data_dictionary_csv(dialect: DialectParam = Dialect.csv) -> Response:
+    return csv_response(downloads.dictionary_frame(), "data-dictionary", dialect)
+
+
+@router.get("/data-dictionary.json")
+def data_dictionary_json() -> dict[str, Any]:
+    return {"data": downloads.dictionary_frame().to_dicts()}
 
 
 @router.get("/favicon.ico")

@@ -198,7 +198,8 @@ AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a
                "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
                "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
 AWARDS_SELECT = (
-    "SELECT a.award_id, a.project_title, a.work_id, f.name AS funder, s.name AS scheme, "
+    "SELECT a.award_id, a.project_title, a.work_id, a.funder_id, f.name AS funder, "
+    "s.name AS scheme, "
     "a.beneficiary_id, b.name AS beneficiary, a.beneficiary_territory_id, "
     "coalesce(a.fiscal_year, year(a.decision_date)) AS year, a.decision_date, a.amount_minor, "
     "a.currency, a.stage, a.format, a.genre, a.sector, a.amends_award_id, a.superseded_by, "
