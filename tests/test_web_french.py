@@ -149,6 +149,7 @@ def test_canadian_provinces_have_their_french_names_on_french_pages(web_atlas) -
         assert "<h1>Nouvelle-Écosse</h1>" in french and "<title>Nouvelle-Écosse" in french
         assert "<h1>Nova Scotia</h1>" in client.get("/territory/CA-NS",
                                                     params={"lang": "en"}).text
+        client.cookies.clear()  # ?lang=en set the language cookie
         provinces = client.get("/?level=province").text
         for fr in ("Colombie-Britannique", "Terre-Neuve-et-Labrador", "Île-du-Prince-Édouard",
                    "Territoires du Nord-Ouest", "Nouveau-Brunswick"):
@@ -255,3 +256,14 @@ def test_every_problem_type_has_its_french() -> None:
     assert described("blank-row", "Blank row", "…", "fr")[0] == "Ligne vide"
     assert described("blank-row", "Blank row", "…", "en") == ("Blank row", "…")
     assert described("not-declared", None, None, "fr") == ("not-declared", None)
+
+
+def test_simulator_notes_are_french_on_french_pages(web_atlas) -> None:
+    """The notes the simulator computes carry their French; the API keeps the English."""
+    with TestClient(create_app(web_atlas), raise_server_exceptions=False) as client:
+        page = html_module.unescape(client.get("/simulator").text)
+        assert "ILLUSTRATIF\u202f: les chiffres de" in page and "ILLUSTRATIVE" not in page
+        assert "les demandes dépassent l'enveloppe des conventions\u202f: répartition au " \
+               "prorata" in page
+        notes = client.get("/api/v1/simulate").json()["data"]["edited"]["notes"]
+        assert any(n.startswith("ILLUSTRATIVE: the figures of") for n in notes)
