@@ -267,3 +267,16 @@ def test_simulator_notes_are_french_on_french_pages(web_atlas) -> None:
                "prorata" in page
         notes = client.get("/api/v1/simulate").json()["data"]["edited"]["notes"]
         assert any(n.startswith("ILLUSTRATIVE: the figures of") for n in notes)
+
+
+def test_every_indicator_field_subject_and_filter_has_labels() -> None:
+    """What an indicator page names (`amount_minor`, `beneficiary_in_metropolis`…) has a label
+    in both languages, and the French page shows it."""
+    from cineatlas.indicators import registry
+
+    for item in registry.catalogue():
+        for vocabulary, codes in ((vocab.INDICATOR_SUBJECTS, [item.subject]),
+                                  (vocab.INDICATOR_FIELDS, item.needs),
+                                  (vocab.INDICATOR_FILTERS, item.filters)):
+            for code in codes:
+                assert code in vocabulary and all(vocabulary[code]), (item.id, code)

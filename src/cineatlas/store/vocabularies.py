@@ -144,6 +144,61 @@ PUBLICATION_STATUSES: dict[str, tuple[str, str]] = {
 }
 
 
+#: What an indicator is computed on (registry.Indicator.subject).
+INDICATOR_SUBJECTS: dict[str, tuple[str, str]] = {
+    "applications": ("candidatures", "applications"), "awards": ("aides attribuées", "awards"),
+    "commissions": ("commissions", "commissions"), "conventions": ("conventions", "conventions"),
+    "festivals": ("festivals", "festivals"), "films": ("films agréés", "agreed films"),
+    "publication": ("publication des données", "publication of the data"),
+    "sessions": ("sessions de commission", "commission sessions"),
+    "venues": ("établissements cinématographiques", "cinemas"),
+}
+#: The data an indicator needs (registry.Indicator.needs): fields of its rows.
+INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
+    "advance_on_receipts": ("avance sur recettes", "advance on receipts"),
+    "after_first": ("avance après réalisation", "advance after completion"),
+    "amount_minor": ("montant", "amount"),
+    "applications_awarded": ("candidatures retenues", "applications awarded"),
+    "applications_received": ("candidatures reçues", "applications received"),
+    "art_et_essai": ("classement Art et Essai", "Art et Essai classification"),
+    "beneficiary_id": ("bénéficiaire", "beneficiary"),
+    "beneficiary_in_funder_territory": ("bénéficiaire dans le territoire du financeur",
+                                        "beneficiary in the funder's territory"),
+    "beneficiary_in_metropolis": ("bénéficiaire dans la métropole",
+                                  "beneficiary in the metropolis"),
+    "beneficiary_overseas": ("bénéficiaire outre-mer", "beneficiary overseas"),
+    "beneficiary_rural": ("bénéficiaire en commune rurale", "beneficiary in a rural commune"),
+    "beneficiary_sub_subterritory_id": ("territoire du bénéficiaire (deux niveaux plus bas)",
+                                        "beneficiary's territory (two levels down)"),
+    "beneficiary_subterritory_id": ("territoire du bénéficiaire (un niveau plus bas)",
+                                    "beneficiary's territory (one level down)"),
+    "budget": ("devis du film", "film budget"),
+    "cnc_amount_minor": ("montant du CNC", "CNC amount"),
+    "coproduction": ("coproduction", "co-production"),
+    "credits_published": ("génériques publiés", "credits published"),
+    "director_gender": ("genre déclaré des réalisateurs", "directors' declared gender"),
+    "first_work": ("premier film", "first work"), "format": ("format", "format"),
+    "funder_level": ("échelon du financeur", "funder's level"),
+    "gender": ("genre déclaré", "declared gender"), "genre": ("genre de l'œuvre", "genre"),
+    "has_chair": ("présidence de commission", "commission chair"),
+    "is_elected_official": ("élu", "elected official"), "itinerant": ("itinérant", "itinerant"),
+    "parity_bonus": ("bonus parité", "parity bonus"), "producers": ("producteurs", "producers"),
+    "profession": ("profession", "profession"), "rank": ("rang du film", "film rank"),
+    "region_amount_minor": ("montant de la Région", "Region amount"),
+    "regional_aid": ("aide régionale", "regional aid"), "screens": ("écrans", "screens"),
+    "seats": ("fauteuils", "seats"), "second_work": ("deuxième film", "second work"),
+    "stage": ("étape", "stage"),
+}
+#: The filters an indicator takes (registry.Indicator.filters).
+INDICATOR_FILTERS: dict[str, tuple[str, str]] = {
+    "axis": ("axe", "axis"), "basis": ("base de calcul", "basis"),
+    "budget_class": ("tranche de devis", "budget class"), "film_rank": ("rang du film",
+                                                                         "film rank"),
+    "format": ("format", "format"), "funder": ("financeur", "funder"), "genre": ("genre", "genre"),
+    "scheme": ("dispositif", "scheme"), "stage": ("étape", "stage"),
+    "territory": ("territoire", "territory"), "year": ("année", "year"),
+}
+
 #: Each coded column of the store, with its vocabulary (tests check every stored value has both
 #: labels). A column holding a list (venues.ae_labels) is listed by its elements.
 COLUMNS: dict[tuple[str, str], dict] = {

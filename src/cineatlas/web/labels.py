@@ -78,7 +78,8 @@ VOCABULARIES = {
     "GENRES": vocab.GENRES, "AE_LABELS": vocab.AE_LABELS, "DENSITY": vocab.DENSITY,
     "FUNDER_LEVELS": vocab.FUNDER_LEVELS, "KINDS": vocab.ORGANISATION_KINDS,
     "PERIODS": vocab.FESTIVAL_PERIODS, "SCOPES": vocab.FESTIVAL_SCOPES,
-    "SECTORS": vocab.SECTORS, "AXES": vocab.AXES,
+    "SECTORS": vocab.SECTORS, "AXES": vocab.AXES, "SUBJECTS": vocab.INDICATOR_SUBJECTS,
+    "FIELDS": vocab.INDICATOR_FIELDS, "FILTERS": vocab.INDICATOR_FILTERS,
 }
 #: The award facets whose values are codes of a vocabulary.
 FACET_VOCABULARIES = {"stage": "STAGES", "format": "FORMATS", "genre": "GENRES",
