@@ -105,9 +105,10 @@ class Context:
 
 
     def alternate(self, lang: str | None) -> str:
-        """This page's absolute URL in `lang` (None: without ?lang=, the cookie's or French: the
-        x-default of <link rel="alternate" hreflang>)."""
-        base = str(self.request.base_url).rstrip("/")
+        """This page's URL in `lang` (None: without ?lang=, the cookie's or French: the
+        x-default of <link rel="alternate" hreflang>), from the site's root: the atlas names no
+        host, so that it serves the same behind any proxy."""
+        base = ""
         if lang is not None:
             return base + self.switch(lang)
         path = self.request.url.path
