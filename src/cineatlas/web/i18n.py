@@ -159,9 +159,10 @@ def update(lang: str = "fr") -> tuple[int, int]:
     catalog = Catalog(locale=lang, project="cineatlas", version="", charset="utf-8", fuzzy=False,
                       copyright_holder="cineatlas developers", msgid_bugs_address="",
                       last_translator="cineatlas developers", language_team="cineatlas")
-    for message, places in sorted(extract().items()):
-        known = old.get(message)
-        catalog.add(message, known.string if known else "", locations=places)
+    for message, places in sorted(extract().items(), key=lambda item: str(item[0])):
+        known = old.get(message[0] if isinstance(message, tuple) else message)
+        empty = ("",) * 2 if isinstance(message, tuple) else ""  # a plural's forms
+        catalog.add(message, known.string if known else empty, locations=places)
     with path.open("wb") as po:
         write_po(po, catalog, width=100, omit_header=False, sort_output=True)
     messages = [m for m in catalog if m.id]
