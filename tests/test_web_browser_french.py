@@ -36,4 +36,5 @@ def test_french_pages_hold_no_english_string(real_server, page, path) -> None:  
     found += sorted(set(french_names()) & nodes)
     shot(page, "french" + re.sub(r"\W+", "-", path).rstrip("-"))
     assert found == [], path
-    assert page.problems == []
+    # the 404 page's own status is the one console message allowed
+    assert [p for p in page.problems if "status of 404" not in p or "NOWHERE" not in path] == []

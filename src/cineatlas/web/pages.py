@@ -90,6 +90,11 @@ class Context:
         text = self.translations.gettext(message)
         return text % values if values else text
 
+    @property
+    def colon(self) -> str:
+        """A colon after a label, as the page's language writes it (French: U+202F before)."""
+        return "\u202f:" if self.lang == "fr" else ":"
+
     def url(self, path: str, **params: Any) -> str:
         """`path` with the query `params` (None and empty values dropped)."""
         query = {k: v for k, v in params.items() if v not in (None, "", [])}
