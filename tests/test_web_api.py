@@ -424,7 +424,7 @@ def test_head_answers_like_get_on_every_route(client) -> None:
     for router in (api.router, places.router, simulation.router, pages.router):
         urls += [re.sub(r"\{(\w+)(:path)?\}", lambda m: ids[m.group(1)], route.path)
                  for route in router.routes if "GET" in route.methods]
-    assert len(urls) == 30  # every page and API route (26), a file, two unknowns, OpenAPI
+    assert len(urls) == 33  # every page and API route (29), a file, two unknowns, OpenAPI
     for url in urls:
         got, head = client.get(url), client.head(url)
         assert head.status_code == got.status_code, url
