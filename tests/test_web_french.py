@@ -147,6 +147,7 @@ def test_canadian_provinces_have_their_french_names_on_french_pages(web_atlas) -
     with TestClient(create_app(web_atlas), raise_server_exceptions=False) as client:
         french = client.get("/territory/CA-NS").text
         assert "<h1>Nouvelle-Écosse</h1>" in french and "<title>Nouvelle-Écosse" in french
+        assert "Nova Scotia" not in french.split('<aside class="figure-sources"')[0]
         assert "<h1>Nova Scotia</h1>" in client.get("/territory/CA-NS",
                                                     params={"lang": "en"}).text
         client.cookies.clear()  # ?lang=en set the language cookie

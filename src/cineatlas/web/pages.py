@@ -18,7 +18,7 @@ import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
@@ -60,7 +60,21 @@ def environment(lang: str) -> Environment:
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True, finalize=_french_names if lang == "fr" else None)
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    if lang == "fr":  # a territory named inside a sentence ("« %(where)s »") too
+        for name in ("gettext", "ngettext"):
+            env.globals[name] = _naming_french(env.globals[name])
     return env
+
+
+def _naming_french(translate: Any) -> Any:
+    """`translate` (Jinja's newstyle gettext or ngettext) with its placeholders' values given
+    their French names (see `_french_names`)."""
+
+    @pass_context
+    def translated(context: Any, *args: Any, **values: Any) -> Any:
+        return translate(context, *args, **{k: _french_names(v) for k, v in values.items()})
+
+    return translated
 
 
 def _french_names(value: Any) -> Any:
