@@ -223,7 +223,7 @@ def test_awards_of_other_sectors_only_on_request(client, sql) -> None:
     assert client.get("/api/v1/awards", params={"sector": "nope"}).status_code == 422
     # the explorer says what it shows and counts the other sectors
     page = html_module.unescape(client.get("/awards", params={"territory": "CA-QC-R05"}).text)
-    assert "Aides affichées : Cinéma et audiovisuel." in page
+    assert "Aides affichées\u202f: Cinéma et audiovisuel." in page
     other = re.search(r'data-sector="other">[^<]+</a> <span class="count">(\d+)</span>', page)
     assert int(other.group(1)) == 1
     # the profile's breakdowns leave it out; the beneficiary page shows it on request only

@@ -181,7 +181,7 @@ def test_the_explorer_filters_by_funder_level_and_governed_territory(client, exp
         "funder_territory": "FR-D44", "funder_level": "departmental"}).text)
     assert f'data-total="{la["n"]}"' in html
     assert re.search(r"Financeur administrant\s*:\s*Loire-Atlantique", html)
-    assert re.search(r"Échelon du financeur\s*:\s*Départemental", html)
+    assert re.search(r"Échelon du financeur\s*:\s*Département\b", html)
 
 
 def test_a_region_shows_its_departements_and_what_is_not_published(client, expected) -> None:

@@ -39,6 +39,18 @@ class ProblemType:
 PROBLEM_TYPES: dict[str, ProblemType] = {}
 
 
+def described(code: str, title: str | None, hint: str | None,
+              lang: str = "en") -> tuple[str, str | None]:
+    """A problem's (title, hint) in `lang`: the French of `problems_fr` for a declared type,
+    else the English a report stored (`title`, `hint`), else the code."""
+    if lang == "fr":
+        from cineatlas.problems_fr import FRENCH
+
+        if code in FRENCH:
+            return FRENCH[code]
+    return title or code, hint
+
+
 def problem_type(code: str, title: str, hint: str) -> ProblemType:
     """Declare a problem type once; importers refer to it by code."""
     kind = ProblemType(code, title, hint)

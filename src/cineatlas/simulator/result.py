@@ -196,44 +196,80 @@ def _equity(r: Run) -> pl.DataFrame:
     return frame.with_columns(pl.lit(r.plan.scenario.illustrative).alias("illustrative"))
 
 
+class Note(str):
+    """A note in English (what the CLI and the API say) that carries its French (`french`)
+    for the pages."""
+
+    french: str
+
+    def __new__(cls, english: str, french: str = "") -> Note:
+        note = super().__new__(cls, english)
+        note.french = french or english
+        return note
+
+
+#: How the overflow rule is said in a note: English, French.
+OVERFLOW_WORDS = {"pro_rata": ("pro rata", "au prorata"),
+                  "priority": ("priority", "par priorité des axes")}
+
+
 def _notes(r: Run) -> tuple[str, ...]:
     plan, s = r.plan, r.plan.scenario
     notes = []
     unknown_pop = [x for x, p in zip(s.region_ids, plan.population, strict=True) if p is None]
     if unknown_pop:
-        notes.append(f"population unknown for {', '.join(unknown_pop)}: no per-inhabitant "
-                     "figure, left out of the equity measures and of the catch-up")
+        ids = ", ".join(unknown_pop)
+        notes.append(Note(
+            f"population unknown for {ids}: no per-inhabitant figure, left out of the equity "
+            "measures and of the catch-up",
+            f"population inconnue pour {ids} : pas de chiffre par habitant, hors des "
+            "mesures d'équité et du rattrapage"))
     unknown = [x for x, e in zip(s.region_ids, plan.eligible, strict=True) if e is None]
     if unknown and s.solidarity.share:
-        notes.append(f"solidarity eligibility unknown for {', '.join(unknown)} (no overseas "
-                     "flag or density classes): treated as not eligible")
+        ids = ", ".join(unknown)
+        notes.append(Note(
+            f"solidarity eligibility unknown for {ids} (no overseas flag or density classes): "
+            "treated as not eligible",
+            f"éligibilité à la solidarité inconnue pour {ids} (ni indicateur d'outre-mer ni "
+            "classes de densité) : traitée comme non éligible"))
     weightless = [x for x, e, p in zip(s.region_ids, plan.eligible, plan.population,
                                        strict=True) if e is True and p is None]
     if weightless and r.reserve and s.solidarity.key != "equal":
-        notes.append(f"population unknown for eligible {', '.join(weightless)}: no weight in "
-                     "the solidarity key, so nothing by the key (equal parts when no eligible "
-                     "Region has a weight)")
+        ids = ", ".join(weightless)
+        notes.append(Note(
+            f"population unknown for eligible {ids}: no weight in the solidarity key, so nothing "
+            "by the key (equal parts when no eligible Region has a weight)",
+            f"population inconnue pour {ids}, éligible : aucun poids dans la clé de "
+            "solidarité, donc rien par la clé (parts égales quand aucune Région éligible n'a de "
+            "poids)"))
     if s.solidarity.share and r.reserve == 0:
-        notes.append("no Region is eligible for solidarity: the reserve stays in the convention "
-                     "envelope")
+        notes.append(Note(
+            "no Region is eligible for solidarity: the reserve stays in the convention envelope",
+            "aucune Région n'est éligible à la solidarité : la réserve reste dans "
+            "l'enveloppe des conventions"))
     if r.binding:
-        notes.append(f"claims exceed the convention envelope: {s.overflow.replace('_', ' ')} "
-                     "applied")
+        english, french = OVERFLOW_WORDS.get(s.overflow, (s.overflow.replace("_", " "),) * 2)
+        notes.append(Note(f"claims exceed the convention envelope: {english} applied",
+                          f"les demandes dépassent l'enveloppe des conventions : "
+                          f"répartition {french}"))
     if s.illustrative:
-        notes.append(f"ILLUSTRATIVE: the figures of {_tables(s.illustrative_tables)} are "
-                     "assumptions, not official figures")
+        tables = _tables(s.illustrative_tables)
+        notes.append(Note(
+            f"ILLUSTRATIVE: the figures of {tables} are assumptions, not official figures",
+            f"ILLUSTRATIF : les chiffres de {_tables(s.illustrative_tables, 'fr')} sont des "
+            "hypothèses, pas des chiffres officiels"))
     return tuple(notes)
 
 
-def _tables(tables: tuple[str, ...]) -> str:
-    """'envelope, axes.diffusion, 18 Regions' from table paths."""
+def _tables(tables: tuple[str, ...], lang: str = "en") -> str:
+    """'envelope, axes.diffusion, 18 Regions' from table paths (in French: '18 Régions')."""
     regions = [t for t in tables if t.startswith("regions.")]
     others = [t for t in tables if not t.startswith("regions.")]
     if len(regions) > 3:
-        others.append(f"{len(regions)} Regions")
+        others.append(f"{len(regions)} {'Régions' if lang == 'fr' else 'Regions'}")
     else:
         others += regions
-    return ", ".join(others) or "the scenario"
+    return ", ".join(others) or ("le scénario" if lang == "fr" else "the scenario")
 
 
 def _summary(r: Run, notes: tuple[str, ...]) -> dict[str, Any]:

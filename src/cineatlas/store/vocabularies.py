@@ -32,6 +32,90 @@ FUNDER_LEVELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: territories.level: the levels of the reference territories.
+LEVELS: dict[str, tuple[str, str]] = {
+    "country": ("Pays", "Country"), "region": ("Région", "Region"),
+    "department": ("Département", "Department"), "commune": ("Commune", "Commune"),
+    "metropolis": ("Métropole", "Metropolitan area"),
+    "province": ("Province ou territoire", "Province or territory"),
+    "qc_region": ("Région administrative du Québec", "Québec administrative region"),
+    "municipality": ("Municipalité", "Municipality"), "state": ("État", "State"),
+}
+#: territories.density_class: INSEE's density grid, in four classes.
+DENSITY: dict[str, tuple[str, str]] = {
+    "dense": ("Dense", "Dense"), "intermediate": ("Densité intermédiaire", "Intermediate density"),
+    "rural": ("Rural", "Rural"), "remote_rural": ("Rural isolé", "Remote rural"),
+}
+#: awards.stage: the stage of a work's life an award supports.
+STAGES: dict[str, tuple[str, str]] = {
+    "writing": ("Écriture", "Writing"), "development": ("Développement", "Development"),
+    "production": ("Production", "Production"), "post_production": ("Postproduction",
+                                                                     "Post-production"),
+    "distribution": ("Distribution", "Distribution"), "promotion": ("Promotion", "Promotion"),
+    "operation": ("Fonctionnement (structures)", "Operation (structures)"),
+}
+#: works.format.
+FORMATS: dict[str, tuple[str, str]] = {
+    "feature": ("Long métrage", "Feature film"), "short": ("Court métrage", "Short film"),
+    "series": ("Série", "Series"), "tv_film": ("Téléfilm", "TV film"),
+    "web": ("Création web", "Web creation"), "game": ("Jeu vidéo", "Video game"),
+    "other": ("Autre", "Other"),
+}
+#: Whether an award went to its director's first, second or a later work (the explorer's
+#: `work_rank` facet, from awards.first_work and awards.second_work).
+WORK_RANKS: dict[str, tuple[str, str]] = {
+    "first": ("Premier film", "First work"), "second": ("Deuxième film", "Second work"),
+    "later": ("Troisième film ou suivant", "Third work or later"),
+}
+#: works.genre.
+GENRES: dict[str, tuple[str, str]] = {
+    "fiction": ("Fiction", "Fiction"), "documentary": ("Documentaire", "Documentary"),
+    "animation": ("Animation", "Animation"), "experimental": ("Expérimental", "Experimental"),
+    "other": ("Autre", "Other"),
+}
+#: venues.ae_labels: the CNC's Art et Essai labels.
+AE_LABELS: dict[str, tuple[str, str]] = {
+    "RD": ("Recherche et découverte", "Research and discovery"),
+    "JP": ("Jeune public", "Young audiences"), "PR": ("Patrimoine et répertoire",
+                                                      "Heritage and repertoire"),
+}
+#: organisations.kind: what kind of body a funder or beneficiary is.
+ORGANISATION_KINDS: dict[str, tuple[str, str]] = {
+    "company": ("Entreprise", "Company"), "association": ("Association", "Association"),
+    "public_body": ("Organisme public", "Public body"), "individual": ("Personne", "Individual"),
+}
+#: festivals.period: when in the year a festival takes place (the Panorama's periods).
+FESTIVAL_PERIODS: dict[str, tuple[str, str]] = {
+    "pre_season": ("Avant-saison (1er janvier – 20 juin)",
+                   "Before the season (1 January – 20 June)"),
+    "season": ("Saison (21 juin – 5 septembre)", "Summer season (21 June – 5 September)"),
+    "post_season": ("Après-saison (6 septembre – 31 décembre)",
+                    "After the season (6 September – 31 December)"),
+    "variable": ("Périodes diverses", "Different times of the year"),
+    "other": ("Période imprécise", "Period unclear"),
+}
+#: festivals.scope: the reach a festival claims.
+FESTIVAL_SCOPES: dict[str, tuple[str, str]] = {
+    "international": ("International", "International"), "national": ("National", "National"),
+    "cross_border": ("Transfrontalier", "Cross-border"),
+    "interregional": ("Interrégional", "Interregional"), "regional": ("Régional", "Regional"),
+    "interdepartmental": ("Interdépartemental", "Interdepartmental"),
+    "departmental": ("Départemental", "Departmental"),
+    "intercommunal": ("Intercommunal", "Intercommunal"), "municipal": ("Communal", "Municipal"),
+    "other": ("Autre", "Other"),
+}
+#: The simulator's axes of a convention (simulator.scenario.AXES).
+AXES: dict[str, tuple[str, str]] = {
+    "writing_development": ("Écriture et développement", "Writing and development"),
+    "creation_production": ("Création et production", "Creation and production"),
+    "diffusion": ("Diffusion", "Diffusion"), "image_education": ("Éducation à l'image",
+                                                                 "Image education"),
+    "heritage": ("Patrimoine", "Heritage"),
+    "other": ("Autres partenaires (Départements, villes…)",
+              "Other partners (Departments, cities…)"),
+    "solidarity": ("Solidarité", "Solidarity"),
+}
+
 #: Budget classes of agreed films (film_approvals.budget_minor, in euros), the CNC's own:
 #: code -> (French, English) labels. Bounds in BUDGET_CLASS_BOUNDS.
 BUDGET_CLASSES: dict[str, tuple[str, str]] = {
@@ -65,6 +149,73 @@ PUBLICATION_STATUSES: dict[str, tuple[str, str]] = {
     "not_published": ("non publié dans les sources de la base",
                       "not published in the sources cineatlas holds"),
     "not_covered": ("non couvert par les sources de la base", "not covered by cineatlas' sources"),
+}
+
+
+#: What an indicator is computed on (registry.Indicator.subject).
+INDICATOR_SUBJECTS: dict[str, tuple[str, str]] = {
+    "applications": ("candidatures", "applications"), "awards": ("aides attribuées", "awards"),
+    "commissions": ("commissions", "commissions"), "conventions": ("conventions", "conventions"),
+    "festivals": ("festivals", "festivals"), "films": ("films agréés", "agreed films"),
+    "publication": ("publication des données", "publication of the data"),
+    "sessions": ("sessions de commission", "commission sessions"),
+    "venues": ("établissements cinématographiques", "cinemas"),
+}
+#: The data an indicator needs (registry.Indicator.needs): fields of its rows.
+INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
+    "advance_on_receipts": ("avance sur recettes", "advance on receipts"),
+    "after_first": ("avance après réalisation", "advance after completion"),
+    "amount_minor": ("montant", "amount"),
+    "applications_awarded": ("candidatures retenues", "applications awarded"),
+    "applications_received": ("candidatures reçues", "applications received"),
+    "art_et_essai": ("classement Art et Essai", "Art et Essai classification"),
+    "beneficiary_id": ("bénéficiaire", "beneficiary"),
+    "beneficiary_in_funder_territory": ("bénéficiaire dans le territoire du financeur",
+                                        "beneficiary in the funder's territory"),
+    "beneficiary_in_metropolis": ("bénéficiaire dans la métropole",
+                                  "beneficiary in the metropolis"),
+    "beneficiary_overseas": ("bénéficiaire outre-mer", "beneficiary overseas"),
+    "beneficiary_rural": ("bénéficiaire en commune rurale", "beneficiary in a rural commune"),
+    "beneficiary_sub_subterritory_id": ("territoire du bénéficiaire (deux niveaux plus bas)",
+                                        "beneficiary's territory (two levels down)"),
+    "beneficiary_subterritory_id": ("territoire du bénéficiaire (un niveau plus bas)",
+                                    "beneficiary's territory (one level down)"),
+    "budget": ("devis du film", "film budget"),
+    "cnc_amount_minor": ("montant du CNC", "CNC amount"),
+    "coproduction": ("coproduction", "co-production"),
+    "credits_published": ("génériques publiés", "credits published"),
+    "director_gender": ("genre déclaré des réalisateurs", "directors' declared gender"),
+    "first_work": ("premier film", "first work"), "format": ("format", "format"),
+    "funder_level": ("échelon du financeur", "funder's level"),
+    "gender": ("genre déclaré", "declared gender"), "genre": ("genre de l'œuvre", "genre"),
+    "has_chair": ("présidence de commission", "commission chair"),
+    "is_elected_official": ("élu", "elected official"), "itinerant": ("itinérant", "itinerant"),
+    "parity_bonus": ("bonus parité", "parity bonus"), "producers": ("producteurs", "producers"),
+    "profession": ("profession", "profession"), "rank": ("rang du film", "film rank"),
+    "region_amount_minor": ("montant de la Région", "Region amount"),
+    "regional_aid": ("aide régionale", "regional aid"), "screens": ("écrans", "screens"),
+    "seats": ("fauteuils", "seats"), "second_work": ("deuxième film", "second work"),
+    "stage": ("étape", "stage"),
+}
+#: The filters an indicator takes (registry.Indicator.filters).
+INDICATOR_FILTERS: dict[str, tuple[str, str]] = {
+    "axis": ("axe", "axis"), "basis": ("base de calcul", "basis"),
+    "budget_class": ("tranche de devis", "budget class"), "film_rank": ("rang du film",
+                                                                         "film rank"),
+    "format": ("format", "format"), "funder": ("financeur", "funder"), "genre": ("genre", "genre"),
+    "scheme": ("dispositif", "scheme"), "stage": ("étape", "stage"),
+    "territory": ("territoire", "territory"), "year": ("année", "year"),
+}
+
+#: Each coded column of the store, with its vocabulary (tests check every stored value has both
+#: labels). A column holding a list (venues.ae_labels) is listed by its elements.
+COLUMNS: dict[tuple[str, str], dict] = {
+    ("territories", "level"): LEVELS, ("territories", "density_class"): DENSITY,
+    ("awards", "stage"): STAGES, ("awards", "sector"): SECTORS, ("works", "format"): FORMATS,
+    ("works", "genre"): GENRES, ("venues", "ae_labels"): AE_LABELS,
+    ("organisations", "kind"): ORGANISATION_KINDS,
+    ("organisations", "funder_level"): FUNDER_LEVELS,
+    ("festivals", "period"): FESTIVAL_PERIODS, ("festivals", "scope"): FESTIVAL_SCOPES,
 }
 
 

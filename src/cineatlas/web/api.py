@@ -6,7 +6,6 @@ Lists answer {"data": [...], "page", "per_page", "total"}; every parameter is va
 from __future__ import annotations
 
 import difflib
-import json
 import math
 from enum import Enum
 from typing import Annotated, Any
@@ -20,8 +19,18 @@ from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
 from cineatlas.queries import territories as territory_queries
 from cineatlas.queries.awards import AwardFilters
+from cineatlas.queries.names import with_territory_name
 from cineatlas.store import Store
 from cineatlas.web.concurrency import Cursors, Limits, Workers
+from cineatlas.web.downloads import (  # noqa: F401 (safe_csv: imported from here by others)
+    MAX_DOWNLOAD,
+    Dialect,
+    DialectParam,
+    Units,
+    UnitsParam,
+    csv_response,
+    safe_csv,
+)
 from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, excerpt
 from cineatlas.web.filters import DEFAULT_SORT, FacetName, SectorParam, SortParam, award_filters
 
@@ -190,30 +199,15 @@ def award_facet(request: Request, filters: Filters, facet: FacetName,
 
 @router.get("/awards.csv", summary="Awards: the same search, every row, as CSV",
             response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def awards_csv(request: Request, filters: Filters, sort: SortParam = DEFAULT_SORT) -> Response:
-    frame, _ = award_queries.awards(atlas(request), filters, MAX_DOWNLOAD, sort=sort.value)
-    return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="cineatlas-awards.csv"'})
-
-
-#: Rows in one download at most (a whole store fits; a runaway query does not).
-MAX_DOWNLOAD = 1_000_000
-
-
-def safe_csv(frame: pl.DataFrame) -> str:
-    """CSV whose text cells cannot run as spreadsheet formulas: a cell starting with =, +, -, @,
-    a tab or a carriage return gets a leading apostrophe (OWASP's advice). Lists (a figure's
-    `sources`) are written as JSON text in their cell."""
-    nested = [name for name, dtype in frame.schema.items() if dtype.is_nested()]
-    frame = frame.with_columns(
-        pl.Series(name, [None if v is None else json.dumps(list(v), ensure_ascii=False)
-                         for v in frame[name].to_list()], dtype=pl.String)
-        for name in nested)
-    text = [name for name, dtype in frame.schema.items() if dtype == pl.String]
-    risky = pl.col(text).str.contains(r"^[=+\-@\t\r]")
-    return frame.with_columns(
-        pl.when(risky).then(pl.lit("'") + pl.col(text)).otherwise(pl.col(text)).name.keep()
-    ).write_csv()
+def awards_csv(request: Request, filters: Filters, sort: SortParam = DEFAULT_SORT,
+               dialect: DialectParam = Dialect.csv, units: UnitsParam = Units.major) -> Response:
+    """Amounts in currency units (`amount`, exact decimal text) unless `units=minor`; the
+    beneficiary's territory named beside its id; `dialect=excel-fr` for a French spreadsheet.
+    Columns: /data-dictionary."""
+    a = atlas(request)
+    frame, _ = award_queries.awards(a, filters, MAX_DOWNLOAD, sort=sort.value)
+    frame = with_territory_name(a, frame, "beneficiary_territory_id", "beneficiary_territory")
+    return csv_response(frame, "awards", dialect, units)
 
 
 def _get(indicator_id: str) -> registry.Indicator:

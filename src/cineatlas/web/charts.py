@@ -3,8 +3,11 @@ Vega's CSP-safe expression interpreter). Every chart also has a table on its pag
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
+
+from babel.numbers import get_currency_symbol
 
 #: Colour-blind-safe single hue for bars and lines (viridis' blue-green).
 COLOUR = "#21918c"
@@ -46,6 +49,36 @@ def grouped_bars(title: str, rows: list[dict[str, Any]], x_title: str) -> dict[s
                      "color": {"field": "series", "type": "nominal", "title": None,
                                "scale": {"range": ["#fde725", "#3b528b"]},
                                "legend": {"orient": "top"}}}}
+
+
+#: A money axis' units, largest first: (at least, divisor, prefix) by language ("16 M€").
+SCALES = {"fr": ((1e9, 1e9, "Md"), (1e6, 1e6, "M"), (1e4, 1e3, "k")),
+          "en": ((1e9, 1e9, "bn"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))}
+#: Vega's number locale of each language (d3-format: decimal mark, grouping).
+LOCALES = {"fr": {"number": {"decimal": ",", "thousands": "\u202f", "grouping": [3],
+                             "currency": ["", "\u00a0€"]}},
+           "en": {"number": {"decimal": ".", "thousands": ",", "grouping": [3],
+                             "currency": ["$", ""]}}}
+
+
+def money(spec: dict[str, Any], title: str, currency: str | None,
+          lang: str) -> dict[str, Any]:
+    """A copy of a chart of amounts (`value`, in currency units) in a readable unit: values
+    divided by a thousand, a million or a billion as the largest needs, the axis titled with
+    the unit ("Montant (M€)", "Amount (€M)"), numbers in the page's locale."""
+    spec = copy.deepcopy(spec)
+    rows = spec["data"]["values"]
+    top = max((abs(r["value"]) for r in rows if r.get("value") is not None), default=0)
+    divisor, prefix = next(((d, p) for least, d, p in SCALES[lang] if top >= least), (1, ""))
+    for r in rows:
+        if r.get("value") is not None:
+            r["value"] = r["value"] / divisor
+    symbol = get_currency_symbol(currency, locale=lang) if currency else ""
+    unit = f"{prefix}{symbol}" if lang == "fr" else f"{symbol}{prefix}"
+    axis = "x" if spec["encoding"]["x"].get("field") == "value" else "y"
+    spec["encoding"][axis]["title"] = f"{title} ({unit})" if unit else title
+    spec["config"]["locale"] = LOCALES[lang]
+    return spec
 
 
 def as_json(spec: dict[str, Any]) -> str:

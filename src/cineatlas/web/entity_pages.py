@@ -23,9 +23,10 @@ from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.places import FestivalFilters, VenueFilters
 from cineatlas.web import charts
 from cineatlas.web.api import Page, atlas
-from cineatlas.web.errors import excerpt
+from cineatlas.web.downloads import Dialect, DialectParam, csv_response
+from cineatlas.web.errors import Message, excerpt
 from cineatlas.web.filters import SectorParam
-from cineatlas.web.pages import Context, Id, _csv, render, views
+from cineatlas.web.pages import Context, Id, render, views
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,7 +59,7 @@ def _place(request: Request, territory: str | None) -> dict[str, Any] | None:
         return None
     place = views(request).territory(territory)
     if place is None:
-        raise HTTPException(404, f"No territory {excerpt(territory)}.")
+        raise HTTPException(404, Message("No territory %(id)s.", id=excerpt(territory)))
     return place
 
 
@@ -90,17 +91,19 @@ def cinemas(request: Request, territory: TerritoryParam = None, q: SearchParam =
 @router.get("/cinemas.csv")
 def cinemas_csv(request: Request, territory: TerritoryParam = None, q: SearchParam = None,
                 art_et_essai: YesNo = None, label: AeLabel = None,
-                sort: VenueSort = "name") -> Response:
+                sort: VenueSort = "name", dialect: DialectParam = Dialect.csv) -> Response:
+    """Columns: /data-dictionary (`dialect=excel-fr` for a French spreadsheet)."""
     _place(request, territory)
     filters = _venue_filters(territory, q, art_et_essai, label)
-    return _csv(place_reads.venues_download(atlas(request), filters, sort), "cinemas")
+    return csv_response(place_reads.venues_download(atlas(request), filters, sort), "cinemas",
+                        dialect)
 
 
 @router.get("/cinema/{venue_id:path}", response_class=HTMLResponse)
 def cinema(request: Request, venue_id: Id) -> HTMLResponse:
     row = place_reads.venue(atlas(request), venue_id)
     if row is None:
-        raise HTTPException(404, f"No cinema {excerpt(venue_id)}.")
+        raise HTTPException(404, Message("No cinema %(id)s.", id=excerpt(venue_id)))
     v = views(request)
     return render(request, "cinema.html", venue=row,
                   ancestors=v.ancestors(row["territory_id"]) if row["territory_id"] else [],
@@ -137,17 +140,19 @@ def festivals(request: Request, territory: TerritoryParam = None, q: SearchParam
 @router.get("/festivals.csv")
 def festivals_csv(request: Request, territory: TerritoryParam = None, q: SearchParam = None,
                   discipline: Discipline = "cinema", period: PeriodParam = None,
-                  sort: FestivalSort = "name") -> Response:
+                  sort: FestivalSort = "name", dialect: DialectParam = Dialect.csv) -> Response:
+    """Columns: /data-dictionary (`dialect=excel-fr` for a French spreadsheet)."""
     _place(request, territory)
     filters = _festival_filters(territory, q, discipline, period)
-    return _csv(place_reads.festivals_download(atlas(request), filters, sort), "festivals")
+    return csv_response(place_reads.festivals_download(atlas(request), filters, sort),
+                        "festivals", dialect)
 
 
 @router.get("/festival/{festival_id:path}", response_class=HTMLResponse)
 def festival(request: Request, festival_id: Id) -> HTMLResponse:
     row = place_reads.festival(atlas(request), festival_id)
     if row is None:
-        raise HTTPException(404, f"No festival {excerpt(festival_id)}.")
+        raise HTTPException(404, Message("No festival %(id)s.", id=excerpt(festival_id)))
     v = views(request)
     website = row["website"] or ""
     if website and not website.lower().startswith(("http://", "https://")):
@@ -194,7 +199,7 @@ def beneficiary(request: Request, organisation_id: Id, sector: SectorParam = DEF
                 page: Page = 1) -> HTMLResponse:
     org = views(request).organisation(organisation_id)
     if org is None:
-        raise HTTPException(404, f"No beneficiary {excerpt(organisation_id)}.")
+        raise HTTPException(404, Message("No beneficiary %(id)s.", id=excerpt(organisation_id)))
     return render(request, "beneficiary.html", org=org, **_entity(
         request, "beneficiary_id", organisation_id, sector, page,
         queries.own_currency(org["country_code"])))
@@ -205,7 +210,7 @@ def work(request: Request, work_id: Id, sector: SectorParam = DEFAULT_SECTOR,
          page: Page = 1) -> HTMLResponse:
     item = views(request).work(work_id)
     if item is None:
-        raise HTTPException(404, f"No work {excerpt(work_id)}.")
+        raise HTTPException(404, Message("No work %(id)s.", id=excerpt(work_id)))
     return render(request, "work.html", work=item,
                   **_entity(request, "work_id", work_id, sector, page, None))
 
@@ -219,7 +224,7 @@ def funder(request: Request, organisation_id: Id, sector: SectorParam = DEFAULT_
     a = atlas(request)
     body = funders.funder(a, organisation_id)
     if body is None:
-        raise HTTPException(404, f"No funder {excerpt(organisation_id)}.")
+        raise HTTPException(404, Message("No funder %(id)s.", id=excerpt(organisation_id)))
     seen = _entity(request, "funder_id", organisation_id, sector, page,
                    queries.own_currency(body["country_code"]))
     return render(request, "funder.html", body=body, **seen,

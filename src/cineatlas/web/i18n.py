@@ -123,11 +123,12 @@ def _known(value: object) -> bool:
 # -- catalogue maintenance (`python -m cineatlas.web.i18n`) ------------------------------
 
 #: Where page strings live: templates (Jinja2 extractor) and the Python modules of the pages.
-SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python")]
+SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python"),
+           ("errors.py", "python"), ("simulation.py", "python"), ("downloads.py", "python")]
 
 
-def extract() -> dict[str, list[tuple[str, int]]]:
-    """Every page string: msgid → [(file, line)]."""
+def extract() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
+    """Every page string: msgid (a plural's (singular, plural)) → [(file, line)]."""
     from babel.messages.extract import extract_from_dir
 
     method_map = [(pattern, "jinja2.ext:babel_extract" if kind == "jinja2" else "python")
@@ -137,9 +138,12 @@ def extract() -> dict[str, list[tuple[str, int]]]:
     found: dict[str, list[tuple[str, int]]] = {}
     for filename, line, message, _comments, _context in extract_from_dir(
             Path(__file__).parent, method_map, options, keywords={"_": None, "N_": None,
-                                                                   "gettext": None}):
-        if isinstance(message, str):
-            found.setdefault(message, []).append((filename, line))
+                                                                   "gettext": None,
+                                                                   "Message": None,
+                                                                   "ngettext": (1, 2)}):
+        key = message if isinstance(message, str) else tuple(message[:2])  # a plural's pair
+        if all(isinstance(part, str) for part in (key if isinstance(key, tuple) else (key,))):
+            found.setdefault(key, []).append((filename, line))
     return found
 
 
@@ -155,9 +159,10 @@ def update(lang: str = "fr") -> tuple[int, int]:
     catalog = Catalog(locale=lang, project="cineatlas", version="", charset="utf-8", fuzzy=False,
                       copyright_holder="cineatlas developers", msgid_bugs_address="",
                       last_translator="cineatlas developers", language_team="cineatlas")
-    for message, places in sorted(extract().items()):
-        known = old.get(message)
-        catalog.add(message, known.string if known else "", locations=places)
+    for message, places in sorted(extract().items(), key=lambda item: str(item[0])):
+        known = old.get(message[0] if isinstance(message, tuple) else message)
+        empty = ("",) * 2 if isinstance(message, tuple) else ""  # a plural's forms
+        catalog.add(message, known.string if known else empty, locations=places)
     with path.open("wb") as po:
         write_po(po, catalog, width=100, omit_header=False, sort_output=True)
     messages = [m for m in catalog if m.id]

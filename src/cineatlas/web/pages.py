@@ -19,10 +19,11 @@ import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.registry import THEMES, UNITS
+from cineatlas.problems import described
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
 from cineatlas.queries import profiles
@@ -30,10 +31,13 @@ from cineatlas.queries.awards import AwardFilters
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.place_counts import place_counts as count_places
 from cineatlas.store.vocabularies import SECTORS
+from cineatlas.store.vocabularies import label as vocab_label
+from cineatlas.territories.names import french_names
 from cineatlas.version import __version__
-from cineatlas.web import charts, findings, i18n, labels, maps, simulation
-from cineatlas.web.api import Page, atlas, safe_csv
-from cineatlas.web.errors import excerpt
+from cineatlas.web import charts, downloads, findings, i18n, labels, maps, simulation
+from cineatlas.web.api import Page, atlas
+from cineatlas.web.downloads import Dialect, DialectParam, Units, UnitsParam, csv_response
+from cineatlas.web.errors import Message, excerpt
 from cineatlas.web.filters import DEFAULT_SORT, FacetName, SortParam, award_filters
 from cineatlas.web.notes import SourceNotes
 from cineatlas.web.simulation import SimulatorForm
@@ -61,9 +65,31 @@ def environment(lang: str) -> Environment:
     """The template environment of one language (its gettext installed)."""
     env = Environment(loader=FileSystemLoader(TEMPLATES), extensions=["jinja2.ext.i18n"],
                       autoescape=select_autoescape(default=True), trim_blocks=True,
-                      lstrip_blocks=True)
+                      lstrip_blocks=True, finalize=_french_names if lang == "fr" else None)
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+    if lang == "fr":  # a territory named inside a sentence ("« %(where)s »") too
+        for name in ("gettext", "ngettext"):
+            env.globals[name] = _naming_french(env.globals[name])
     return env
+
+
+def _naming_french(translate: Any) -> Any:
+    """`translate` (Jinja's newstyle gettext or ngettext) with its placeholders' values given
+    their French names (see `_french_names`)."""
+
+    @pass_context
+    def translated(context: Any, *args: Any, **values: Any) -> Any:
+        return translate(context, *args, **{k: _french_names(v) for k, v in values.items()})
+
+    return translated
+
+
+def _french_names(value: Any) -> Any:
+    """What a French page prints of a value: a territory the store names in English (Nova
+    Scotia, Germany) by its French name (territories.names); anything else as it is."""
+    if type(value) is str:
+        return french_names().get(value, value)
+    return value
 
 
 def views(request: Request) -> Views:
@@ -85,6 +111,11 @@ class Context:
         text = self.translations.gettext(message)
         return text % values if values else text
 
+    @property
+    def colon(self) -> str:
+        """A colon after a label, as the page's language writes it (French: U+202F before)."""
+        return "\u202f:" if self.lang == "fr" else ":"
+
     def url(self, path: str, **params: Any) -> str:
         """`path` with the query `params` (None and empty values dropped)."""
         query = {k: v for k, v in params.items() if v not in (None, "", [])}
@@ -97,6 +128,20 @@ class Context:
         if len(path) > MAX_ECHOED_PATH or not echoed_query(self.request):
             return self.url("/" if len(path) > MAX_ECHOED_PATH else path, lang=lang)
         return self.url(path, **(dict(self.request.query_params) | {"lang": lang}))
+
+
+    def alternate(self, lang: str | None) -> str:
+        """This page's URL in `lang` (None: without ?lang=, the cookie's or French: the
+        x-default of <link rel="alternate" hreflang>), from the site's root: the atlas names no
+        host, so that it serves the same behind any proxy."""
+        base = ""
+        if lang is not None:
+            return base + self.switch(lang)
+        path = self.request.url.path
+        if len(path) > MAX_ECHOED_PATH or not echoed_query(self.request):
+            return base + ("/" if len(path) > MAX_ECHOED_PATH else path)
+        return base + self.url(path, **{k: v for k, v in self.request.query_params.items()
+                                        if k != "lang"})
 
 
 def echoed_query(request: Request) -> str:
@@ -118,13 +163,20 @@ def render(request: Request, template: str, status: int = 200, **values: Any) ->
     ctx = Context(request)
     page = environment(ctx.lang).get_template(template).render(
         ctx=ctx, lang=ctx.lang, fmt=ctx.fmt, url=ctx.url, version=__version__,
-        fictitious=views(request).fictitious, labels=labels, indicator_title=indicator_title,
+        fictitious=views(request).fictitious, labels=page_labels(ctx.lang),
+        indicator_title=indicator_title,
         unit_label=unit_label, path=request.url.path, spec_json=charts.as_json, asset=asset_url,
-        sector_label=sector_label, toggled=toggled, **values)
-    response = HTMLResponse(page, status_code=status)
+        sector_label=sector_label, toggled=toggled, problem_text=described, **values)
+    # the language follows ?lang= then the cookie: a cache keeps one copy per cookie
+    response = HTMLResponse(page, status_code=status, headers={"Vary": "Cookie"})
     if request.query_params.get("lang") in i18n.LANGUAGES:
         response.set_cookie("lang", ctx.lang, max_age=365 * 86400, samesite="lax")
     return response
+
+
+@cache
+def page_labels(lang: str) -> labels.Labels:
+    return labels.Labels(lang)
 
 
 def indicator_title(item: registry.Indicator, lang: str) -> str:
@@ -134,8 +186,7 @@ def indicator_title(item: registry.Indicator, lang: str) -> str:
 def sector_label(sector: str, lang: str) -> str:
     """A sector of the store's vocabulary ('Cinéma et audiovisuel'…) in the page's language
     (templates name 'all' themselves)."""
-    fr, en = SECTORS.get(sector, (sector, sector))
-    return fr if lang == "fr" else en
+    return vocab_label(SECTORS, sector, lang)
 
 
 def unit_label(unit: str, lang: str) -> str:
@@ -147,7 +198,8 @@ def _indicator(indicator_id: str) -> registry.Indicator:
     try:
         return registry.get(indicator_id)
     except registry.UnknownIndicator:
-        raise HTTPException(404, f"No indicator {excerpt(indicator_id)}.") from None
+        raise HTTPException(404, Message("No indicator %(id)s.",
+                                         id=excerpt(indicator_id))) from None
 
 
 def _paint(ctx: Context, base: maps.Map, values: dict[str, dict], unit: str,
@@ -167,11 +219,6 @@ def _paint(ctx: Context, base: maps.Map, values: dict[str, dict], unit: str,
             fill=scale.colour(found["value"]) if found else maps.MISSING, label=label,
             low_coverage=bool(found and found.get("low_coverage"))))
     return replace(base, shapes=shapes), scale.legend(lambda x: ctx.fmt.value(x, unit, currency))
-
-
-def _csv(frame: pl.DataFrame, name: str) -> Response:
-    return Response(safe_csv(frame), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="cineatlas-{name}.csv"'})
 
 
 # -- home: the map ---------------------------------------------------------------------
@@ -232,7 +279,7 @@ MAP_POINTS = 500
 def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLResponse:
     profile = views(request).profile(territory_id)
     if profile is None:
-        raise HTTPException(404, f"No territory {excerpt(territory_id)}.")
+        raise HTTPException(404, Message("No territory %(id)s.", id=excerpt(territory_id)))
     ctx = Context(request)
     venues, festivals = profile["venues"], profile["festivals"]
     points, place_counts = [], []
@@ -247,20 +294,25 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                               key=lambda r: i18n.name_key(r["name"]))
     place = profile["territory"]
     key = [k | {"item": registry.get(k["indicator"])} for k in profile["key_figures"]]
-    amount = ctx._("Amount") + (f" ({profile['currency']})" if profile["currency"] else "")
+    amount = ctx._("Amount")
     found = findings.for_profile(views(request), profile)
-    series_chart = charts.bars_by_year(
+
+    def money(spec: dict) -> dict:  # amounts in a readable unit: "Montant (M€)"
+        return charts.money(spec, amount, profile["currency"], ctx.lang)
+
+    series_chart = money(charts.bars_by_year(
         ctx._("Total support by year"),
         [{"year": found["years"][r["year"]], "value": r["value"]} for r in profile["series"]],
-        amount)
-    breakdown_charts = {by: charts.horizontal_bars(
+        amount))
+    breakdown_charts = {by: money(charts.horizontal_bars(
         ctx._(labels.BREAKDOWNS[by]),
-        [{"label": labels.value_label(by, r["key"], ctx._), "value": (r["amount_minor"] or 0) / 100}
-         for r in rows], amount) for by, rows in profile["breakdowns"].items() if rows}
-    given_charts = {f"{g['scope']}-{g['funder_level']}": charts.bars_by_year(
+        [{"label": page_labels(ctx.lang).value_label(by, r["key"], ctx._),
+          "value": (r["amount_minor"] or 0) / 100}
+         for r in rows], amount)) for by, rows in profile["breakdowns"].items() if rows}
+    given_charts = {f"{g['scope']}-{g['funder_level']}": money(charts.bars_by_year(
         ctx._("Support given by year"),
         [{"year": str(r["year"]), "value": (r["amount_minor"] or 0) / 100} for r in g["series"]
-         if r["year"] is not None], amount) for g in profile["given_support"] if g["series"]}
+         if r["year"] is not None], amount)) for g in profile["given_support"] if g["series"]}
     return render(request, "territory.html", place=place, ancestors=profile["ancestors"],
                   findings=found,
                   given=profile["given_support"], placement=profile["placement"],
@@ -288,7 +340,7 @@ def compare(request: Request, level: LevelName = "region", territory: Territorie
             theme: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
     v = views(request)
     if not v.levels:
-        raise HTTPException(404, "This store holds no territories to compare.")
+        raise HTTPException(404, Message("This store holds no territories to compare."))
     level, country = v.map_level(level)
     year = _year(year)
     theme = theme if theme in THEMES else None
@@ -322,13 +374,14 @@ COMPARE_COLUMNS = ("indicator", "level", "territory_id", "territory_name", "peri
 
 @router.get("/compare.csv")
 def compare_csv(request: Request, level: LevelName = "region", territory: Territories = None,
-                year: FormYear = None) -> Response:
+                year: FormYear = None, dialect: DialectParam = Dialect.csv) -> Response:
     v = views(request)
     if not v.levels:
-        raise HTTPException(404, "This store holds no territories to compare.")
+        raise HTTPException(404, Message("This store holds no territories to compare."))
     level, country = v.map_level(level)
     frame = v.compare_frame(level, country, territory or [], _year(year))
-    return _csv(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]), "compare")
+    return csv_response(frame.select([c for c in COMPARE_COLUMNS if c in frame.columns]),
+                        "compare", dialect)
 
 
 # -- awards explorer -------------------------------------------------------------------
@@ -467,7 +520,8 @@ def simulator(request: Request, form: Annotated[SimulatorForm, Depends()]) -> HT
             for series, rows in ((ctx._("Starting scenario"), base.regions.to_dicts()),
                                  (ctx._("Your parameters"), regions))
             for r in rows if r["cnc_cents"] is not None]
-    chart = charts.grouped_bars(ctx._("CNC contribution by Region"), bars, ctx._("Amount"))
+    chart = charts.money(charts.grouped_bars(ctx._("CNC contribution by Region"), bars,
+                                             ctx._("Amount")), ctx._("Amount"), "EUR", ctx.lang)
     return render(request, "simulator.html", form=form, base=base, edited=edited,
                   regions=regions, map=the_map, legend=legend, chart_spec=chart,
                   equity=_equity_rows(base, edited), scenario=base.scenario,
@@ -483,8 +537,29 @@ def _equity_rows(base, edited) -> list[dict[str, Any]]:
 
 
 @router.get("/simulator.csv")
-def simulator_csv(request: Request, form: Annotated[SimulatorForm, Depends()]) -> Response:
-    return _csv(simulation.run(request, form).regions, "simulation")
+def simulator_csv(request: Request, form: Annotated[SimulatorForm, Depends()],
+                  dialect: DialectParam = Dialect.csv,
+                  units: UnitsParam = Units.major) -> Response:
+    return csv_response(simulation.run(request, form).regions, "simulation", dialect, units)
+
+
+# -- data dictionary -------------------------------------------------------------------
+
+
+@router.get("/data-dictionary", response_class=HTMLResponse)
+def data_dictionary(request: Request) -> HTMLResponse:
+    return render(request, "data_dictionary.html", dictionary=downloads.DICTIONARY,
+                  types=downloads.TYPES, units=downloads.UNITS)
+
+
+@router.get("/data-dictionary.csv")
+def data_dictionary_csv(dialect: DialectParam = Dialect.csv) -> Response:
+    return csv_response(downloads.dictionary_frame(), "data-dictionary", dialect)
+
+
+@router.get("/data-dictionary.json")
+def data_dictionary_json() -> dict[str, Any]:
+    return {"data": downloads.dictionary_frame().to_dicts()}
 
 
 @router.get("/favicon.ico")
@@ -494,5 +569,8 @@ def favicon() -> Response:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    """An HTML error page (for the pages; the API answers with its JSON envelope)."""
+    """An HTML error page (for the pages; the API answers with its JSON envelope), its message
+    in the page's language when it is a `Message`."""
+    if isinstance(message, Message):
+        message = Context(request)._(message.msgid, **message.values)
     return render(request, "error.html", status=status, status_code=status, message=message)

@@ -23,7 +23,7 @@ from cineatlas.simulator import (
     official_facts,
     starting_scenario,
 )
-from cineatlas.web.errors import BAD_REQUEST, INVALID
+from cineatlas.web.errors import BAD_REQUEST, INVALID, Message
 
 router = APIRouter(prefix="/api/v1", responses=INVALID)
 _facts_lock = threading.Lock()
@@ -92,7 +92,10 @@ def run(request: Request, form: SimulatorForm) -> Comparison:
         edited = base.with_overrides(**form.overrides()).replace(id="edited", title="edited")
         return compare([base, edited], facts=facts(request))
     except ScenarioError as exc:  # a parameter the scenario cannot take (an unknown Region...)
-        raise HTTPException(422, "; ".join(f"{f}: {m}" for f, m in exc.problems)) from None
+        raise HTTPException(422, Message(
+            "The simulator cannot take these parameters: %(fields)s.",
+            text="; ".join(f"{f}: {m}" for f, m in exc.problems),
+            fields=", ".join(f for f, _m in exc.problems))) from None
 
 
 @router.get("/simulate", responses=BAD_REQUEST,
