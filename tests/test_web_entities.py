@@ -218,10 +218,12 @@ def test_a_festival_page_gives_its_period_in_words_and_its_website(client, sql) 
 
 
 def test_unknown_ids_answer_404_with_a_clear_message(client) -> None:
-    for url, words in [("/cinema/nope", "No cinema"), ("/festival/nope", "No festival"),
-                       ("/funder/nope", "No funder"), ("/beneficiary/nope", "No beneficiary"),
-                       ("/work/nope", "No work"), ("/cinemas?territory=NOPE", "No territory"),
-                       ("/festivals.csv?territory=NOPE", "No territory")]:
+    for url, words in [("/cinema/nope", "Aucun cinéma"), ("/festival/nope", "Aucun festival"),
+                       ("/funder/nope", "Aucun financeur"),
+                       ("/beneficiary/nope", "Aucun bénéficiaire"), ("/work/nope", "Aucune œuvre"),
+                       ("/cinemas?territory=NOPE", "Aucun territoire"),
+                       ("/festivals.csv?territory=NOPE", "Aucun territoire"),
+                       ("/funder/nope?lang=en", "No funder")]:
         response = client.get(url)
         assert response.status_code == 404, url
         assert words in response.text and "nope".upper() in response.text.upper(), url
@@ -282,7 +284,7 @@ def test_a_funder_page_top_beneficiaries_and_sector(client, sql) -> None:
     every = client.get(f"/funder/{LOIRE_ATLANTIQUE}", params={"sector": "all"}).text
     assert sum(table_rows(default, "by-year", "year").values()) == cinema_total
     assert sum(table_rows(every, "by-year", "year").values()) == all_total > cinema_total
-    assert "Loire-Atlantique" in text(default) and "Départemental" in text(default)
+    assert "Loire-Atlantique" in text(default) and "Département" in text(default)
     top = sql(f"SELECT beneficiary_id, sum(amount_minor) s FROM awards WHERE {final} AND "
               "sector = ? GROUP BY ALL ORDER BY s DESC LIMIT 1", [LOIRE_ATLANTIQUE, CINEMA])
     first = re.search(r'id="funder-top".*?<tr data-beneficiary="([^"]+)"', default, re.S)

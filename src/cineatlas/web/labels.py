@@ -10,6 +10,8 @@ with `_()` at render time (`_()` leaves an already resolved label as it is).
 
 from __future__ import annotations
 
+from cineatlas.store import vocabularies as vocab
+
 
 def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return message
@@ -85,3 +87,46 @@ def other_currency(currency: str | None) -> str:
     """Who pays in `currency`, for a figure shown apart in another currency (untranslated)."""
     return OTHER_CURRENCIES.get(currency or "", OTHER_CURRENCY)
 
+
+#: The store's vocabularies a page labels, by the name templates use.
+VOCABULARIES = {
+    "LEVELS": vocab.LEVELS, "STAGES": vocab.STAGES, "FORMATS": vocab.FORMATS,
+    "GENRES": vocab.GENRES, "AE_LABELS": vocab.AE_LABELS, "DENSITY": vocab.DENSITY,
+    "FUNDER_LEVELS": vocab.FUNDER_LEVELS, "KINDS": vocab.ORGANISATION_KINDS,
+    "PERIODS": vocab.FESTIVAL_PERIODS, "SCOPES": vocab.FESTIVAL_SCOPES,
+    "SECTORS": vocab.SECTORS, "AXES": vocab.AXES, "SUBJECTS": vocab.INDICATOR_SUBJECTS,
+    "FIELDS": vocab.INDICATOR_FIELDS, "FILTERS": vocab.INDICATOR_FILTERS,
+    "WORK_RANKS": vocab.WORK_RANKS,
+}
+#: The award facets whose values are codes of a vocabulary.
+FACET_VOCABULARIES = {"stage": "STAGES", "format": "FORMATS", "genre": "GENRES",
+                      "funder_level": "FUNDER_LEVELS", "sector": "SECTORS",
+                      "work_rank": "WORK_RANKS"}
+
+
+class Labels:
+    """The labels of one page language: each vocabulary of VOCABULARIES as a dict code → label
+    (an attribute of the same name), the page phrases of this module as they are."""
+
+    FACETS, OWN_BODIES, BODIES_WITHIN, YEAR_BASIS = FACETS, OWN_BODIES, BODIES_WITHIN, YEAR_BASIS
+    EQUITY, EQUITY_OF, FRAGILE, BREAKDOWNS = EQUITY, EQUITY_OF, FRAGILE, BREAKDOWNS
+    PUBLICATION, SORTS, FESTIVAL_WHEN = PUBLICATION, SORTS, FESTIVAL_WHEN
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        for name, vocabulary in VOCABULARIES.items():
+            setattr(self, name, {code: vocab.label(vocabulary, code, lang)
+                                 for code in vocabulary})
+
+    def value_label(self, facet: str, value: object, _=None) -> str:
+        """A facet value as the reader sees it: a code's label in the page's language (stored
+        names, such as a funder's, are shown as they are); 'Unknown' (translated by `_`) for
+        NULL."""
+        if value is None:
+            return _("Unknown") if _ else ("Inconnu" if self.lang == "fr" else "Unknown")
+        vocabulary = FACET_VOCABULARIES.get(facet)
+        return getattr(self, vocabulary).get(str(value), str(value)) if vocabulary else str(value)
+
+    @staticmethod
+    def other_currency(currency: str | None) -> str:
+        return other_currency(currency)

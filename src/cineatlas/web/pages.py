@@ -463,7 +463,7 @@ def _explorer(request: Request, filters: AwardFilters,
                 others.pop(name)
             label = named.get((name, str(one))) or (
                 ctx.fmt.decimal(float(one)) if name.startswith("amount_")
-                else labels.value_label(name, one, ctx._))
+                else page_labels(ctx.lang).value_label(name, one, ctx._))
             chips.append({"name": name, "value": one, "label": label, "without": others})
     return {"active": active, "chips": chips, "names": named, "sector": sector,
             "currency": currency}
