@@ -79,11 +79,15 @@ def test_upgrading_a_store_classifies_the_awards_of_cinema_sources_only(tmp_path
 
 
 def test_the_web_labels_every_sector_and_funder_level() -> None:
-    """The pages label vocabulary codes (sectors, funder levels, publication statuses) through
-    their translation catalogue: every code of the store's vocabularies has a label there."""
+    """The pages label vocabulary codes (sectors, funder levels, publication statuses) in both
+    languages: every code of the store's vocabularies has a label of its own in each."""
     from cineatlas.store.vocabularies import FUNDER_LEVELS, PUBLICATION_STATUSES, SECTORS
     from cineatlas.web import labels
 
-    assert set(labels.FUNDER_LEVELS) == set(FUNDER_LEVELS)
+    for lang in ("fr", "en"):
+        page = labels.Labels(lang)
+        assert set(page.FUNDER_LEVELS) == set(FUNDER_LEVELS)
+        assert set(page.SECTORS) == set(SECTORS)
+        assert all(page.value_label("funder_level", code) not in ("", code)
+                   for code in FUNDER_LEVELS)
     assert set(labels.PUBLICATION) == set(PUBLICATION_STATUSES)
-    assert set(SECTORS) <= set(labels.VALUES.get("sector", SECTORS))
