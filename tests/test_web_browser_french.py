@@ -10,7 +10,7 @@ import re
 
 import pytest
 from test_web_browser import browser, page, real_server, shot  # noqa: F401 (fixtures)
-from test_web_french import _english_strings, _pattern, _vocabulary_words
+from test_web_french import _english_strings, _pattern, _vocabulary_words, _words
 
 from cineatlas.territories.names import french_names
 
@@ -31,7 +31,7 @@ def test_french_pages_hold_no_english_string(real_server, page, path) -> None:  
         return body.innerText; }""")
     nodes = {line.strip() for line in text.split("\n") if line.strip()}
     found = [m for m in _english_strings()
-             if m in nodes or (len(m.split()) >= 3 and _pattern(m).search(text))]
+             if m in nodes or (_words(m) >= 3 and _pattern(m).search(text))]
     found += sorted(_vocabulary_words() & nodes)
     found += sorted(set(french_names()) & nodes)
     shot(page, "french" + re.sub(r"\W+", "-", path).rstrip("-"))

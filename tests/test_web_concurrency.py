@@ -164,7 +164,7 @@ def test_cold_work_beyond_the_bound_is_answered_503_at_once(demo_atlas, years) -
     for refused in (a for a in answers if a.status == 503):
         assert refused.ended < first_computed  # told at once, not after waiting for a worker
         assert refused.headers["retry-after"] == "600"
-        assert "try again in 600 s" in refused.text and "Traceback" not in refused.text
+        assert "réessayez dans 600 secondes" in refused.text and "Traceback" not in refused.text
         if refused.url.startswith("/api/"):
             error = httpx.Response(503, text=refused.text).json()["error"]
             assert (error["status"], error["code"]) == (503, "busy")
