@@ -7,6 +7,9 @@ the same run.
     mkdir /tmp/firstview-before && git archive 7569bec src | tar -x -C /tmp/firstview-before
     python benchmarks/firstview.py --db atlas.duckdb --baseline-src /tmp/firstview-before
     python benchmarks/firstview.py --db atlas.duckdb --pages home-region,profile-france --rounds 3
+    # a baseline that cannot open this tree's store (an older schema): its own build of it
+    python benchmarks/firstview.py --db atlas.duckdb --baseline-src /tmp/firstview-before \
+        --baseline-db /tmp/atlas-before.duckdb
 
 For each page type and each tree, a fresh `cineatlas serve` process (uvicorn, the command a
 person runs) is started on the copy of the store; the benchmark waits until it answers
@@ -191,6 +194,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--baseline-src", type=Path, help="also measure the cineatlas sources "
                         "of this tree (PATH/src/cineatlas, e.g. `git archive COMMIT src | tar -x "
                         "-C PATH`), in the same run")
+    parser.add_argument("--baseline-db", type=Path,
+                        help="the baseline's atlas when it cannot open this tree's store (a "
+                        "newer schema): the same data built by the baseline (default: --db)")
     parser.add_argument("--pages", default=",".join(PAGES),
                         help=f"comma-separated, among: {', '.join(PAGES)} (default: all)")
     parser.add_argument("--rounds", type=int, default=1,
@@ -222,8 +228,13 @@ def main() -> None:
         shutil.copyfile(args.db, db)  # a copy: the servers open it read-only, never the original
         ours = {"PYTHONPATH": str(HERE.parent / "src")}
         trees = {OURS: os.environ | ours}
+        dbs = {OURS: db}
         if args.baseline_src is not None:
             trees[BASELINE] = os.environ | {"PYTHONPATH": str(args.baseline_src / "src")}
+            dbs[BASELINE] = db
+            if args.baseline_db is not None:
+                dbs[BASELINE] = work / "baseline.duckdb"
+                shutil.copyfile(args.baseline_db, dbs[BASELINE])
         names = list(trees)
         load = os.getloadavg()[0]
         runs: dict[tuple[str, str], list[Measure]] = {}
@@ -232,7 +243,7 @@ def main() -> None:
             for n, page in enumerate(args.pages):
                 order = names if (n + round_) % 2 == 0 else names[::-1]
                 for tree in order:
-                    m = measure(tree, trees[tree], db, PAGES[page], work, scripts)
+                    m = measure(tree, trees[tree], dbs[tree], PAGES[page], work, scripts)
                     runs.setdefault((page, tree), []).append(m)
                     say(f"  {page:<20}{tree:<11} ready {m.ready:5.2f} s, cold "
                         f"{seconds(m.cold, m.cold_status)} s, warm "

@@ -53,7 +53,8 @@ def build_atlas(
     cannot be imported raises its importer's error. `progress` is a Rich Progress (or None).
     """
     return _build(db, _selected(datasets), fictitious=fictitious, seed=seed,
-                  user=_pairs(real_files), download=download, progress=progress)
+                  user=_pairs(real_files), download=download, progress=progress,
+                  first_views=True)
 
 
 def build_demo(
@@ -77,7 +78,7 @@ def build_demo(
 def _build(db: str | Path | None, selected: list[Dataset], *, fictitious: bool, seed: int,
            user: list[tuple[str, str | Path]], download: bool = False,
            importer_downloads: bool | Collection[str] = False,
-           progress: Any = None) -> dict[str, Any]:
+           progress: Any = None, first_views: bool = False) -> dict[str, Any]:
     started = time.perf_counter()
     steps = Steps(progress)
     notes: list[str] = []
@@ -102,6 +103,8 @@ def _build(db: str | Path | None, selected: list[Dataset], *, fictitious: bool, 
         if importer_downloads:
             _importer_downloads(store, importer_downloads, {n for n, _ in user}, steps, reports,
                                 origins, notes)
+        if first_views:
+            _first_views(store, steps)
         summary = summarise(store, reports, origins, notes, time.perf_counter() - started)
     for source in summary["sources"]:
         if source["source_id"] in territories["built"]:
@@ -163,6 +166,21 @@ def _importer_downloads(store: Store, wanted: bool | Collection[str], given: set
         except AtlasError as exc:
             notes.append(f"{plan.importer}: the downloaded file {plan.path} could not be "
                          f"imported: {exc}")
+
+
+def _first_views(store: Store, steps: Steps) -> None:
+    """The figures of the atlas' first pages, computed now and kept in the store
+    (indicators/cache.py), so that a server starting on it shows them at once."""
+    from cineatlas.indicators import cache, registry
+    from cineatlas.web.views import SERIES, first_views, map_levels
+
+    levels = map_levels(store)
+    # the comparison's first view: every indicator at the first map level
+    compared = [(item.id, levels[0]) for item in registry.catalogue()] if levels else []
+    steps.plan(1)
+    with steps.step("Computing the first pages' figures"):
+        cache.refresh(store, [*first_views(levels), *compared],
+                      [(i, level) for level in [*levels, "country"] for i in SERIES])
 
 
 def _territories(store: Store, progress: Any) -> dict[str, Any]:

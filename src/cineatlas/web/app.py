@@ -3,6 +3,7 @@ HEAD answered as GET, compressed answers, static files cached."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -55,7 +56,9 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
         try:
             app.state.atlas = api.Atlas(store, limits)
             app.state.views = views.Views(app.state.atlas)
-            if warm:  # the workers start, then compute the first pages' figures, meanwhile
+            if warm:  # the workers start before the server listens (a first page does not
+                # wait for their imports), then compute the first pages' figures, meanwhile
+                await asyncio.to_thread(app.state.atlas.workers.warm)
                 threading.Thread(target=app.state.views.prefetch, args=(stop,), daemon=True,
                                  name="cineatlas-prefetch").start()
             yield

@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from cineatlas.indicators import Cut, registry
+from cineatlas.indicators import Cut, cache, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.queries import common as queries
 from cineatlas.queries import organisations, profiles, sources, territories, works
@@ -50,6 +50,12 @@ class Views:
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
         self._memo = Memo(MEMO_SIZE, atlas.gate)
+        # the first pages' figures the build kept in the store (indicators/cache.py)
+        with atlas.lock:
+            kept = cache.load(atlas.store)
+        for (indicator, level, yearly), frame in kept.items():
+            self._memo.put(("by_year", indicator, level) if yearly
+                           else ("indicator", indicator, level, None), frame)
 
     def _remember(self, key: tuple, make: Callable[[], Any]) -> Any:
         """`make()`, computed once per key (the store does not change while served)."""
@@ -181,14 +187,8 @@ class Views:
             workers.indicator, i, level, year)) for i in ids}
 
     def first_views(self) -> list[tuple[str, str]]:
-        """(indicator, level) of the figures the first pages need: the home map's default
-        indicators at each map level, then the profiles' key figures at each map level and at
-        the country level."""
-        levels = [level for level, _ in self.levels]
-        key = [item.id for item in registry.catalogue() if item.id in KEY_FIGURES]
-        tasks = [(i, level) for level in levels for i in HOME_INDICATORS]
-        tasks += [(i, level) for level in [*levels, "country"] for i in key]
-        return list(dict.fromkeys(tasks))
+        """(indicator, level) of the figures the first pages need (`first_views`)."""
+        return first_views([level for level, _ in self.levels])
 
     def prefetch(self, stop: threading.Event) -> None:
         """Start the workers (`Workers.warm`), then compute `first_views` one at a time, each
@@ -215,9 +215,16 @@ class Views:
                 return
 
     def series(self, indicator: str, territory_id: str, level: str) -> pl.DataFrame:
-        """An indicator by year for one territory."""
-        return self.values(indicator, Cut(level=level, territories=(territory_id,),
-                                          by_year=True))
+        """An indicator by year for one territory (from `by_year`, kept for the level)."""
+        return self.by_year(indicator, level).filter(pl.col("territory_id") == territory_id)
+
+    def by_year(self, indicator: str, level: str) -> pl.DataFrame:
+        """An indicator by year for every territory at `level`, computed once and kept."""
+        def make() -> pl.DataFrame:
+            return self.atlas.workers.run(workers.values, indicator,
+                                          Cut(level=level, by_year=True))
+
+        return self._remember(("by_year", indicator, level), make)
 
     def values(self, indicator: str, cut: Cut) -> pl.DataFrame:
         """One indicator for a cut (what /api/v1/indicators/{id}/values pages through)."""
@@ -327,3 +334,25 @@ class Views:
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its counts and the problem summary of its import report."""
         return sources.sources(self.atlas)
+
+
+def first_views(levels: list[str]) -> list[tuple[str, str]]:
+    """(indicator, level) of the figures the first pages need, for the map `levels` of a
+    store: the home map's default indicators at each map level, then the profiles' key figures
+    at each map level and at the country level (computed by the build, `cache.refresh`, and by
+    a starting server, `Views.prefetch`)."""
+    key = [item.id for item in registry.catalogue() if item.id in KEY_FIGURES]
+    tasks = [(i, level) for level in levels for i in HOME_INDICATORS]
+    tasks += [(i, level) for level in [*levels, "country"] for i in key]
+    return list(dict.fromkeys(tasks))
+
+
+#: Indicators whose series by year every profile shows (kept per level by the build).
+SERIES = ("total_support",)
+
+
+def map_levels(store) -> list[str]:
+    """The map levels (`MAP_LEVELS`) a store (any reader) has territories at."""
+    have = territories.map_levels(store)
+    return [level for country, levels in MAP_LEVELS.items() for level in levels
+            if (level, country) in have]

@@ -13,8 +13,8 @@ import warnings
 
 import polars as pl
 
-from cineatlas.indicators import Cut, Engine, compare, compute, registry
-from cineatlas.indicators.compute import COLUMNS
+from cineatlas.indicators import Cut, Engine, compute
+from cineatlas.indicators.cache import ranked
 from cineatlas.store import Store
 
 # The fork server imports Polars but never runs it: no thread of Polars is ever forked.
@@ -24,14 +24,6 @@ warnings.filterwarnings("ignore", message=r"Using fork\(\) can cause Polars")
 #: server's short requests to come first, not so much that a busy machine starves the workers.
 NICENESS = 5
 _engine: Engine | None = None
-#: The types of a result's columns (compute.COLUMNS), for an indicator that gives no row at a
-#: level (an empty frame still has them, so that it filters and stacks like the others).
-TYPES = {"year": pl.Int32, "value": pl.Float64, "numerator": pl.Float64,
-         "denominator": pl.Float64, "n": pl.Int64, "covered": pl.Int64, "coverage": pl.Float64,
-         "money_coverage": pl.Float64, "low_coverage": pl.Boolean, "fictitious": pl.Boolean,
-         "sources": pl.List(pl.String)}
-
-
 def start(db: str, threads: int) -> None:
     """Lower this process' priority, then open the store and its engine (the initializer)."""
     global _engine
@@ -52,17 +44,8 @@ def ready() -> None:
 
 
 def indicator(indicator_id: str, level: str, year: int | None) -> pl.DataFrame:
-    """One indicator for every territory at `level` (one year or all years), ranked against
-    the national median (`compare.rank`, which ranks each indicator on its own: the same rows
-    as when the whole catalogue is ranked at once). An indicator not computed at `level`
-    (`Indicator.levels`) gives no row, and is not run."""
-    item = registry.get(indicator_id)
-    cut = Cut(level=level, years=(year, year) if year else None)
-    if level not in (item.levels or (level,)):
-        frame = pl.DataFrame(schema={c: TYPES.get(c, pl.String) for c in COLUMNS})
-    else:
-        frame = compute(_engine, indicator_id, cut)
-    return compare.rank(frame)
+    """One indicator for every territory at `level`, ranked (`cache.ranked`)."""
+    return ranked(_engine, indicator_id, level, year)
 
 
 def indicators(ids: list[str], level: str, year: int | None) -> dict[str, pl.DataFrame]:
