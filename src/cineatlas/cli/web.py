@@ -32,13 +32,16 @@ def serve_command(
     cold_wait: Annotated[float | None, typer.Option(
         min=0.1, help="Seconds a request waits for a computation before a 503 (default 10, or "
         "$CINEATLAS_COLD_WAIT).")] = None,
+    prefetch: Annotated[bool, typer.Option(
+        help="Compute, in the background, the first pages' figures the store does not keep "
+        "(a store built by `cineatlas atlas` keeps them).")] = True,
 ) -> None:
     """Serve the atlas read-only over HTTP: its pages, and the JSON API under /api/v1 (described
     by /openapi.json)."""
     from cineatlas.web.concurrency import Limits
 
     limits = Limits.from_env(cold_workers=cold_workers, cold_queue=cold_queue, cold_wait=cold_wait)
-    serve(db, host, port, limits)
+    serve(db, host, port, limits, prefetch=prefetch)
 
 
 def check_port(host: str, port: int) -> None:
@@ -56,8 +59,9 @@ def check_port(host: str, port: int) -> None:
         ) from None
 
 
-def serve(db: Path | None, host: str, port: int, limits: Limits | None = None) -> None:
-    """Serve the store `db` until Ctrl+C."""
+def serve(db: Path | None, host: str, port: int, limits: Limits | None = None, *,
+          prefetch: bool = True) -> None:
+    """Serve the store `db` until Ctrl+C (`prefetch`: see `create_app`)."""
     import uvicorn
 
     from cineatlas.web import create_app
@@ -66,4 +70,5 @@ def serve(db: Path | None, host: str, port: int, limits: Limits | None = None) -
     # The store is opened before the server starts, so that a missing, damaged or locked store is
     # reported here as one message, not as a failed startup inside the server; the app keeps it.
     store = Store(db, read_only=True)
-    uvicorn.run(create_app(store, limits, warm=True), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(store, limits, warm=True, prefetch=prefetch), host=host, port=port,
+                log_level="info")

@@ -41,12 +41,13 @@ SECURITY_HEADERS = {
 
 
 def create_app(db: str | Path | Store, limits: Limits | None = None, *,
-               warm: bool = False) -> FastAPI:
+               warm: bool = False, prefetch: bool = True) -> FastAPI:
     """The atlas application over the store `db` (a path, opened read-only when the app starts,
     or a read-only Store already open, which the app then owns and closes); `limits` bound its
-    cold computations (default: `Limits.from_env()`); `warm` starts their workers with the app
-    and has them compute the figures of the first pages in the background (`Views.prefetch`);
-    otherwise the first computation starts them."""
+    cold computations (default: `Limits.from_env()`); `warm` starts their workers before the
+    app answers and, with `prefetch`, has them compute the first pages' figures the store does
+    not keep, in the background (`Views.prefetch`); otherwise the first computation starts
+    them."""
     limits = limits or Limits.from_env()
 
     @asynccontextmanager
@@ -59,6 +60,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
             if warm:  # the workers start before the server listens (a first page does not
                 # wait for their imports), then compute the first pages' figures, meanwhile
                 await asyncio.to_thread(app.state.atlas.workers.warm)
+            if warm and prefetch:
                 threading.Thread(target=app.state.views.prefetch, args=(stop,), daemon=True,
                                  name="cineatlas-prefetch").start()
             yield
