@@ -128,6 +128,22 @@ def _columns(*rows: tuple[str, str, str, str, str]) -> list[Column]:
 
 
 _AMOUNT = "currency (see currency)"
+#: The last columns of a place's download (a cinema, a festival): where it is, its provenance,
+#: and the département and region of its commune named beside their codes.
+_PLACE_END = (
+    ("latitude", "decimal", "", "Latitude (WGS 84)", "Latitude (WGS 84)"),
+    ("longitude", "decimal", "", "Longitude (WGS 84)", "Longitude (WGS 84)"),
+    ("fictitious", "boolean", "", "Vrai pour une donnée fictive (démonstration)",
+     "True for fictitious (demo) data"),
+    ("source_id", "text", "", "Source de la ligne (voir /sources)",
+     "Source of the row (see /sources)"),
+    ("department_id", "text", "", "Département de la commune (identifiant)",
+     "The commune's département (id)"),
+    ("department", "text", "", "Département de la commune (nom)",
+     "The commune's département (name)"),
+    ("region_id", "text", "", "Région de la commune (identifiant)", "The commune's region (id)"),
+    ("region", "text", "", "Région de la commune (nom)", "The commune's region (name)"),
+)
 #: Each download: (path, French title, English title, columns).
 DICTIONARY: dict[str, tuple[str, str, str, list[Column]]] = {
     "awards": ("/api/v1/awards.csv", "Aides (recherche de l'explorateur)",
@@ -260,20 +276,7 @@ DICTIONARY: dict[str, tuple[str, str, str, list[Column]]] = {
         ("itinerant", "boolean", "", "Circuit itinérant", "Itinerant circuit"),
         ("programmer", "text", "", "Programmateur", "Programmer"),
         ("urban_unit", "text", "", "Unité urbaine", "Urban unit"),
-        ("latitude", "decimal", "", "Latitude (WGS 84)", "Latitude (WGS 84)"),
-        ("longitude", "decimal", "", "Longitude (WGS 84)", "Longitude (WGS 84)"),
-        ("fictitious", "boolean", "", "Vrai pour une donnée fictive (démonstration)",
-         "True for fictitious (demo) data"),
-        ("source_id", "text", "", "Source de la ligne (voir /sources)",
-         "Source of the row (see /sources)"),
-        ("department_id", "text", "", "Département de la commune (identifiant)",
-         "The commune's département (id)"),
-        ("department", "text", "", "Département de la commune (nom)",
-         "The commune's département (name)"),
-        ("region_id", "text", "", "Région de la commune (identifiant)",
-         "The commune's region (id)"),
-        ("region", "text", "", "Région de la commune (nom)", "The commune's region (name)"),
-    )),
+        *_PLACE_END)),
     "festivals": ("/festivals.csv", "Festivals (Panorama des festivals)",
                   "Festivals (Panorama des festivals)", _columns(
         ("festival_id", "text", "", "Identifiant du festival dans la base", "The festival's id"),
@@ -292,20 +295,7 @@ DICTIONARY: dict[str, tuple[str, str, str, list[Column]]] = {
         ("period", "text", "code", "Période de l'année (Panorama)",
          "Period of the year (Panorama)"),
         ("website", "text", "", "Site web", "Website"),
-        ("latitude", "decimal", "", "Latitude (WGS 84)", "Latitude (WGS 84)"),
-        ("longitude", "decimal", "", "Longitude (WGS 84)", "Longitude (WGS 84)"),
-        ("fictitious", "boolean", "", "Vrai pour une donnée fictive (démonstration)",
-         "True for fictitious (demo) data"),
-        ("source_id", "text", "", "Source de la ligne (voir /sources)",
-         "Source of the row (see /sources)"),
-        ("department_id", "text", "", "Département de la commune (identifiant)",
-         "The commune's département (id)"),
-        ("department", "text", "", "Département de la commune (nom)",
-         "The commune's département (name)"),
-        ("region_id", "text", "", "Région de la commune (identifiant)",
-         "The commune's region (id)"),
-        ("region", "text", "", "Région de la commune (nom)", "The commune's region (name)"),
-    )),
+        *_PLACE_END)),
 }
 
 
