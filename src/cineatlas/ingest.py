@@ -310,7 +310,8 @@ def write_frames(store: Store,
 
 _ENTITY_TABLES = frozenset({"organisations", "people", "works", "schemes", "commissions",
                             "commission_members", "award_people",
-                            "territory_aliases"})
+                            "scheme_bodies", "scheme_dates", "scheme_documents",
+                            "scheme_field_sources", "territory_aliases"})
 
 
 def _table_counts(store: Store, source_id: str) -> dict[str, int]:

@@ -32,6 +32,62 @@ FUNDER_LEVELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: schemes.level: the level of government of the scheme's funder (FUNDER_LEVELS' codes).
+SCHEME_LEVELS = FUNDER_LEVELS
+#: schemes.applicants: who may apply to a scheme.
+APPLICANTS: dict[str, tuple[str, str]] = {
+    "author": ("Auteur ou autrice", "Author"),
+    "director": ("Réalisateur ou réalisatrice", "Director"),
+    "producer": ("Société de production", "Producer"),
+    "distributor": ("Distributeur", "Distributor"),
+    "exhibitor": ("Exploitant de salle", "Exhibitor"),
+    "festival": ("Festival", "Festival"),
+    "association": ("Association", "Association"),
+    "technician": ("Technicien ou technicienne", "Technician"),
+    "company": ("Entreprise", "Company"),
+    "broadcaster": ("Diffuseur", "Broadcaster"),
+    "publisher": ("Éditeur", "Publisher"),
+    "video_creator": ("Créateur ou créatrice vidéo", "Video creator"),
+    "local_body": ("Collectivité ou organisme public", "Local authority or public body"),
+    "other": ("Autre", "Other"),
+}
+#: schemes.targets: the standard's `cibles` (Etalab, dispositif-aide), as it writes them.
+SCHEME_TARGETS: dict[str, tuple[str, str]] = {
+    "professionnels": ("Professionnels", "Businesses and professionals"),
+    "particuliers": ("Particuliers", "Individuals"),
+    "associations": ("Associations", "Associations"),
+    "secteur public": ("Secteur public", "Public sector"),
+}
+#: scheme_bodies.role: what a body does for a scheme (the standard's roles; others are kept
+#: as written and shown as written).
+SCHEME_BODY_ROLES: dict[str, tuple[str, str]] = {
+    "financeur": ("Financeur", "Funder"), "instructeur": ("Instructeur", "Assessor"),
+    "porteur": ("Porteur", "Owner"), "animateur": ("Animateur", "Coordinator"),
+    "partenaire": ("Partenaire", "Partner"), "distributeur": ("Distributeur", "Distributor"),
+}
+#: scheme_dates.kind: the dated events of a scheme.
+SCHEME_DATE_KINDS: dict[str, tuple[str, str]] = {
+    "deadline": ("Date limite de dépôt", "Application deadline"),
+    "session": ("Commission", "Commission session"),
+    "opening": ("Ouverture", "Opening"), "closing": ("Clôture", "Closing"),
+    "results": ("Publication des résultats", "Results published"),
+}
+#: scheme_documents.kind: documents about a scheme.
+SCHEME_DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "official_text": ("Texte officiel", "Official text"),
+    "rules": ("Règlement", "Rules"),
+    "award_list": ("Liste des aides attribuées", "List of awards"),
+    "minutes": ("Procès-verbal de commission", "Commission minutes"),
+    "application_figures": ("Chiffres des demandes", "Application figures"),
+}
+#: scheme_field_sources.rule: how a catalogue field's value was read from its source.
+SCHEME_FIELD_RULES: dict[str, tuple[str, str]] = {
+    "published": ("Publié tel quel", "Published as such"),
+    "name": ("Lu dans le nom publié du dispositif", "Read from the scheme's published name"),
+    "funder": ("Déduit du financeur", "From the funder"),
+    "decisions": ("Observé dans les décisions publiées", "Observed in the published decisions"),
+}
+
 #: territories.level: the levels of the reference territories.
 LEVELS: dict[str, tuple[str, str]] = {
     "country": ("Pays", "Country"), "region": ("Région", "Region"),
