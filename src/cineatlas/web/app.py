@@ -22,6 +22,7 @@ from cineatlas.web import (
     errors,
     pages,
     places,
+    scheme_outcomes_api,
     simulation,
     views,
 )
@@ -78,10 +79,12 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     errors.install(app, page=pages.error_page)
     app.include_router(api.router)
     app.include_router(places.router)
+    app.include_router(scheme_outcomes_api.router)  # before entities_api: see its docstring
     app.include_router(entities_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(scheme_outcomes_api.pages)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
 
     # compressed for clients that accept it (HTML, JSON, CSV, scripts), inside the middlewares

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
-from cineatlas.queries import entities, funders
+from cineatlas.queries import entities, funders, transparency
 from cineatlas.queries import places as place_reads
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.places import FestivalFilters, VenueFilters
@@ -233,4 +233,5 @@ def funder(request: Request, organisation_id: Id, sector: SectorParam = DEFAULT_
                   regions=funders.places(a, organisation_id, sector, "region").to_dicts(),
                   departments=funders.places(a, organisation_id, sector,
                                              "department").to_dicts(),
-                  top=funders.top_beneficiaries(a, organisation_id, sector).to_dicts())
+                  top=funders.top_beneficiaries(a, organisation_id, sector).to_dicts(),
+                  transparency=transparency.card(a, organisation_id))

@@ -26,7 +26,7 @@ from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.problems import described
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
-from cineatlas.queries import profiles
+from cineatlas.queries import profiles, scheme_levels
 from cineatlas.queries.awards import AwardFilters
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.place_counts import place_counts as count_places
@@ -328,7 +328,8 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                   place_counts=place_counts, map_points=MAP_POINTS,
                   place_map=maps.places(place.get("geojson"), points) if points else None,
                   ae_count=sum(1 for r in venues if r["art_et_essai"]),
-                  series_chart=series_chart, breakdown_charts=breakdown_charts)
+                  series_chart=series_chart, breakdown_charts=breakdown_charts,
+                  levels=scheme_levels.levels_table(atlas(request), territory_id))
 
 
 # -- compare ---------------------------------------------------------------------------
