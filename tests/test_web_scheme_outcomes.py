@@ -151,3 +151,21 @@ def test_the_handmade_pages(handmade) -> None:  # noqa: F811
         levels = c.get("/territory/FR-R75?lang=en").text
         assert "Overlaps (a stage covered by several levels):" in levels
         assert "part of the territory" in levels and "Fonds sans territoire" in levels
+
+
+def test_a_long_cell_is_cut_and_says_how_many_more(handmade) -> None:  # noqa: F811
+    for i in range(13):  # 13 more national schemes of unknown stage: 14 in that cell
+        handmade.con.execute("INSERT INTO schemes (scheme_id, funder_id, name, name_key, level, "
+                             "source_id) VALUES (?, 'o/cnc', ?, ?, 'national', 'hand:schemes')",
+                             [f"s/n{i}", f"Aide nationale {i:02d}", f"aide nationale {i:02d}"])
+    handmade.close()
+    with TestClient(create_app(handmade.path)) as c:
+        page = get(c, "/territory/FR-R75")
+        json = c.get("/api/v1/territories/FR-R75/schemes").json()["data"]
+    (unknown,) = [r for r in json["rows"] if r["stage"] is None]
+    (national,) = [cell for cell in unknown["cells"] if cell["level"] == "national"]
+    assert len(national["schemes"]) == 14  # the JSON holds them all
+    row = page[page.index('<tr data-stage="unknown">'):]
+    row = row[:row.index("</tr>")]
+    assert row.count("<li data-scheme=") == 12
+    assert "et 2 autres (voir le JSON ci-dessous)" in row
