@@ -34,6 +34,7 @@ from cineatlas.store.vocabularies import (
     SCHEME_DATE_KINDS,
     SCHEME_DOCUMENT_KINDS,
 )
+from cineatlas.text import name_key
 
 problem_type("no-source", "A value without its source",
              "The catalogue's rule is « no value without a source »: add the field to the "
@@ -141,7 +142,9 @@ class SchemeCheck:
             return True
         unknown = [v for v in values if v not in spec.codes]
         for value in unknown:
-            close = difflib.get_close_matches(value, spec.codes, n=1)
+            close = [code for code, labels in (spec.labels or {}).items()
+                     if name_key(value) in {name_key(label) for label in labels}] \
+                or difflib.get_close_matches(value, spec.codes, n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             self.problem(spec.key, "unknown-code", ERROR,
                          f"{spec.key}: {value!r} is not a code of the vocabulary{hint}. Use one "
@@ -347,8 +350,7 @@ class SchemeCheck:
                          "the amounts are out of order (amount_min ≤ amount_typical ≤ "
                          "amount_max); they were loaded as written: check them.")
         if "currency" in record.values and not any(
-                k in record.values for k in ("amount_min_minor", "amount_max_minor",
-                                             "amount_typical_minor")):
+                k in self.scheme for k in ("amount_min", "amount_max", "amount_typical")):
             del record.values["currency"]  # a currency alone says nothing
             self.problem("currency", "source-without-value", WARNING,
                          "currency is given without any amount; it is ignored.")

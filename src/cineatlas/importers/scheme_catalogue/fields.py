@@ -29,6 +29,8 @@ class Key:
     kind: str
     codes: tuple[str, ...] | None = None
     sourced: bool = True
+    #: The codes' French and English labels, to suggest a code for a label written instead.
+    labels: dict[str, tuple[str, str]] | None = None
 
 
 COMPANY_SIZES = ("MIC", "PME", "ETI", "GE")
@@ -40,16 +42,16 @@ KEYS: tuple[Key, ...] = (
     Key("id", "reference", "text", sourced=False),
     Key("name", "name", "text", sourced=False),
     Key("funder", "funder_id", "funder", sourced=False),
-    Key("level", "level", "code", tuple(SCHEME_LEVELS), sourced=False),
+    Key("level", "level", "code", tuple(SCHEME_LEVELS), sourced=False, labels=SCHEME_LEVELS),
     Key("url", "url", "url", sourced=False),
     Key("parent", "parent_scheme_id", "parent", sourced=False),
-    Key("stage", "stage", "code", tuple(STAGES), sourced=False),
+    Key("stage", "stage", "code", tuple(STAGES), sourced=False, labels=STAGES),
     # the standard's fields
     Key("promise", "promise", "text"),
     Key("description", "description", "text"),
     Key("eligibility", "eligibility", "text"),
     Key("aid_types", "aid_types", "list"),
-    Key("targets", "targets", "list", tuple(SCHEME_TARGETS)),
+    Key("targets", "targets", "list", tuple(SCHEME_TARGETS), labels=SCHEME_TARGETS),
     Key("parent_programmes", "parent_programmes", "list"),
     Key("geographic_eligibility", "geographic_eligibility", "cog"),
     Key("geographic_exclusions", "geographic_exclusions", "cog"),
@@ -60,11 +62,11 @@ KEYS: tuple[Key, ...] = (
     # cinema's fields
     Key("criteria", "criteria", "text"),
     Key("territorial_condition", "territorial_condition", "text"),
-    Key("stages", "stages", "list", tuple(STAGES)),
-    Key("formats", "formats", "list", tuple(FORMATS)),
-    Key("genres", "genres", "list", tuple(GENRES)),
-    Key("applicants", "applicants", "list", tuple(APPLICANTS)),
-    Key("work_ranks", "work_ranks", "list", tuple(WORK_RANKS)),
+    Key("stages", "stages", "list", tuple(STAGES), labels=STAGES),
+    Key("formats", "formats", "list", tuple(FORMATS), labels=FORMATS),
+    Key("genres", "genres", "list", tuple(GENRES), labels=GENRES),
+    Key("applicants", "applicants", "list", tuple(APPLICANTS), labels=APPLICANTS),
+    Key("work_ranks", "work_ranks", "list", tuple(WORK_RANKS), labels=WORK_RANKS),
     Key("amount_min", "amount_min_minor", "amount"),
     Key("amount_max", "amount_max_minor", "amount"),
     Key("amount_typical", "amount_typical_minor", "amount"),
