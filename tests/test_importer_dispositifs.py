@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cineatlas import FileError, Store, import_file
@@ -455,3 +455,28 @@ def test_docs_name_every_problem_code() -> None:
                  "invalid-url", "json-list", "unknown-territory", "required", "pattern",
                  "invalid-date", "max-length"):
         assert f"`{code}`" in text, code
+
+
+_cells = st.one_of(st.text(max_size=40), st.sampled_from([
+    "[{", "[{ nom: '", "[{nom: 'A', roles: ['financeur']}, ]", "REG-", "REG-75|", "|",
+    "2026-02-30T00:00:00Z", "31/02/2026", "{}", "[]", "null", '"', "\\'", "\u00a0", "\x00"]))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(damage=st.lists(st.tuples(st.integers(0, len(ROWS) - 1), st.sampled_from(HEADER),
+                                 _cells), min_size=1, max_size=6))
+def test_damaged_cells_are_loaded_or_quarantined(damage: list, store: Store,
+                                                 tmp_path: Path) -> None:
+    """Whatever a cell holds, every row is loaded or quarantined (or the file is refused with
+    a FileError), never a crash."""
+    rows = [dict(row) for row in ROWS]
+    for index, name, value in damage:
+        rows[index][name] = value
+    path = write_csv(tmp_path / "damaged.csv", rows)
+    try:
+        report = import_file("dispositifs", path, store=store, force=True)
+    except FileError:
+        return
+    assert report.rows_read == report.rows_loaded + report.rows_quarantined
+    assert store.count("schemes", "source_id = ?", [report.source_id]) == report.rows_loaded
