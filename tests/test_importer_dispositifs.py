@@ -421,6 +421,16 @@ def test_a_file_without_a_required_column_is_refused(store: Store, tmp_path: Pat
     assert store.count("sources", "importer = 'dispositifs'") == 0
 
 
+def test_an_extension_file_without_its_required_column_is_refused(store: Store,
+                                                                 tmp_path: Path) -> None:
+    rows = [{**ROWS[0], "base_juridique": ""}]
+    with pytest.raises(FileError) as caught:
+        import_file("dispositifs", write_csv(tmp_path / "x.csv", rows, [*HEADER,
+                                                                          "base_juridique"]),
+                    store=store)
+    assert "lacks 'ciblage_secteur_activite', which the extension requires" in str(caught.value)
+
+
 def test_reimport_is_idempotent(store: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "d.csv", ROWS)
     first = import_file("dispositifs", path, store=store)

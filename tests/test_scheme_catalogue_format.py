@@ -16,7 +16,9 @@ from cli_runner import run_cli
 from cineatlas import FileError, Store, import_file
 from cineatlas.importers.scheme_catalogue import EXAMPLE
 from cineatlas.importers.scheme_catalogue.fields import KEYS
+from cineatlas.importers.scheme_records import COLUMN_TYPES
 from cineatlas.schemes.model import FIELDS
+from cineatlas.schemes.standard import PROFESSIONAL_COLUMNS
 
 DOCS = Path(__file__).parents[1] / "docs" / "importers" / "scheme-catalogue.md"
 #: Keys whose value needs no source (their source is the file itself).
@@ -41,6 +43,9 @@ def import_example(store: Store, tmp_path: Path):
 def test_every_field_of_the_model_has_its_key() -> None:
     columns = {k.column for k in KEYS}
     assert set(FIELDS) <= columns
+    # and every column of the standard's « professionnels » extension
+    assert {c for c in PROFESSIONAL_COLUMNS.values() if c} <= columns
+    assert {c for c in PROFESSIONAL_COLUMNS.values() if c} <= set(COLUMN_TYPES)
     # the shipped example uses every key of the format
     used = set().union(*(scheme.keys() for scheme in example()["schemes"]))
     assert {k.key for k in KEYS} <= used

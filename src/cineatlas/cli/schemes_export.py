@@ -15,6 +15,7 @@ from cineatlas.cli.options import DbOption, JsonOption
 from cineatlas.cli.output import console, print_json, safe
 from cineatlas.errors import AtlasError
 from cineatlas.schemes.standard import BASE, PROFESSIONALS, VERSION
+from cineatlas.schemes.standard.writer import StandardExport
 from cineatlas.store import Store
 from cineatlas.store.vocabularies import SCHEME_LEVELS
 
@@ -66,7 +67,7 @@ def export_command(
         raise typer.Exit(1)
 
 
-def _summary(export, report: Path | None) -> None:
+def _summary(export: StandardExport, report: Path | None) -> None:
     total = export.written + len(export.not_written)
     if total == 0:
         console.print("[yellow]No scheme matches the selection: the file holds the header "

@@ -20,7 +20,6 @@ import polars as pl
 
 from cineatlas.importers.public_bodies import PublicBody, epci_kinds, recognise
 from cineatlas.schemes.model import FIELDS
-from cineatlas.schemes.standard import PROFESSIONAL_COLUMNS
 from cineatlas.schemes.standard.objects import Body
 from cineatlas.text import name_key
 
@@ -44,7 +43,6 @@ COLUMN_TYPES: dict[str, pl.DataType] = {
     "legal_form_exclusions": pl.List(pl.Utf8), "activity_sectors": pl.List(pl.Utf8),
     "naf_codes": pl.List(pl.Utf8), "naf_exclusions": pl.List(pl.Utf8), "payment_of": pl.Utf8(),
 }
-assert {c for c in PROFESSIONAL_COLUMNS.values() if c} <= set(COLUMN_TYPES)
 
 
 @dataclass(frozen=True)
@@ -145,8 +143,7 @@ def _organisations(records: list[SchemeRecord], ctx: ImportContext,
         "key": pl.Utf8, "name": pl.Utf8, "name_key": pl.Utf8, "kind": pl.Utf8,
         "is_funder": pl.Boolean, "siren": pl.Utf8, "country_code": pl.Utf8,
         "funder_level": pl.Utf8, "governed_territory_id": pl.Utf8})
-    return frame.with_columns(ctx.entity_id("org", frame["key"]).alias("organisation_id")) \
-        .drop("key")
+    return frame.with_columns(ctx.entity_id("org", frame["key"]).alias("organisation_id"))
 
 
 # -- the frames ---------------------------------------------------------------------------------
@@ -166,10 +163,8 @@ def scheme_frames(records: list[SchemeRecord], ctx: ImportContext) -> dict[str, 
             if key not in levels:
                 levels[key] = public_body(body.name, body.siren, ctx.geocoder)
     organisations = _organisations(records, ctx, levels)
-    org_of = dict(zip(organisations["name_key"], organisations["organisation_id"], strict=True))
-    org_of.update({f"siren:{s}": o for s, o in zip(organisations["siren"],
-                                                  organisations["organisation_id"], strict=True)
-                   if s})
+    org_of = dict(zip(organisations["key"], organisations["organisation_id"], strict=True))
+    organisations = organisations.drop("key")
     schemes, bodies, dates, documents, sources = [], [], [], [], []
     for record in records:
         sid = scheme_id(ctx, record.reference)
@@ -222,8 +217,9 @@ def scheme_frames(records: list[SchemeRecord], ctx: ImportContext) -> dict[str, 
 
 # -- geographic codes ---------------------------------------------------------------------------
 
-#: COG code prefixes -> how their number becomes a reference territory id.
-_COG_TERRITORY = {"REG": "FR-R{}", "DEP": "FR-D{}", "COM": "FR-C{}"}
+#: COG code prefixes -> how their number becomes a reference territory id, and what it is.
+_COG_TERRITORY = {"REG": ("FR-R{}", "région"), "DEP": ("FR-D{}", "département"),
+                  "COM": ("FR-C{}", "commune")}
 #: INSEE's country codes of the countries the reference territories hold.
 _COUNTRIES = {"99100": "FR", "99401": "CA"}
 COG_KINDS = ("REG", "DEP", "COM", "EPCI", "PAYS")
@@ -234,9 +230,10 @@ def cog_problem(code: str, territory_ids: set[str]) -> str | None:
     reference territories know, or None when it is (or cannot be checked: another country)."""
     prefix, _, number = code.partition("-")
     if prefix in _COG_TERRITORY:
-        return None if _COG_TERRITORY[prefix].format(number) in territory_ids else (
-            f"{code} is not a {'région' if prefix == 'REG' else 'département' if prefix == 'DEP' else 'commune'} "  # noqa: E501
-            "of the reference territories (INSEE's Code officiel géographique)")
+        pattern, what = _COG_TERRITORY[prefix]
+        return None if pattern.format(number) in territory_ids else (
+            f"{code} is not a {what} of the reference territories (INSEE's Code officiel "
+            "géographique)")
     if prefix == "EPCI":
         return None if number in epci_kinds() else (
             f"{code} is not the SIREN of an intercommunal body (EPCI) in INSEE's list")

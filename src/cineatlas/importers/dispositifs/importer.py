@@ -45,8 +45,7 @@ class DispositifsImporter(Importer):
               "scheme_field_sources")
 
     def open(self, path: Path) -> RawTable:
-        self._json = path.suffix.lower() in JSON_SUFFIXES
-        if not self._json:
+        if path.suffix.lower() not in JSON_SUFFIXES:
             return super().open(path)
         document = load_json(path)
         if isinstance(document, dict):
@@ -62,6 +61,15 @@ class DispositifsImporter(Importer):
         found, problems = super().resolve_columns(table)
         extension = [f for f in extension_fields() if f in found]
         self.schema = PROFESSIONALS if extension else BASE
+        lacking = [f for f in required(self.schema) if f not in found]
+        if lacking:
+            raise FileError(
+                table.path, f"has columns of the « professionnels » extension "
+                f"({', '.join(extension[:3])}) but lacks "
+                f"{', '.join(map(repr, lacking))}, which the extension requires",
+                "Add the column (the sectors the scheme targets, or 'tous secteurs "
+                "d'activité'), or remove the extension's columns to import the file in the "
+                "base schema.", code="missing-column")
         known = set(found.values()) | {PATH}
         for column in table.columns:
             if column not in known:
