@@ -171,3 +171,23 @@ def test_selection_by_level_and_funder(monkeypatch, capsys, db: Path, tmp_path: 
                               "nobody", "--json")
     assert code == 1 and json.loads(stdout)["written"] == 0
     assert out.read_text(encoding="utf-8").startswith("id,titre,")
+
+
+def test_territory_ids_are_written_as_cog_codes(store: Store, tmp_path: Path) -> None:
+    """A catalogue may name territories by their ids: the export writes a French one as its
+    COG code, and does not write a scheme open in Québec, which the COG cannot name."""
+    gironde = COMPLETE.replace("{promise}", "Une promesse").replace('["DEP-33"]',
+                                                                     '["FR-D33", "FR-C33063"]')
+    quebec = COMPLETE.replace("complete-sans-date", "quebec").replace(
+        "{promise}", "Une promesse").replace('["DEP-33"]', '["CA-QC"]')
+    path = tmp_path / "ids.toml"
+    path.write_text(gironde + quebec, encoding="utf-8")
+    report = import_file("scheme-catalogue", path, store=store)
+    assert (report.rows_loaded, report.problems) == (2, [])
+    out = write_standard(store, tmp_path / "out.csv", BASE)
+    [row] = read_csv(out.path)
+    assert row["eligibilite_geographique"] == "DEP-33|COM-33063"
+    [refused] = out.not_written
+    assert refused["missing"] == ["eligibilite_geographique"]
+    assert "CA-QC" in refused["refused"]["eligibilite_geographique"]
+    assert frictionless_library(schema_file(BASE), out.path) == []

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from cineatlas.importers.public_bodies import PublicBody, epci_kinds, recognise
+from cineatlas.schemes.geography import territory_of
 from cineatlas.schemes.model import FIELDS
 from cineatlas.schemes.standard.objects import Body
 from cineatlas.text import name_key
@@ -217,31 +218,29 @@ def scheme_frames(records: list[SchemeRecord], ctx: ImportContext) -> dict[str, 
 
 # -- geographic codes ---------------------------------------------------------------------------
 
-#: COG code prefixes -> how their number becomes a reference territory id, and what it is.
-_COG_TERRITORY = {"REG": ("FR-R{}", "région"), "DEP": ("FR-D{}", "département"),
-                  "COM": ("FR-C{}", "commune")}
-#: INSEE's country codes of the countries the reference territories hold.
-_COUNTRIES = {"99100": "FR", "99401": "CA"}
+_KINDS = {"FR-R": "région", "FR-D": "département", "FR-C": "commune"}
 COG_KINDS = ("REG", "DEP", "COM", "EPCI", "PAYS")
 
 
 def cog_problem(code: str, territory_ids: set[str]) -> str | None:
-    """Why a COG code written as the standard says (PREFIX-digits) is not a place the
-    reference territories know, or None when it is (or cannot be checked: another country)."""
+    """Why a geographic code (a COG code as the standard writes it, or a territory id) is not
+    a place the reference territories know, or None when it is (or cannot be checked: a
+    country the atlas does not cover). Codes are read by `schemes.geography.territory_of`."""
+    territory = territory_of(code)
+    if territory is not None:
+        if territory in territory_ids:
+            return None
+        what = next((w for prefix, w in _KINDS.items() if territory.startswith(prefix)),
+                    "territory")
+        return (f"{code} is not a {what} of the reference territories (INSEE's Code officiel "
+                "géographique)")
     prefix, _, number = code.partition("-")
-    if prefix in _COG_TERRITORY:
-        pattern, what = _COG_TERRITORY[prefix]
-        return None if pattern.format(number) in territory_ids else (
-            f"{code} is not a {what} of the reference territories (INSEE's Code officiel "
-            "géographique)")
     if prefix == "EPCI":
         return None if number in epci_kinds() else (
             f"{code} is not the SIREN of an intercommunal body (EPCI) in INSEE's list")
     if prefix == "PAYS":
-        if not re.fullmatch(r"99\d{3}", number):
-            return f"{code} is not an INSEE country code (99 and three digits: PAYS-99100)"
-        return None if number not in _COUNTRIES or _COUNTRIES[number] in territory_ids else (
-            f"{code}: the reference territories lack this country")
+        return None if re.fullmatch(r"99\d{3}", number) else (
+            f"{code} is not an INSEE country code (99 and three digits: PAYS-99100)")
     return (f"{code}: cineatlas does not know COG codes of kind {prefix} "
             f"({', '.join(COG_KINDS)})")
 

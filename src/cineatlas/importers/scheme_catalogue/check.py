@@ -27,6 +27,7 @@ from cineatlas.importers.scheme_records import (
     cog_problem,
 )
 from cineatlas.problems import ERROR, WARNING, Problem, Severity, problem_type
+from cineatlas.schemes.geography import territory_of
 from cineatlas.schemes.standard import COG_CODE
 from cineatlas.schemes.standard.objects import Body
 from cineatlas.store.vocabularies import (
@@ -180,11 +181,13 @@ class SchemeCheck:
         items = self._list(spec, value)
         if items is _BAD:
             return _BAD
-        bad = [c for c in items if not COG_CODE.match(c)]  # type: ignore[union-attr]
+        bad = [c for c in items  # type: ignore[union-attr]
+               if not COG_CODE.match(c) and territory_of(c) != c]
         for code in bad:
             self.problem(spec.key, "pattern", ERROR,
-                         f"{spec.key}: {code!r} is not a COG code as the standard writes them: "
-                         "REG-75, DEP-33, COM-33063, PAYS-99100.", code)
+                         f"{spec.key}: {code!r} is not a COG code as the standard writes them "
+                         "(REG-75, DEP-33, COM-33063, EPCI-243300316, PAYS-99100) nor a "
+                         "territory id (FR-R75, CA-QC).", code)
         if bad:
             return _BAD
         for code in items:  # type: ignore[union-attr]

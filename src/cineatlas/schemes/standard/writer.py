@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from cineatlas.errors import AtlasError
 from cineatlas.queries.scheme_export import schemes_for_export
+from cineatlas.schemes.geography import cog_of
 from cineatlas.schemes.standard import (
     COG_CODE,
     PROFESSIONAL_COLUMNS,
@@ -86,6 +87,15 @@ def _when(value: dt.datetime | None) -> str:
     return value.replace(microsecond=0).isoformat() + "Z"
 
 
+def _cog(codes: list[str] | None) -> list[str] | None:
+    """Geographic codes as the standard writes them: a COG code as stored, a territory id as
+    its COG code (FR-R75 -> REG-75); one the COG cannot name (CA-QC) stays as it is, and the
+    standard's pattern refuses it."""
+    if not codes:
+        return codes
+    return [code if COG_CODE.match(code) else cog_of(code) or code for code in codes]
+
+
 def _constraints(standard: str) -> dict[str, dict[str, Any]]:
     return {f["name"]: f.get("constraints", {}) for f in descriptor(standard)["fields"]}
 
@@ -105,8 +115,9 @@ def standard_record(scheme: dict[str, Any], standard: str) -> tuple[dict[str, st
         "porteurs": write_bodies(bodies) if bodies else "",
         "programmes_parents": join_list(scheme.get("parent_programmes")),
         "url_source": scheme.get("url") or "", "cibles": join_list(scheme.get("targets")),
-        "eligibilite_geographique": join_list(scheme.get("geographic_eligibility")),
-        "eligibilite_geographique_exclusions": join_list(scheme.get("geographic_exclusions")),
+        "eligibilite_geographique": join_list(_cog(scheme.get("geographic_eligibility"))),
+        "eligibilite_geographique_exclusions": join_list(_cog(
+            scheme.get("geographic_exclusions"))),
         "date_ouverture": _when(scheme.get("opens_at")),
         "date_cloture": _when(scheme.get("closes_at")),
         "date_mise_a_jour": _when(scheme.get("updated_at") or scheme.get("source_imported_at")),
