@@ -159,6 +159,7 @@ def test_the_command_says_it_without_a_traceback(monkeypatch, capsys, tmp_path: 
 
 @pytest.mark.parametrize(("text", "said"), [
     ("[catalogue]\ntitle = 'x'\n", "describes no scheme"),
+    ("[schemes]\nid = 'a'\nname = 'b'\n", "Write [[schemes]] (double brackets)"),
     ("[[schemes]]\nid = 'a'\nname = 'b'\n[other]\nx = 1\n", "top-level key 'other'"),
     ("[catalogue]\nformat = 2\n[[schemes]]\nid = 'a'\nname = 'b'\n", "format 2"),
     ("[catalogue]\nauthor = 'x'\n[[schemes]]\nid = 'a'\nname = 'b'\n", "unknown keys in"),

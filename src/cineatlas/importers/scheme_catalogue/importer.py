@@ -75,6 +75,10 @@ class SchemeCatalogueImporter(Importer):
         document, text = load_catalogue(path)
         self._about = self._catalogue(path, document)
         schemes = document.get("schemes")
+        if isinstance(schemes, dict):
+            raise FileError(path, "has a [schemes] table where each scheme is a [[schemes]] "
+                            "table", "Write [[schemes]] (double brackets) above each scheme.",
+                            code="no-records")
         if not isinstance(schemes, list) or not schemes:
             raise FileError(path, "describes no scheme",
                             "Describe each scheme in a [[schemes]] table (see the example in "
