@@ -107,6 +107,10 @@ class SchemeCheck:
             return value.strip()
         what = "identifier (unique in the file, e.g. \"ecriture-court\")" if key == "id" else \
             "name, as the funder publishes it"
+        if value is not None and not isinstance(value, str):
+            self.problem(key, "wrong-type", ERROR, f"{key} must be text in quotes, not "
+                         f"{value!r}: give the scheme's {what}.", value)
+            return None
         self.problem(key, "required", ERROR, f"{key} is required: give the scheme's {what}.",
                      value)
         return None
