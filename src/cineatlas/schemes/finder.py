@@ -409,8 +409,8 @@ def _territory(scheme: Scheme, profile: Profile, geocoder: Geocoder | None) -> R
         funder = scheme.funder_name or "?"
         return Reason("territory", "met", wanted, where.territories, "funder",
                       f"lu dans le financeur\u202f: dispositif {level_fr} de "
-                      f"«\u202f{funder}\u202f», qui couvre {name(hits[0])}\u202f; le dispositif ne publie pas sa "
-                      "couverture géographique",
+                      f"«\u202f{funder}\u202f», qui couvre {name(hits[0])}\u202f; "
+                      "le dispositif ne publie pas sa couverture géographique",
                       f"read from the funder: {level_en} scheme of {funder}, which covers "
                       f"{name(hits[0])}; the scheme does not publish its geographic "
                       "eligibility", weak=True)
