@@ -35,6 +35,7 @@ from cineatlas.queries.schemes import LEVEL_ORDER, Catalogue, Scheme
 from cineatlas.schemes.geography import reach, territory_of
 from cineatlas.store import vocabularies as vocab
 from cineatlas.territories.geocode import Geocoder
+from cineatlas.text import name_key
 
 #: The criteria, in the order reasons are given, with their labels.
 CRITERIA: dict[str, tuple[str, str]] = {
@@ -489,3 +490,26 @@ def profile_from(geocoder: Geocoder, *, roles: Sequence[str] = (), territory: st
                    territory=resolve_territory(geocoder, territory) if territory else None,
                    stage=stage or None, format=format or None, genre=genre or None,
                    work_rank=rank)
+
+
+def select(entries: Iterable[Scheme], *, funders: Sequence[str] = (),
+           levels: Sequence[str] = (), stage: str | None = None,
+           work_format: str | None = None) -> list[Scheme]:
+    """The catalogue's entries filtered as the list pages and `schemes list` do: of one of
+    `funders` (an organisation id, or words of its name), at one of `levels`, publishing
+    `stage` and `work_format` among their stages and formats (a scheme that does not publish
+    them is left out of such a filtered list: the finder, not the list, keeps unknowns)."""
+    keys = [name_key(f) for f in funders if f]
+    out = []
+    for e in entries:
+        if keys and not any(f in e.funder_ids or (k and k in name_key(e.funder_name or ""))
+                            for f, k in zip(funders, keys, strict=False)):
+            continue
+        if levels and e.level not in levels:
+            continue
+        if stage and stage not in (e.get("stages") or ()):
+            continue
+        if work_format and work_format not in (e.get("formats") or ()):
+            continue
+        out.append(e)
+    return out
