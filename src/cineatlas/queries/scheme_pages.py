@@ -29,6 +29,15 @@ MEMBER_ROLES: dict[str, tuple[str, str]] = {
     "observer": ("Observateur ou observatrice", "Observer"),
 }
 
+#: commission_members.profession, as a page says it.
+PROFESSIONS: dict[str, tuple[str, str]] = {
+    "author": ("Auteur ou autrice", "Author"), "director": ("Réalisation", "Director"),
+    "producer": ("Production", "Producer"), "distributor": ("Distribution", "Distributor"),
+    "exhibitor": ("Exploitation", "Exhibitor"), "technician": ("Technique", "Technician"),
+    "actor": ("Interprétation", "Actor"), "elected_official": ("Élu ou élue", "Elected official"),
+    "civil_servant": ("Administration", "Civil servant"), "other": ("Autre", "Other"),
+}
+
 
 def commissions(a: Reader, scheme_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The commission sessions linked to any of `scheme_ids` (commissions.scheme_id), latest
