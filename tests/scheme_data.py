@@ -3,7 +3,8 @@
 Written into a store that holds the reference territories (the `store` fixture): two
 sources, six funders (the CNC, two Régions, a Département, the SODEC, a foundation whose
 territory nobody published), nine schemes with their catalogue fields, the source of each
-field, dates relative to `today`, a body, a document and a commission session with members.
+field, dates relative to `today`, bodies, documents, a commission session with members and
+an award.
 Every value below is written here by hand; the tests state what they expect from it.
 """
 
@@ -145,6 +146,10 @@ def add_catalogue(store: Store, today: dt.date) -> None:
     for field in ("bodies", "documents"):
         con.execute("INSERT INTO scheme_field_sources VALUES (?, ?, ?, NULL, 'published', "
                     "FALSE)", [na, field, CATALOGUE_SOURCE])
+    con.execute("INSERT INTO awards (award_id, source_id, funder_id, scheme_id, project_title, "
+                "fiscal_year, amount_minor, currency, stage, sector) VALUES ('award:na-1', ?, "
+                "'org:na', ?, 'Un court en Gironde', 2025, 450000, 'EUR', 'writing', "
+                "'cinema-audiovisual')", [CATALOGUE_SOURCE, na])
     con.execute("UPDATE schemes SET parent_scheme_id = ? WHERE scheme_id = ?",
                 [na, scheme_id("na-exclus")])
     con.execute("INSERT INTO commissions (commission_id, funder_id, scheme_id, name, year, "

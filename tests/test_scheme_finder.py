@@ -53,9 +53,11 @@ def _statuses(match) -> dict[str, str]:
 @pytest.mark.parametrize("territory", ["FR-R75", "Nouvelle-Aquitaine", "REG-75"])
 def test_a_first_time_writer_director_in_nouvelle_aquitaine(setup, territory) -> None:
     """The Région's writing scheme (deadline in 20 days), the CNC's (deadline in 40 days),
-    then without a known date the Gironde's bursary (open in part of the Région only, format
-    not published) and the foundation's scheme (nothing published); not the production
-    scheme, nor Île-de-France's, nor the closed call, nor the SODEC's."""
+    then without a known date the Région's scheme that excludes Gironde (unknown: the person
+    may live there; a regional scheme before a departmental one), the Gironde's bursary (open
+    in part of the Région only, format not published) and the foundation's scheme (nothing
+    published); not the production scheme, nor Île-de-France's, nor the closed call, nor the
+    SODEC's."""
     cat, geocoder = setup
     matches = find(cat, _writer_director(geocoder, territory), geocoder=geocoder, today=TODAY)
     assert [m.scheme.id for m in matches] == [
@@ -85,7 +87,9 @@ def test_a_first_time_writer_director_in_nouvelle_aquitaine(setup, territory) ->
     assert cnc.next_date["date"] == TODAY + dt.timedelta(days=40)  # not the past session
     # no known date: more criteria met first
     assert outside_gironde.next_date is None and gironde.next_date is None
-    assert _statuses(outside_gironde)["territory"] == "met"
+    assert _statuses(outside_gironde)["territory"] == "unknown"  # unless in Gironde
+    assert outside_gironde.reasons[0].en == ("open in Nouvelle-Aquitaine except Gironde, part "
+                                             "of Nouvelle-Aquitaine: check")
     assert _statuses(gironde) == {"territory": "unknown", "role": "met", "stage": "met",
                                   "format": "unknown", "work_rank": "unknown",
                                   "dates": "unknown"}

@@ -87,7 +87,7 @@ def test_the_list_api_gives_every_scheme_with_its_sources(client) -> None:
 def test_one_scheme_in_the_api_with_its_commission(client) -> None:
     body = client.get(f"/api/v1/schemes/{entry_id('na-ecriture')}").json()["data"]
     assert body["children"] == [entry_id("na-exclus")]
-    assert body["awards"] == 0
+    assert body["awards"] == 1
     (session,) = body["commissions"]
     assert session["name"] == "Comité écriture"
     assert [(m["full_name"], m["role"]) for m in session["members"]] == [
@@ -220,7 +220,10 @@ def test_a_scheme_page_shows_every_field_its_sources_and_commission(client) -> N
     assert "Règlement\u202f: Règlement d'intervention 2026" in text
     assert "Aides attribuées (depuis 2019)" in text
     assert "Aide aux auteurs hors Gironde" in text  # its child
-    assert 'id="scheme-awards"' not in page.text  # no award names it
+    link = re.search(r'<a id="scheme-awards" href="([^"]+)">([^<]+)</a>', page.text)
+    assert html.unescape(link.group(1)) == "/awards?scheme=scheme%3Ana-ecriture&sector=all"
+    assert html.unescape(link.group(2)) == "1 aide de ce dispositif dans l'explorateur"
+    assert 'id="scheme-awards"' not in client.get(f"/schemes/{entry_id('fondation')}").text
     cnc = client.get(f"/schemes/{entry_id('cnc-ecriture')}", params={"lang": "en"})
     assert "Read from the scheme's published name" in html.unescape(cnc.text)
     assert "Past" not in cnc.text and "past" in cnc.text  # the previous session, marked past
@@ -304,3 +307,29 @@ def test_the_atom_feed(client) -> None:
 
 def test_scheme_ids_in_the_test_data_are_distinct() -> None:
     assert len({scheme_id(k) for k in SCHEMES}) == len({entry_id(k) for k in SCHEMES})
+
+
+def test_the_scheme_pages_are_wholly_french(client) -> None:
+    """No English string of the catalogue, no raw code or English vocabulary label on the
+    French scheme pages (the checks of test_web_french)."""
+    from test_web_french import _english_strings, _pattern, _texts, _vocabulary_words, _words
+
+    english = sorted(_english_strings(), key=len, reverse=True)
+    words = _vocabulary_words()
+    failures = []
+    for url in ["/schemes", "/schemes?level=regional&stage=writing",
+                "/schemes/find?" + "&".join(f"{k}={v}" for k, v in [
+                    ("role", "author"), ("role", "director"), ("territory", "Bordeaux"),
+                    ("stage", "writing"), ("format", "short"), ("work", "first"),
+                    ("all", "true")]),
+                "/schemes/find?territory=Paris", "/schemes/find?territory=Atlantide",
+                f"/schemes/{entry_id('na-ecriture')}", f"/schemes/{entry_id('cnc-ecriture')}",
+                f"/schemes/{entry_id('fondation')}", "/schemes/nope"]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        nodes, text = _texts(response.text)
+        for msgid in english:
+            if msgid in nodes or (_words(msgid) >= 3 and _pattern(msgid).search(text)):
+                failures.append(f"{url}: untranslated {msgid!r}")
+        failures += [f"{url}: vocabulary value {w!r}" for w in sorted(words & nodes)]
+    assert failures == []

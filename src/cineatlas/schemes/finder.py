@@ -415,6 +415,14 @@ def _territory(scheme: Scheme, profile: Profile, geocoder: Geocoder | None) -> R
                       f"read from the funder: {level_en} scheme of {funder}, which covers "
                       f"{name(hits[0])}; the scheme does not publish its geographic "
                       "eligibility", weak=True)
+    inner = [t for t in where.exclusions if geocoder is not None and t in geocoder.rows
+             and person.territory_id in geocoder.ancestors(t)]
+    if hits and inner:
+        names, out = ", ".join(name(t) for t in hits), ", ".join(name(t) for t in inner)
+        return Reason("territory", "unknown", wanted, where.territories, where.basis,
+                      f"ouvert à {names} sauf {out}, qui fait partie de {person.name}\u202f: "
+                      "à vérifier",
+                      f"open in {names} except {out}, part of {person.name}: check")
     if hits:
         names = ", ".join(name(t) for t in hits)
         return Reason("territory", "met", wanted, where.territories, "published",
