@@ -261,3 +261,51 @@ def test_observed_for_people_like_them(handmade) -> None:  # noqa: F811
     none = observed_for(handmade, entry, stage="distribution", cat=cat)
     assert none["decisions"] is False and none["n_awards"] is None
     assert none["n_awards_all"] == 6
+
+
+CRITERIA = [{}, {"stage": "writing"}, {"stage": "writing", "format": "short", "first_work": True},
+            {"first_work": False}, {"stage": "production"}, {"stage": "distribution"}]
+
+
+def _same(summary: dict, one: dict) -> None:
+    """A summary (`summaries`, every scheme at once) says what `observed_for` says."""
+    for key in ("decisions", "n_awards", "n_awards_all", "unknown", "criteria", "fictitious"):
+        assert summary[key] == one[key], key
+    if one["decisions"]:
+        assert (summary["years"]["first"], summary["years"]["last"]) == (
+            one["years"]["first"], one["years"]["last"])
+        assert [(r["currency"], r["n"], r["n_amount_known"], r["total_minor"], r["median_minor"])
+                for r in summary["amounts"]] == [
+            (r["currency"], r["n"], r["n_amount_known"], r["total_minor"], r["median_minor"])
+            for r in one["amounts"]]
+    else:
+        assert summary["years"] is None and summary["amounts"] is None
+
+
+@pytest.mark.parametrize("criteria", CRITERIA)
+def test_the_finders_summaries_say_what_observed_for_says(handmade, criteria) -> None:  # noqa: F811
+    from cineatlas.queries.scheme_outcomes import summaries
+
+    cat = schemes.catalogue(handmade)
+    found = summaries(handmade, cat, **criteria)
+    assert set(found) == {e.id for e in cat.entries}
+    for entry in cat.entries:
+        _same(found[entry.id], observed_for(handmade, entry, cat=cat, **criteria))
+
+
+def test_the_finders_summaries_on_the_real_files(real) -> None:
+    from cineatlas.queries.scheme_outcomes import finder_hook, summaries
+    from cineatlas.schemes.finder import Profile
+
+    cat = schemes.catalogue(real)
+    found = summaries(real, cat, stage="production", format="feature")
+    for entry in cat.entries:
+        _same(found[entry.id], observed_for(real, entry, stage="production", format="feature",
+                                            cat=cat))
+    hook = finder_hook(real, cat, Profile(stage="production", format="feature",
+                                          work_rank="first"))
+    production = next(e for e in cat.entries if e.name == "Production Program")
+    seen = hook(production, None)
+    assert seen["criteria"] == {"stage": "production", "format": "feature", "first_work": True}
+    assert seen["unknown"] == {"stage": 0, "format": 0, "first_work": seen["n_awards_all"]}
+    assert seen["n_awards"] is None  # Telefilm publishes no rank: nothing matches, nothing denied

@@ -42,7 +42,7 @@ def open_page(page, url: str, lang: str) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("fr", {"heading": "Dispositifs d’aide de tous les échelons", "blind": "aucun dispositif connu",
+    ("fr", {"heading": "Dispositifs d'aide de tous les échelons", "blind": "aucun dispositif connu",
             "national": "National", "writing": "Écriture"}),
     ("en", {"heading": "Support schemes of every level", "blind": "no scheme known",
             "national": "National", "writing": "Writing"}),
@@ -65,7 +65,7 @@ def test_a_territorys_levels_table(page, served, lang, words) -> None:  # noqa: 
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("fr", {"heading": "Transparence", "none": "non trouvé dans les sources de l’atlas",
+    ("fr", {"heading": "Transparence", "none": "non trouvé dans les sources de l'atlas",
             "sessions": "pour 33 des 34 séances de commission, 2017–2024"}),
     ("en", {"heading": "Transparency", "none": "not found in the sources the atlas holds",
             "sessions": "for 33 of 34 commission sessions, 2017–2024"}),

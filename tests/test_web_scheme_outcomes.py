@@ -96,7 +96,7 @@ def test_the_web_module_holds_no_sql() -> None:
 
 
 @pytest.mark.parametrize(("lang", "texts"), [
-    ("fr", ["Dispositifs d’aide de tous les échelons", "Angles morts", "aucun dispositif connu",
+    ("fr", ["Dispositifs d'aide de tous les échelons", "Angles morts", "aucun dispositif connu",
             "Production Program"]),
     ("en", ["Support schemes of every level", "Blind spots:", "no scheme known",
             "Production Program"]),
@@ -112,7 +112,7 @@ def test_the_territory_page_shows_the_levels(client, lang, texts) -> None:
 @pytest.mark.parametrize(("lang", "texts"), [
     ("fr", ["Transparence", "Composition des commissions publiée",
             "pour 33 des 34 séances de commission, 2017–2024",
-            "non trouvé dans les sources de l’atlas"]),
+            "non trouvé dans les sources de l'atlas"]),
     ("en", ["Transparency", "Commission composition published",
             "for 33 of 34 commission sessions, 2017–2024",
             "not found in the sources the atlas holds"]),
@@ -147,7 +147,7 @@ def test_the_handmade_pages(handmade) -> None:  # noqa: F811
         assert "femmes 2, hommes 1" in page and "1 élu ou élue" in page
         assert "30,0\u00a0%" in page or "30,0\u202f%" in page  # success rate 3 of 10
         none = c.get(f"/schemes/{empty.id}/observed").text
-        assert "Aucune décision publiée de ce dispositif dans les sources de l’atlas." in none
+        assert "Aucune décision publiée de ce dispositif dans les sources de l'atlas." in none
         levels = c.get("/territory/FR-R75?lang=en").text
         assert "Overlaps (a stage covered by several levels):" in levels
         assert "part of the territory" in levels and "Fonds sans territoire" in levels
@@ -169,3 +169,26 @@ def test_a_long_cell_is_cut_and_says_how_many_more(handmade) -> None:  # noqa: F
     row = row[:row.index("</tr>")]
     assert row.count("<li data-scheme=") == 12
     assert "et 2 autres (voir le JSON ci-dessous)" in row
+
+
+def test_the_scheme_page_and_the_finder_show_what_was_observed(handmade) -> None:  # noqa: F811
+    entry = next(e for e in schemes.catalogue(handmade).entries
+                 if e.name == "Aide à l'écriture")
+    handmade.close()
+    with TestClient(create_app(handmade.path)) as c:
+        page = get(c, f"/schemes/{entry.id}")
+        assert 'id="scheme-observed"' in page and "Observé dans les décisions publiées" in page
+        found = c.get("/api/v1/schemes/find", params={
+            "territory": "Bordeaux", "stage": "writing", "format": "short",
+            "first_work": "true"}).json()["data"]
+        (match,) = [m for m in found if m["scheme"]["id"] == entry.id]
+        assert (match["observed"]["n_awards"], match["observed"]["n_awards_all"]) == (2, 6)
+        c.cookies.clear()
+        finder = c.get("/schemes/find", params={"territory": "Bordeaux", "stage": "writing",
+                                                "format": "short", "work": "first"}).text
+        item = finder[finder.index(f'<li class="scheme-match" data-scheme="{entry.id}"'):]
+        item = item[item.index('<p class="note observed-match"'):]
+        note = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item[:item.index("</p>")]))
+        assert "2 de ses 6 aides sont allées à des projets comme le vôtre" in note
+        assert "médiane 2\u202f000\u00a0€" in note or "médiane 2 000 €" in note.replace(
+            "\u202f", " ").replace("\u00a0", " ")

@@ -280,3 +280,65 @@ def observed_for(a: Reader, entry: Scheme, *, stage: str | None = None,
             **{k: matching[k] for k in ("decisions", "n_awards", "years", "amounts",
                                         "by_year")},
             **provenance([matching, everything])}
+
+
+def _criteria_of(profile: Any) -> dict[str, Any]:
+    """The award criteria of a finder's profile: its stage and format, and first_work (True
+    for a first work, False for a second or later one: "not a first work")."""
+    rank = getattr(profile, "work_rank", None)
+    return {"stage": getattr(profile, "stage", None), "format": getattr(profile, "format", None),
+            "first_work": None if rank is None else rank == "first"}
+
+
+def summaries(a: Reader, cat: Catalogue, *, stage: str | None = None,
+              format: str | None = None,  # noqa: A002
+              first_work: bool | None = None) -> dict[str, dict[str, Any]]:
+    """`observed_for`'s summary of every catalogue entry at once (one read of the awards, for
+    the finder's list): entry id → {label, criteria, decisions, n_awards_all, n_awards (the
+    matching ones; None when none), unknown, years, amounts (per currency: n,
+    n_amount_known, total_minor, median_minor), fictitious, sources}."""
+    import polars as pl
+
+    frame = a.frame(
+        f"SELECT a.scheme_id, a.currency, a.amount_minor, {YEAR_SQL} AS year, a.stage, "
+        "a.format, a.first_work, a.source_id, a.fictitious FROM awards a "
+        "WHERE a.scheme_id IS NOT NULL AND a.superseded_by IS NULL")
+    criteria = {k: v for k, v in {"stage": stage, "format": format,
+                                  "first_work": first_work}.items() if v is not None}
+    match = pl.lit(True)
+    for column, value in criteria.items():
+        match = match & (pl.col(column) == value).fill_null(False)
+    frame = frame.with_columns(match.alias("matching"))
+    out = {}
+    for entry in cat.entries:
+        rows = frame.filter(pl.col("scheme_id").is_in(scheme_ids(cat, entry)))
+        hit = rows.filter(pl.col("matching"))
+        amounts = (hit.group_by("currency").agg(
+            n=pl.len(), n_amount_known=pl.col("amount_minor").count(),
+            total_minor=pl.col("amount_minor").sum(),
+            median_minor=pl.col("amount_minor").quantile(0.5, "linear"),
+            fictitious=pl.col("fictitious").any(),
+            sources=pl.col("source_id").unique().sort())
+            .sort(["n", "currency"], descending=[True, False]).to_dicts())
+        for row in amounts:
+            if not row["n_amount_known"]:
+                row["total_minor"] = row["median_minor"] = None
+        years = hit["year"].drop_nulls()
+        out[entry.id] = {
+            "label": OBSERVED, "criteria": criteria, "decisions": hit.height > 0,
+            "n_awards_all": rows.height or None, "n_awards": hit.height or None,
+            "unknown": {c: rows[c].null_count() for c in criteria} if rows.height else {},
+            "years": ({"first": years.min(), "last": years.max()} if hit.height else None),
+            "amounts": amounts if hit.height else None,
+            "fictitious": bool(rows["fictitious"].any()) if rows.height else False,
+            "sources": sorted(set(rows["source_id"].to_list()))}
+    return out
+
+
+def finder_hook(a: Reader, cat: Catalogue, profile: Any):
+    """The finder's `observed` callable (`schemes.finder.find`): what each scheme observably
+    funded for people like the profile (`summaries`, all schemes read at once); None for a
+    scheme with no decision in the store (nothing observed to show beside it)."""
+    found = summaries(a, cat, **_criteria_of(profile))
+    return lambda scheme, _profile: (found[scheme.id] if scheme.id in found
+                                     and found[scheme.id]["n_awards_all"] else None)

@@ -23,6 +23,8 @@ from cineatlas.web import (
     pages,
     places,
     scheme_outcomes_api,
+    scheme_pages,
+    schemes_api,
     simulation,
     views,
 )
@@ -81,9 +83,11 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(places.router)
     app.include_router(scheme_outcomes_api.router)  # before entities_api: see its docstring
     app.include_router(entities_api.router)
+    app.include_router(schemes_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(scheme_pages.router)
     app.include_router(scheme_outcomes_api.pages)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
 
