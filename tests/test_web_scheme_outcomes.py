@@ -144,7 +144,7 @@ def test_the_handmade_pages(handmade) -> None:  # noqa: F811
     handmade.close()  # the app's workers open the file read-only
     with TestClient(create_app(handmade.path)) as c:
         page = re.sub(r"<[^>]+>", "", c.get(f"/schemes/{entry.id}/observed").text)
-        assert "femmes 2, hommes 1" in page and "1 élu ou élue" in page
+        assert "femmes : 2, hommes : 1" in page and "1 élu ou élue" in page
         assert "30,0\u00a0%" in page or "30,0\u202f%" in page  # success rate 3 of 10
         none = c.get(f"/schemes/{empty.id}/observed").text
         assert "Aucune décision publiée de ce dispositif dans les sources de l'atlas." in none
