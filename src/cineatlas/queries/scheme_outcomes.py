@@ -268,15 +268,14 @@ def observed_for(a: Reader, entry: Scheme, *, stage: str | None = None,
     ids = scheme_ids(cat, entry)
     criteria = {"stage": stage, "format": format, "first_work": first_work}
     matching = award_figures(a, ids, **criteria)
-    everything = award_figures(a, ids)
-    unknown = {}
-    if everything["decisions"]:
-        unknown = {column: _rows(a, ids, {}, f"SELECT count(*) AS n FROM aw "
-                                 f"WHERE {column} IS NULL")[0]["n"]
-                   for column, value in criteria.items() if value is not None}
+    asked = [column for column, value in criteria.items() if value is not None]
+    everything = _rows(a, ids, {}, "SELECT count(*) AS n, " + "".join(
+        f"count(*) FILTER (WHERE {column} IS NULL) AS {column}, " for column in asked)
+        + "{P} FROM aw")[0]
+    unknown = {column: everything[column] for column in asked} if everything["n"] else {}
     return {"scheme": {"id": entry.id, "name": entry.name}, "label": OBSERVED,
             "criteria": {k: v for k, v in criteria.items() if v is not None},
-            "n_awards_all": everything["n_awards"], "unknown": unknown,
+            "n_awards_all": everything["n"] or None, "unknown": unknown,
             **{k: matching[k] for k in ("decisions", "n_awards", "years", "amounts",
                                         "by_year")},
             **provenance([matching, everything])}
