@@ -14,6 +14,8 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from scheme_stores import TALENT, TELEFILM, handmade, real_schemes  # noqa: F401 (fixtures)
 from telefilm_contracts import contracts, read
 
@@ -309,3 +311,51 @@ def test_the_finders_summaries_on_the_real_files(real) -> None:
     assert seen["criteria"] == {"stage": "production", "format": "feature", "first_work": True}
     assert seen["unknown"] == {"stage": 0, "format": 0, "first_work": seen["n_awards_all"]}
     assert seen["n_awards"] is None  # Telefilm publishes no rank: nothing matches, nothing denied
+
+
+AMOUNTS = st.lists(st.tuples(st.sampled_from(["EUR", "CAD"]),
+                             st.one_of(st.none(), st.integers(0, 10**10)),
+                             st.booleans(), st.sampled_from([2019, 2020, None])),
+                   min_size=0, max_size=25)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=AMOUNTS)
+def test_amounts_per_currency_on_any_awards(handmade, rows) -> None:  # noqa: F811
+    """Any awards (currencies, unknown or zero amounts, superseded rows): each currency's
+    count, total, min, quartiles and max equal a Decimal computation over the counted rows."""
+    con = handmade.con
+    con.execute("DELETE FROM awards WHERE scheme_id = 's/gironde'")
+    for i, (currency, amount, superseded, year) in enumerate(rows):
+        con.execute("INSERT INTO awards (award_id, source_id, funder_id, scheme_id, "
+                    "amount_minor, currency, fiscal_year, superseded_by) VALUES "
+                    "(?, 'hand:schemes', 'o/gironde', 's/gironde', ?, ?, ?, ?)",
+                    [f"p{i}", amount, currency, year, "x" if superseded else None])
+    entry, cat = entry_named(handmade, "Fonds Gironde")
+    found = observed(handmade, entry, cat)
+    counted = [r for r in rows if not r[2]]
+    if not counted:
+        assert found["decisions"] is False and found["amounts"] is None
+        return
+    assert found["n_awards"] == len(counted)
+    expected = {}
+    for currency in {r[0] for r in counted}:
+        mine = [r for r in counted if r[0] == currency]
+        known = [r[1] for r in mine if r[1] is not None]
+        expected[currency] = {
+            "n": len(mine), "n_amount_known": len(known),
+            "total_minor": sum(known) if known else None,
+            "min_minor": min(known, default=None), "max_minor": max(known, default=None),
+            **{key: (quantile(known, Decimal(p)) if known else None)
+               for key, p in (("q1_minor", "0.25"), ("median_minor", "0.5"),
+                              ("q3_minor", "0.75"))}}
+    got = {r["currency"]: {k: (Decimal(str(r[k])) if k.startswith(("q1", "median", "q3"))
+                               and r[k] is not None else r[k]) for k in expected[r["currency"]]}
+           for r in found["amounts"]}
+    assert got == expected
+    years = Counter(r[3] for r in counted)
+    per_year: Counter = Counter()
+    for r in found["by_year"]:
+        per_year[r["year"]] += r["n"]
+    assert per_year == years
