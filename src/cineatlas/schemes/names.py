@@ -88,9 +88,11 @@ APPLICANT_WORDS: tuple[Rule, ...] = (
 
 #: The rank of the works a scheme takes (WORK_RANKS' codes).
 WORK_RANK_WORDS: tuple[Rule, ...] = (
-    ("first", r"\bpremiers? (?:films?|longs? metrages?|oeuvres?)\b|\b1er film\b"
+    ("first", r"\bpremiers? (?:et (?:deuxiemes?|seconds?) )?(?:films?|longs? metrages?|oeuvres?)\b"
+     r"|\b1er film\b"
      r"|\bpremieres? oeuvres?\b|\bfirst (?:features?|films?)\b",
-     "premier(s) film(s), premier long métrage, première œuvre; first feature, first film"),
+     "premier(s) film(s) (also « premiers et deuxièmes films »), premier long métrage, première "
+     "œuvre; first feature, first film"),
     ("second", r"\b(?:deuxiemes?|seconds?) (?:films?|longs? metrages?|oeuvres?)\b"
      r"|\bsecond (?:features?|films?)\b",
      "deuxième film, second long métrage, deuxième œuvre; second feature, second film"),
