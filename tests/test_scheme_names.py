@@ -99,3 +99,17 @@ def test_every_code_a_rule_writes_is_in_its_vocabulary() -> None:
 def test_codes_come_in_table_order_and_once() -> None:
     found = names.read("Écriture, développement et production ; écriture encore")
     assert found == {"stages": ("writing", "development", "production")}
+
+
+def test_the_documented_tables_are_the_rules() -> None:
+    """docs/schemes-catalogue-sources.md shows each rule: its code, what the name says and its
+    words as written in the module."""
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[1] / "docs" / "schemes-catalogue-sources.md").read_text(
+        encoding="utf-8")
+    for field, rules in names.TABLES.items():
+        assert f"### `{field}`" in docs
+        for code, words, why in rules:
+            row = f"| {why} | `{words.replace('|', chr(92) + '|')}` |"
+            assert f"| `{code}` (" in docs and row in docs, (field, code)
