@@ -72,6 +72,8 @@ def test_every_name_is_a_national_scheme_of_the_cnc(real, names) -> None:
     store, report = real
     assert len(names) == 95
     assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (95, 95, 0)
+    assert report.figures == {"fetched_at": json.loads(
+        Path(report.file).read_text(encoding="utf-8"))["fetchedAt"]}
     rows = store.frame(
         "SELECT s.name, s.level, s.url, s.source_id, o.name AS funder, o.funder_level, "
         "o.governed_territory_id FROM schemes s JOIN organisations o "
@@ -163,7 +165,15 @@ def test_every_bad_value_is_quarantined_with_its_reason(tmp_path: Path) -> None:
         assert store.count("quarantine") == 4
 
 
-def test_a_file_without_the_list_is_refused(tmp_path: Path) -> None:
-    path = _write(tmp_path, {"schemes": ["Aide au premier film"]})
-    with pytest.raises(FileError, match="has no list 'aids'"):
+@pytest.mark.parametrize(("document", "lists"), [
+    ({"schemes": ["Aide au premier film"]}, "its lists: schemes"),
+    ({"aids": "Aide au premier film"}, "its lists: none"),
+    (["Aide au premier film"], "it is not a JSON object"),
+])
+def test_a_file_without_the_list_is_refused(tmp_path: Path, document: object,
+                                            lists: str) -> None:
+    path = _write(tmp_path, document)
+    with pytest.raises(FileError, match=f"has no list 'aids' of scheme names \\({lists}\\)"):
         import_file("cnc-schemes", path, db=tmp_path / "a.duckdb")
+    with Store(tmp_path / "a.duckdb") as store:
+        assert store.count("sources") == 0  # the store unchanged

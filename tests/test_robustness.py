@@ -164,7 +164,8 @@ class Specs(dict[str, Spec]):
 
 #: Importers that read no CSV, with the test module that damages their files instead.
 NOT_CSV = {"cnc-films-agrees": "tests/test_importer_cnc_films_agrees.py",
-           "cnc-commissions": "tests/test_importer_cnc_commissions.py"}
+           "cnc-commissions": "tests/test_importer_cnc_commissions.py",
+           "cnc-schemes": "tests/test_importer_cnc_schemes.py"}
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_commissions.importer import cnc_funder_id, funder_frame
 from cineatlas.importers.scheme_names import name_fields
@@ -82,13 +83,21 @@ class CncSchemesImporter(Importer):
     def open(self, path: Path) -> RawTable:
         document = load_json(path)
         items = document.get(LIST) if isinstance(document, dict) else None
-        self._declared = document.get("totalAids") if isinstance(document, dict) else None
-        self._listed = len(items) if isinstance(items, list) else 0
+        if not isinstance(items, list):
+            found = ("its lists: " + (", ".join(k for k, v in document.items()
+                                                if isinstance(v, list)) or "none")
+                     if isinstance(document, dict) else "it is not a JSON object")
+            raise FileError(path, f"has no list '{LIST}' of scheme names ({found})",
+                            'Give the CNC\'s list: {"aids": ["Aide au parcours d\'auteur", …]}.',
+                            code="no-records")
+        self._declared = document.get("totalAids")
+        self._listed = len(items)
+        self._fetched = document.get("fetchedAt")
         self._not_text: set[str] = set()
         self._first: dict[str, str] = {}  # path -> the path of the first same name
         seen: dict[str, str] = {}
         rows: list[dict[str, Any]] = []
-        for index, item in enumerate(items if isinstance(items, list) else []):
+        for index, item in enumerate(items):
             where = f"$.{LIST}[{index}]"
             if item is not None and not isinstance(item, str):
                 self._not_text.add(where)
@@ -96,10 +105,8 @@ class CncSchemesImporter(Importer):
             if key:
                 self._first[where] = seen.setdefault(key, where)
             rows.append({"name": item})
-        # The names as records, so every name is a row named by its place in the file; a
-        # file without the list is refused by open_json, naming the lists it has.
-        shaped = {**document, LIST: rows} if isinstance(items, list) else document
-        return open_json(path, records=(LIST,), document=shaped)
+        # The names as records, so every name is a row named by its place in the file.
+        return open_json(path, records=(LIST,), document={**document, LIST: rows})
 
     # -- parse --------------------------------------------------------------------------
 
@@ -146,6 +153,8 @@ class CncSchemesImporter(Importer):
                 "scheme_field_sources": pl.concat([sources, documents_sources])}
 
     def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        if isinstance(self._fetched, str):
+            ctx.figures["fetched_at"] = self._fetched
         declared = self._declared
         if isinstance(declared, int) and declared != self._listed:
             ctx.problems.append(Problem(
