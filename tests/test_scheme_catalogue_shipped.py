@@ -169,3 +169,27 @@ def test_the_check_fails_on_a_field_filled_without_a_source(real_atlas: BuiltAtl
                                          (telefilm, "stages"), (cnc, "dates")])
     finally:
         con.close()
+
+
+def test_the_catalogue_reads_one_entry_per_scheme_across_sources(atlas: Store,
+                                                                 shared_data) -> None:
+    """queries.schemes.catalogue on the shipped store: the CNC Talent fund, named by the
+    CNC's list and by its commission results, is one entry with both sources."""
+    from cineatlas.queries.schemes import catalogue
+
+    listed = json.loads(shared_data("schemes/cnc-aids-list-2025.json").read_text("utf-8"))
+    talent = json.loads(shared_data("cnc/cnc-talent-commissions-2017-2024.json")
+                        .read_text("utf-8"))
+    funds = {c["aidName"] for c in talent["commissions"]}
+    assert funds <= set(listed["aids"])  # the fund is in both sources
+    path = shared_data("telefilm/telefilm-contributions-2009-2018.csv")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        programmes = {r["Purpose"] for r in csv.DictReader(f)}
+    parts = 3  # création, chaîne, « Savoirs et Cultures » (docs/importers/cnc-commissions.md)
+    found = catalogue(atlas)
+    assert len(found.entries) == 95 + len(programmes) + len(funds) + parts - len(funds)
+    (fund,) = [e for e in found.entries if e.name in funds]
+    assert set(fund.sources) == {CNC_LIST, TALENT} and len(fund.scheme_ids) == 2
+    assert fund.values == {"formats": ["web"], "applicants": ["video_creator"]}
+    assert {s["rule"] for s in fund.field_sources["formats"]} == {"name"}
+    assert len([d for d in fund.dates if d["kind"] == "session"]) == 34
