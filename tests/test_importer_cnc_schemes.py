@@ -146,23 +146,24 @@ def _write(tmp_path: Path, document: object) -> Path:
 
 def test_every_bad_value_is_quarantined_with_its_reason(tmp_path: Path) -> None:
     path = _write(tmp_path, {"totalAids": 9, "aids": [
-        "Aide au premier film", "", "AIDE AU PREMIER FILM", 5, None, "  Séries   documentaire "]})
+        "Aide au premier film", "", "AIDE AU PREMIER FILM", 5, None, "  Séries   documentaire ",
+        " – ? "]})
     report = import_file("cnc-schemes", path, db=tmp_path / "a.duckdb")
-    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (6, 2, 4)
+    assert (report.rows_read, report.rows_loaded, report.rows_quarantined) == (7, 2, 5)
     codes = {(p["row"], p["code"], p["severity"]) for p in report.as_dict()["problems"]}
     assert codes == {(3, "required", "error"), (4, "duplicate-name", "error"),
                      (5, "not-a-name", "error"), (6, "required", "error"),
-                     (1, "count-mismatch", "warning")}
+                     (8, "not-a-name", "error"), (1, "count-mismatch", "warning")}
     messages = {p["code"]: p["message"] for p in report.as_dict()["problems"]}
     assert messages["duplicate-name"].startswith("$.aids[2]: Name already listed")
     assert "listed first at $.aids[0]" in messages["duplicate-name"]
-    assert "totalAids says 9 schemes, the list aids holds 6" in messages["count-mismatch"]
+    assert "totalAids says 9 schemes, the list aids holds 7" in messages["count-mismatch"]
     with Store(tmp_path / "a.duckdb", read_only=True) as store:
         assert store.frame("SELECT name, work_ranks, formats, genres FROM schemes ORDER BY name"
                            ).rows() == [("Aide au premier film", ["first"], None, None),
                                         ("Séries documentaire", None, ["series"],
                                          ["documentary"])]
-        assert store.count("quarantine") == 4
+        assert store.count("quarantine") == 5
 
 
 @pytest.mark.parametrize(("document", "lists"), [

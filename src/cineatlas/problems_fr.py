@@ -311,8 +311,9 @@ FRENCH: dict[str, tuple[str, str]] = {
         "des accents ni de la ponctuation) : le premier est chargé, celui-ci mis de côté. "
         "Supprimez la répétition."),
     "not-a-name": ("Pas un nom",
-        "La liste contient une valeur qui n'est pas du texte (un nombre, une liste, un "
-        "objet) : écrivez le nom du dispositif en texte, ou supprimez la valeur."),
+        "La liste contient une valeur qui ne nomme rien : pas du texte (un nombre, une "
+        "liste, un objet) ou un texte sans lettre ni chiffre (« - », « ? »). Écrivez le nom "
+        "du dispositif en texte, ou supprimez la valeur."),
     "truncated-name": ("Nom probablement tronqué",
         "La page des résultats du CNC coupe les noms longs de dispositifs ; celui-ci a la "
         "longueur où la page les coupe et ne ferme pas sa parenthèse : il est probablement "

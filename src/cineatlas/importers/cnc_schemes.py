@@ -23,7 +23,11 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
-from cineatlas.importers.cnc_commissions.importer import cnc_funder_id, funder_frame
+from cineatlas.importers.cnc_commissions.importer import (
+    RESULTS_TITLE,
+    cnc_funder_id,
+    funder_frame,
+)
 from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing import Parsed, RowParser, values
 from cineatlas.problems import ERROR, WARNING, Problem, problem_type
@@ -36,8 +40,6 @@ LIST = "aids"
 #: The CNC's page whose scheme selector the names come from: the compiler's script
 #: (SaladeOlivier/cnc, scripts/list-aids.js) reads the `nomAide` options of this page.
 RESULTS_PAGE = "https://www.cnc.fr/professionnels/aides-et-financements/resultats-commissions"
-#: The title of the award-list document every listed scheme gets.
-RESULTS_TITLE = "Résultats des commissions (cnc.fr)"
 #: The results page cuts long names: the longest complete names are 75 characters, and names
 #: of this length or more that do not close a parenthesis stop mid-word in the 2025 list
 #: ("… œuvres cinématographiques e").
@@ -47,8 +49,9 @@ problem_type("duplicate-name", "Name already listed",
              "The list gives this scheme twice (same name, ignoring case, accents and "
              "punctuation): the first is loaded, this one set aside. Remove the repeat.")
 problem_type("not-a-name", "Not a name",
-             "The list holds a value that is not text (a number, a list, an object): write the "
-             "scheme's name as text, or remove the value.")
+             "The list holds a value that names nothing: not text (a number, a list, an object) "
+             "or text without a letter or digit ('-', '?'). Write the scheme's name as text, or "
+             "remove the value.")
 problem_type("truncated-name", "Name probably cut short",
              "The CNC's results page cuts long scheme names; this one is as long as the page "
              "lets them be and does not end its parenthesis, so it is probably truncated. It is "
@@ -99,9 +102,10 @@ class CncSchemesImporter(Importer):
         rows: list[dict[str, Any]] = []
         for index, item in enumerate(items):
             where = f"$.{LIST}[{index}]"
-            if item is not None and not isinstance(item, str):
-                self._not_text.add(where)
             key = name_key(item) if isinstance(item, str) else ""
+            if item is not None and not isinstance(item, str) or (
+                    isinstance(item, str) and item.strip() and not key):
+                self._not_text.add(where)  # not text, or text naming nothing ('-', '?')
             if key:
                 self._first[where] = seen.setdefault(key, where)
             rows.append({"name": item})
