@@ -41,6 +41,8 @@ ACCEPTS_VALID_DATA = schemathesis.checks.positive_data_acceptance
 EMPTY_RANGES = {
     "/api/v1/indicators/{indicator_id}/values":
         lambda query: query.get("year_to", 2100) < query.get("year_from", 1900),
+    "/api/v1/schemes/find": lambda query: bool(query.get("first_work")
+                                               and query.get("second_work")),
 }
 
 

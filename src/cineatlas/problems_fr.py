@@ -321,4 +321,53 @@ FRENCH: dict[str, tuple[str, str]] = {
     "count-mismatch": ("Le total ne correspond pas à la liste",
         "totalAids annonce un nombre de dispositifs que la liste ne contient pas : la liste "
         "est lue telle quelle. Vérifiez que le fichier est complet."),
+    # -- issue 13: the standard (dispositifs, scheme-catalogue)
+    "not-a-uuid": ("Identifiant qui n'est pas un UUID",
+        "L'id du standard est un UUID ; l'identifiant propre au porteur est gardé tel "
+        "qu'écrit. Utilisez un UUID si vous créez les identifiants."),
+    "date-without-time": ("Date sans heure",
+        "Le standard écrit des dates avec l'heure (2025-10-15T00:00:00Z) ; la date a été "
+        "lue à 00 h."),
+    "standard-error": ("Non conforme au standard",
+        "Corrigez la valeur comme le dit le message (schéma des dispositifs d'aides)."),
+    "invalid-porteurs": ("Porteurs illisibles",
+        'Écrivez les porteurs en liste : [{"nom": "Région Nouvelle-Aquitaine", "siren": '
+        '"200053759", "roles": ["financeur"]}] (l\'écriture du standard, clés sans '
+        "guillemets et apostrophes, est lue aussi)."),
+    "invalid-legal-texts": ("Bases juridiques illisibles",
+        'Écrivez-les en liste : [{"libelle": "Arrêté n° 123456", "lien": "https://…"}].'),
+    "unknown-role": ("Rôle absent de la liste du standard",
+        "Le rôle est gardé tel qu'écrit ; les rôles du standard sont financeur, instructeur, "
+        "porteur, animateur, partenaire et distributeur."),
+    "invalid-siren": ("Pas un SIREN",
+        "Un SIREN a 9 chiffres ; le porteur a été chargé sans lui. Vérifiez-le sur "
+        "annuaire-entreprises.data.gouv.fr."),
+    "duplicate-id": ("Identifiant donné deux fois",
+        "Deux lignes ont le même id : donnez à chaque dispositif son identifiant (la "
+        "première a été chargée)."),
+    "invalid-url": ("Pas une adresse web",
+        "url_source doit commencer par http:// ou https:// ; le dispositif a été chargé "
+        "sans elle."),
+    "json-list": ("Liste écrite en JSON",
+        "Le standard écrit les listes valeur1|valeur2 ; la liste a été lue ainsi."),
+    "no-source": ("Une valeur sans sa source",
+        "La règle du catalogue est « pas de valeur sans source » : ajoutez le champ à "
+        "la table [schemes.sources] du dispositif (une URL ou une référence), ou une source "
+        "`default`, ou retirez la valeur."),
+    "unknown-key": ("Clé absente du format du catalogue",
+        "La clé est ignorée : corrigez son orthographe (docs/importers/scheme-catalogue.md "
+        "donne les clés) ou retirez-la."),
+    "unknown-code": ("Code absent du vocabulaire",
+        "Utilisez l'un des codes que donne le message (cineatlas.store.vocabularies)."),
+    "wrong-type": ("Valeur du mauvais type",
+        "Écrivez la valeur comme le dit le format (du texte entre guillemets, une liste entre "
+        '[ ], une date 2026-03-31, un montant "5000.00").'),
+    "source-without-value": ("Une source pour un champ absent",
+        "La source est ignorée : donnez la valeur du champ, ou retirez la source."),
+    "unknown-parent": ("Dispositif parent absent du fichier",
+        "parent est l'id d'un autre dispositif du même fichier ; le dispositif a été chargé "
+        "sans son parent."),
+    "amount-order": ("Montants dans le désordre",
+        "Vérifiez les montants : le minimum dépasse le maximum, ou le montant habituel est "
+        "hors de ces bornes."),
 }

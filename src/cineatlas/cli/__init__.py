@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cineatlas.cli import atlas, data, failures, indicators, simulate, web
+from cineatlas.cli import atlas, data, failures, indicators, schemes, simulate, web
 
 app = typer.Typer(
     name="cineatlas",
@@ -25,6 +25,7 @@ app.command("demo")(atlas.demo_command)
 app.command("info")(atlas.info_command)
 app.command("upgrade")(atlas.upgrade_command)
 app.add_typer(indicators.app, name="indicators")
+app.add_typer(schemes.app, name="schemes")
 app.command("serve")(web.serve_command)
 app.command("simulate")(simulate.simulate_command)
 

@@ -259,6 +259,17 @@ class Geocoder:
         found = self._match(place_key(text), ("department",), ("name", "code"), country="FR")
         return None if found is _NOTHING else found
 
+    def places_named(self, text: str | None,
+                     levels: tuple[str, ...] | None = None) -> list[str]:
+        """Every territory `text` names — by its name, a former or other name in use, an
+        abbreviation or a code — at any of `levels` (all when None), sorted: the candidates a
+        person's words may designate, for a caller that lists them rather than guess."""
+        key = place_key(text)
+        kinds = ("name", "former_name", "other_name", "abbreviation", "code")
+        found = {tid for tid, kind in self._keys.get(key, ()) if kind in kinds
+                 and (levels is None or self.rows[tid].level in levels)}
+        return sorted(found)
+
     # -- hierarchy -------------------------------------------------------------------
 
     def region_of(self, territory_id: str | None) -> str | None:

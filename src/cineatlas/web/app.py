@@ -22,6 +22,8 @@ from cineatlas.web import (
     errors,
     pages,
     places,
+    scheme_pages,
+    schemes_api,
     simulation,
     views,
 )
@@ -79,9 +81,11 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(api.router)
     app.include_router(places.router)
     app.include_router(entities_api.router)
+    app.include_router(schemes_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(scheme_pages.router)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
 
     # compressed for clients that accept it (HTML, JSON, CSV, scripts), inside the middlewares
