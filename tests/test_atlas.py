@@ -89,7 +89,7 @@ def test_every_shipped_dataset_is_in_the_default_atlas_every_row_accounted_for(
     expected = {"cnc-cinemas-2022": 2061, "festivals-panorama": 7282,
                 "telefilm-contributions-2009-2018": 6658, "cnc-films-agrees-2003-2019": 4380,
                 "scdl-loire-atlantique-2008-2018": 18148, "scdl-maine-et-loire-2017-2019": 75,
-                "scdl-vendee-2018": 114}
+                "scdl-vendee-2018": 114, "cnc-aids-list-2025": 95}
     for item in SHIPPED:
         row = by_id[item.id]
         assert row["origin"] == "shipped copy" and row["status"] == "loaded", row

@@ -67,6 +67,7 @@ ORIGINALS = {
     "telefilm-contributions-2009-2018": "telefilm/telefilm-contributions-2009-2018.csv",
     "cnc-films-agrees-2003-2019": "cnc/films-agrees-2003-2019.xlsx",
     "cnc-talent-commissions-2017-2024": "cnc/cnc-talent-commissions-2017-2024.json",
+    "cnc-aids-list-2025": "schemes/cnc-aids-list-2025.json",
     "scdl-loire-atlantique-2008-2018":
         "scdl/collectivites/loire-atlantique-subventions-associations.csv",
     "scdl-maine-et-loire-2017-2019": "scdl/collectivites/maine-et-loire-conventions.csv",

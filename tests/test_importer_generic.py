@@ -812,3 +812,23 @@ def test_every_kind_is_declared_once_and_documented_as_declared() -> None:
     assert {spec.kind for spec in generic.FIELDS} == set(generic.KINDS)
     for kind in generic.KINDS.values():
         assert f"| `{kind.name}` | {kind.accepts} |" in text, kind.name
+
+
+def test_what_the_schemes_names_say_is_written_with_its_source(store, region_list) -> None:
+    """The catalogue's word rules on the list's scheme names, each value with the row and
+    column it was read from; the scheme's level is its funder's (the mapping's funder_level)."""
+    csv_path, _ = region_list
+    import_file("generic", csv_path, store=store, options={"mapping": str(EXAMPLE)})
+    rows = store.frame(
+        "SELECT s.name, s.level, s.stages, s.formats, list(f.field || ' ' || f.locator || ' ' "
+        "|| f.rule ORDER BY f.field) AS sources FROM schemes s LEFT JOIN scheme_field_sources f "
+        "USING (scheme_id) WHERE s.source_id = 'generic:aides-2023' GROUP BY ALL ORDER BY 1"
+    ).rows()
+    assert rows == [
+        ("Aide au développement", "regional", ["development"], None,
+         ["stages row 3, Dispositif name"]),
+        ("Aide à l'écriture", "regional", ["writing"], None, ["stages row 5, Dispositif name"]),
+        ("Aide à la création numérique", "regional", None, None, [None]),  # says nothing
+        ("Aide à la production de longs métrages", "regional", ["production"], ["feature"],
+         ["formats row 2, Dispositif name", "stages row 2, Dispositif name"]),
+    ]

@@ -768,3 +768,25 @@ def test_a_beneficiary_with_a_french_register_number_is_placed_in_france_only(
                       "Inconnu": None, "Mal écrit": None}
     # the funder keeps no seat: the territory it governs is its governed_territory_id
     assert db.frame("SELECT territory_id FROM organisations WHERE is_funder").rows() == [(None,)]
+
+
+def test_what_a_schemes_name_says_is_written_with_its_source(db, tmp_path) -> None:
+    """The catalogue's word rules on `dispositif` (and `sousDispositif`): each value with the
+    line and fields it was read from; the scheme's level is its funder's."""
+    path = write_csv(tmp_path / "draft.csv", [
+        draft_row(nomAttribuant="Département de Loire-Atlantique", dispositif="Fonds cinéma",
+                  sousDispositif="Aide à l'écriture de courts métrages"),
+        draft_row(idSubvention="SUB-2", nomAttribuant="Département de Loire-Atlantique",
+                  dispositif="Fonds divers", sousDispositif=""),
+    ])
+    import_file("scdl", path, store=db)
+    rows = db.frame(
+        "SELECT s.name, s.level, s.stages, s.formats, list(f.field || ' ' || f.locator || ' ' "
+        "|| f.rule ORDER BY f.field) AS sources FROM schemes s LEFT JOIN scheme_field_sources f "
+        "USING (scheme_id) GROUP BY ALL ORDER BY 1").rows()
+    assert rows == [
+        ("Fonds cinéma — Aide à l'écriture de courts métrages", "departmental", ["writing"],
+         ["short"], ["formats row 2, dispositif, sousDispositif name",
+                     "stages row 2, dispositif, sousDispositif name"]),
+        ("Fonds divers", "departmental", None, None, [None]),
+    ]

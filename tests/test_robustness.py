@@ -165,6 +165,7 @@ class Specs(dict[str, Spec]):
 #: Importers that read no CSV, with the test module that damages their files instead.
 NOT_CSV = {"cnc-films-agrees": "tests/test_importer_cnc_films_agrees.py",
            "cnc-commissions": "tests/test_importer_cnc_commissions.py",
+           "cnc-schemes": "tests/test_importer_cnc_schemes.py",
            # schemes have no amount column (which the damage recipes need): damaged cells of
            # a file in the standard are tested there, with the same property
            "dispositifs": "tests/test_importer_dispositifs.py",

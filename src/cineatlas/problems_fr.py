@@ -305,6 +305,22 @@ FRENCH: dict[str, tuple[str, str]] = {
     "date-outside-period": ("Date hors de l'exercice",
         "La date ne tombe pas entre le 1er avril et le 31 mars de l'exercice donné ; les deux"
         " ont été chargés tels que publiés. Vérifiez l'exercice ou la date."),
+    # -- issue 13: catalogue (cnc-schemes)
+    "duplicate-name": ("Nom déjà listé",
+        "La liste donne ce dispositif deux fois (même nom, sans tenir compte des majuscules, "
+        "des accents ni de la ponctuation) : le premier est chargé, celui-ci mis de côté. "
+        "Supprimez la répétition."),
+    "not-a-name": ("Pas un nom",
+        "La liste contient une valeur qui ne nomme rien : pas du texte (un nombre, une "
+        "liste, un objet) ou un texte sans lettre ni chiffre (« - », « ? »). Écrivez le nom "
+        "du dispositif en texte, ou supprimez la valeur."),
+    "truncated-name": ("Nom probablement tronqué",
+        "La page des résultats du CNC coupe les noms longs de dispositifs ; celui-ci a la "
+        "longueur où la page les coupe et ne ferme pas sa parenthèse : il est probablement "
+        "tronqué. Il est chargé tel que publié ; le catalogue n'en lit que les mots."),
+    "count-mismatch": ("Le total ne correspond pas à la liste",
+        "totalAids annonce un nombre de dispositifs que la liste ne contient pas : la liste "
+        "est lue telle quelle. Vérifiez que le fichier est complet."),
     # -- issue 13: the standard (dispositifs, scheme-catalogue)
     "not-a-uuid": ("Identifiant qui n'est pas un UUID",
         "L'id du standard est un UUID ; l'identifiant propre au porteur est gardé tel "

@@ -26,6 +26,7 @@ import polars as pl
 from cineatlas.importers.amendments import Row, amendment_note, link_amendments, named_dates
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.organisations import organisation_kind
+from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
 from cineatlas.problems import WARNING, Problem, problem_type
 from cineatlas.reading import ROW
@@ -297,7 +298,7 @@ class TelefilmImporter(Importer):
     #: Contract-amendment notes: free text, never stored; only the amendment and the date it
     #: names are read (`private_facts`).
     private_columns = ("Comments",)
-    tables = ("organisations", "schemes", "works", "awards")
+    tables = ("organisations", "schemes", "scheme_field_sources", "works", "awards")
 
     # -- parse -------------------------------------------------------------------------
 
@@ -515,9 +516,10 @@ class TelefilmImporter(Importer):
                                  ctx.entity_id("work", work_keys).alias("work_id"),
                                  pl.lit(funder_id).alias("funder_id"),
                                  contract_date.alias("amends_contract_date"))
+        schemes, field_sources = self._schemes(rows, funder_id)
         return {
             "organisations": self._organisations(rows, funder_id),
-            "schemes": self._schemes(rows, funder_id),
+            "schemes": schemes, "scheme_field_sources": field_sources,
             "works": self._works(rows),
             "awards": self._awards(rows, ctx),
         }
@@ -544,11 +546,14 @@ class TelefilmImporter(Importer):
             "organisation_id", keep="first", maintain_order=True)
 
     @staticmethod
-    def _schemes(rows: pl.DataFrame, funder_id: str) -> pl.DataFrame:
-        return rows.filter(pl.col("scheme_id").is_not_null()).select(
+    def _schemes(rows: pl.DataFrame, funder_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The programmes (one per Purpose), with what their names say (`name_fields`: the
+        field sources point at the first row naming the programme)."""
+        return name_fields(rows.filter(pl.col("scheme_id").is_not_null()).select(
             "scheme_id", pl.lit(funder_id).alias("funder_id"), pl.col("purpose").alias("name"),
             pl.col("purpose_key").alias("name_key"), "stage", pl.lit("national").alias("level"),
-        ).unique("scheme_id", keep="first", maintain_order=True)
+            pl.format("row {}, Purpose", pl.col(ROW)).alias("locator"),
+        ).unique("scheme_id", keep="first", maintain_order=True))
 
     @staticmethod
     def _works(rows: pl.DataFrame) -> pl.DataFrame:

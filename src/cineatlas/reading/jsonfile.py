@@ -15,10 +15,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from cineatlas.errors import FileError
 from cineatlas.problems import ERROR, Problem, problem_type
 from cineatlas.reading.encoding import inspect_file
-from cineatlas.reading.table import BatchBuilder, RawBatch, RawTable, unique_columns
+from cineatlas.reading.table import ROW, BatchBuilder, RawBatch, RawTable, unique_columns
 
 JSON_SUFFIXES = (".json",)
 #: The column holding each record's place in the file.
@@ -107,6 +109,15 @@ def open_json(path: Path, *, records: Sequence[str] | None = None, batch_size: i
     return RawTable(path=path, sha256=facts.sha256, size=facts.size, encoding="utf-8",
                     delimiter=None, labels=labels, columns=columns, notes=notes,
                     _batches=_iter_batches(arrays, list(keys), columns, batch_size))
+
+
+def at_path(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
+    """Problems (PROBLEM_SCHEMA) whose message starts with the record's place in the file
+    ('$.projects[3]: '), read from the raw rows' `$path`."""
+    paths = raw.select(pl.col(ROW).alias("row"), pl.col(PATH).alias("__path"))
+    return problems.join(paths, on="row", how="left", maintain_order="left").with_columns(
+        pl.concat_str([pl.col("__path").fill_null("?"), pl.lit(": "), pl.col("message")])
+        .alias("message")).select(problems.columns)
 
 
 def _iter_batches(arrays: list[tuple[str, list[Any]]], keys: list[str], columns: list[str],

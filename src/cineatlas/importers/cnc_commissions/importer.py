@@ -24,13 +24,16 @@ import polars as pl
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_commissions import labels
 from cineatlas.importers.organisations import organisation_kind
+from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
 from cineatlas.problems import ERROR, WARNING, Severity, problem_type
 from cineatlas.reading import ROW, RawTable
-from cineatlas.reading.jsonfile import PATH, load_json, open_json, record_arrays
+from cineatlas.reading.jsonfile import PATH, at_path, load_json, open_json, record_arrays
 from cineatlas.text import name_key
 
 FUNDER_NAME = "CNC (Centre national du cinéma et de l'image animée)"
+#: The title of a fund's award list: the CNC's commission-results pages.
+RESULTS_TITLE = "Résultats des commissions (cnc.fr)"
 CURRENCY = "EUR"
 #: Where a beneficiary that is a legal person (`organisations.kind` company or association) is
 #: placed: the fund's rules require a legal person to have a permanent establishment in France
@@ -75,6 +78,21 @@ _CATEGORY_CODES: dict[str, Severity] = {
     "category-not-given": WARNING, "category-session-title": WARNING,
     "category-ambiguous": WARNING, "category-not-recognised": WARNING}
 _REF_CODES: dict[str, Severity] = {"invalid-list": ERROR, "unknown-reference": ERROR}
+
+
+def cnc_funder_id(ctx: ImportContext) -> str:
+    """The id of the CNC as a funder in this source (the same body in every CNC source: same
+    name and level, see `queries.funders.same_body`)."""
+    return ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
+
+
+def funder_frame(funder_id: str) -> pl.DataFrame:
+    """The CNC's `organisations` row: a national public body governing France."""
+    return pl.DataFrame({
+        "organisation_id": [funder_id], "name": [FUNDER_NAME],
+        "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
+        "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
+        "governed_territory_id": ["FR"]})
 
 
 def _only(mask: pl.Expr, parsed: Parsed) -> Parsed:
@@ -137,7 +155,8 @@ class CncCommissionsImporter(Importer):
                         "commissionId")
     options_help: dict[str, str] = {}
     tables = ("organisations", "people", "schemes", "works", "commissions", "commission_members",
-              "awards", "award_people")
+              "awards", "award_people", "scheme_dates", "scheme_documents",
+              "scheme_field_sources")
 
     # -- reading: the rows, and every record by id for the references ------------------------
 
@@ -179,6 +198,7 @@ class CncCommissionsImporter(Importer):
         session, project = kind == "session", kind == "project"
         p = RowParser(raw)
         p.add_value("kind", kind)
+        p.add_value("path", pl.col(PATH))
         p.add("record_kind", PATH, Parsed(pl.col("__list"), pl.when(kind.is_null())
                                           .then(pl.lit("unknown-record-kind")),
                                           {"unknown-record-kind": ERROR}))
@@ -207,7 +227,7 @@ class CncCommissionsImporter(Importer):
             category_text.value, pl.col("__category_code"), _CATEGORY_CODES,
             category_text.stages)))
         typed, problems = p.finish()
-        return typed, _at_path(problems, raw)
+        return typed, at_path(problems, raw)
 
     def _check_refs(self, raw: pl.DataFrame, column: str | None, kind: str,
                     single: bool) -> pl.Series:
@@ -237,15 +257,16 @@ class CncCommissionsImporter(Importer):
 
     def emit(self, rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]:
         rows = rows.sort(ROW)
-        funder_id = ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
+        funder_id = cnc_funder_id(ctx)
         of = {kind: rows.filter(pl.col("kind") == kind) for kind in set(KINDS.values())}
         projects = self._projects(of["project"], ctx, funder_id)
+        schemes, field_sources = self._schemes(of["session"], projects, ctx, funder_id)
         frames = {
-            "organisations": pl.concat([self._funder(funder_id),
+            "organisations": pl.concat([funder_frame(funder_id),
                                         self._beneficiaries(of["beneficiary"], ctx)],
                                        how="diagonal_relaxed"),
             "people": self._people(of["person"], ctx),
-            "schemes": self._schemes(of["session"], projects, ctx, funder_id),
+            "schemes": schemes, "scheme_field_sources": field_sources,
             "works": projects.select("work_id", pl.col("name").alias("title"),
                                      pl.col("name").map_elements(name_key, return_dtype=pl.Utf8)
                                      .alias("title_key"), "format", "genre"),
@@ -255,7 +276,8 @@ class CncCommissionsImporter(Importer):
             "award_people": self._credits(projects, ctx),
         }
         keys = {"commission_members": ["commission_id", "person_id"],
-                "award_people": ["award_id", "person_id", "role"]}
+                "award_people": ["award_id", "person_id", "role"],
+                "scheme_field_sources": ["scheme_id", "field"]}
         return {table: frame.unique(keys.get(table, frame.columns[0]), keep="first",
                                     maintain_order=True)
                 for table, frame in frames.items() if frame.height}
@@ -283,14 +305,6 @@ class CncCommissionsImporter(Importer):
             "name_key": map_unique(person["display"], name_key, pl.Utf8),
             "gender": pl.Series([None] * rows.height, dtype=pl.Utf8),
             "reference": rows["reference"]})
-
-    @staticmethod
-    def _funder(funder_id: str) -> pl.DataFrame:
-        return pl.DataFrame({
-            "organisation_id": [funder_id], "name": [FUNDER_NAME],
-            "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
-            "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
-            "governed_territory_id": ["FR"]})
 
     def _talent_words(self) -> dict[str, set[tuple[str, ...]]]:
         """Beneficiary id -> the words of the talents of its projects' names (once per file)."""
@@ -408,10 +422,16 @@ class CncCommissionsImporter(Importer):
 
     @staticmethod
     def _schemes(sessions: pl.DataFrame, projects: pl.DataFrame, ctx: ImportContext,
-                 funder_id: str) -> pl.DataFrame:
-        """The funds the sessions belong to, and the parts of them (volets) awards were made in."""
-        funds = pl.concat([sessions.select(pl.col("fund").alias("name")),
-                           projects.select(pl.col("fund_name").alias("name"))]).drop_nulls()
+                 funder_id: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The funds the sessions belong to, and the parts of them (volets) awards were made
+        in, with what their names say (`name_fields`: the field sources point at the first
+        record naming the fund, or the category naming the part)."""
+        funds = pl.concat([
+            sessions.select(pl.col("fund").alias("name"),
+                            pl.concat_str([pl.col("path"), pl.lit(".aidName")]).alias("locator")),
+            projects.select(pl.col("fund_name").alias("name"),
+                            pl.concat_str([pl.col("path"), pl.lit(".commissionId")])
+                            .alias("locator"))]).drop_nulls()
         fund_key = map_unique(funds["name"], name_key, pl.Utf8)
         parts = projects.filter(pl.col("volet").is_not_null() & pl.col("fund_name").is_not_null())
         part_name = parts.select(pl.concat_str([
@@ -422,22 +442,56 @@ class CncCommissionsImporter(Importer):
         rows = pl.concat([
             pl.DataFrame({"scheme_id": ctx.entity_id("scheme", fund_key), "name": funds["name"],
                           "name_key": fund_key,
-                          "parent_scheme_id": pl.Series([None] * funds.height, dtype=pl.Utf8)}),
+                          "parent_scheme_id": pl.Series([None] * funds.height, dtype=pl.Utf8),
+                          "locator": funds["locator"]}),
             pl.DataFrame({"scheme_id": ctx.entity_id("scheme", part_key), "name": part_name,
                           "name_key": map_unique(part_name, name_key, pl.Utf8),
-                          "parent_scheme_id": ctx.entity_id("scheme", parts["fund_key"])}),
-        ])
-        return rows.with_columns(pl.lit(funder_id).alias("funder_id"),
-                                 pl.lit(None, dtype=pl.Utf8).alias("stage"),
-                                 pl.lit("national").alias("level"))
+                          "parent_scheme_id": ctx.entity_id("scheme", parts["fund_key"]),
+                          "locator": parts.select(pl.concat_str([pl.col("path"),
+                                                                 pl.lit(".category")]))
+                          .to_series()}),
+        ]).unique("scheme_id", keep="first", maintain_order=True)
+        return name_fields(rows.with_columns(pl.lit(funder_id).alias("funder_id"),
+                                             pl.lit(None, dtype=pl.Utf8).alias("stage"),
+                                             pl.lit("national").alias("level")))
+
+    def finish(self, ctx: ImportContext) -> dict[str, pl.DataFrame]:
+        """What the file publishes about each fund, once every session is loaded: its
+        sessions (`scheme_dates` kind session, with their results page) and one award list
+        (`scheme_documents`: the results pages' common parent page, published from the year
+        of the first session), each with its field source (rule published)."""
+        sessions = ctx.store.frame(
+            "SELECT scheme_id, session_date AS date, url FROM commissions WHERE source_id = ? "
+            "AND scheme_id IS NOT NULL AND session_date IS NOT NULL ORDER BY session_date",
+            [ctx.source_id])
+        if sessions.is_empty():
+            return {}
+        dates = sessions.select("scheme_id", pl.lit("session").alias("kind"), "date",
+                                pl.lit(None, pl.Utf8).alias("title"), "url")
+        published = sessions.filter(pl.col("url").is_not_null()).group_by(
+            "scheme_id", maintain_order=True).agg("url", pl.col("date").dt.year().min())
+        documents = pl.DataFrame({
+            "scheme_id": published["scheme_id"], "kind": "award_list", "title": RESULTS_TITLE,
+            "url": [results_index(urls) for urls in published["url"].to_list()],
+            "published_from": published["date"]},
+            schema_overrides={"url": pl.Utf8, "published_from": pl.Int32})
+        sources = pl.concat([
+            dates.select("scheme_id").unique(maintain_order=True).with_columns(
+                pl.lit("dates").alias("field"),
+                pl.lit("$.commissions[*].date, $.commissions[*].url").alias("locator")),
+            documents.select("scheme_id", pl.lit("documents").alias("field"),
+                             pl.lit("$.commissions[*].url").alias("locator"))]).with_columns(
+            pl.lit("published").alias("rule"))
+        return {"scheme_dates": dates, "scheme_documents": documents,
+                "scheme_field_sources": sources}
 
 
-def _at_path(problems: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
-    """Problems whose message starts with the record's place in the file ('$.projects[3]: ')."""
-    paths = raw.select(pl.col(ROW).alias("row"), pl.col(PATH).alias("__path"))
-    return problems.join(paths, on="row", how="left", maintain_order="left").with_columns(
-        pl.concat_str([pl.col("__path").fill_null("?"), pl.lit(": "), pl.col("message")])
-        .alias("message")).select(problems.columns)
+def results_index(urls: list[str]) -> str | None:
+    """The page the sessions' results pages are published under: their common parent
+    ('…/resultats-commissions/fonds-…_2322707' -> '…/resultats-commissions'), or None when
+    they have none."""
+    parents = {url.rsplit("/", 1)[0] for url in urls if url and "/" in url}
+    return parents.pop() if len(parents) == 1 else None
 
 
 def _iso_date(text: Any) -> dt.date | None:

@@ -8,6 +8,7 @@ import polars as pl
 from cineatlas.importers.base import ImportContext
 from cineatlas.importers.generic.kinds import KINDS
 from cineatlas.importers.generic.schema import FIELDS
+from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing import map_unique
 from cineatlas.parsing.values import NULL_TEXT
 from cineatlas.reading import ROW
@@ -55,6 +56,7 @@ def emit_rows(rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]
         ctx.entity_id("commission", commission_key).alias("commission_id"),
     )
     rows = rows.with_columns(_country_code().alias("beneficiary_country_code"))
+    schemes, field_sources = _schemes(rows, ctx)
     return {
         "organisations": _organisations(rows), "people": _people(rows, ctx),
         "works": rows.filter(pl.col("work_id").is_not_null())
@@ -63,12 +65,7 @@ def emit_rows(rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]
             pl.col("work_title_key").alias("title_key"), "language", "format", "genre",
         )
         .unique("work_id", keep="first", maintain_order=True),
-        "schemes": rows.filter(pl.col("scheme_id").is_not_null())
-        .select(
-            "scheme_id", "funder_id", pl.col("scheme").alias("name"),
-            pl.col("scheme_key").alias("name_key"),
-        )
-        .unique("scheme_id", keep="first", maintain_order=True),
+        "schemes": schemes, "scheme_field_sources": field_sources,
         "commissions": rows.filter(pl.col("commission_id").is_not_null())
         .select(
             "commission_id", "funder_id", pl.col("commission").alias("name"),
@@ -77,6 +74,22 @@ def emit_rows(rows: pl.DataFrame, ctx: ImportContext) -> dict[str, pl.DataFrame]
         .unique("commission_id", keep="first", maintain_order=True),
         "awards": _awards(rows, ctx),
     }
+
+
+def _schemes(rows: pl.DataFrame, ctx: ImportContext) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The schemes named by the rows: their funder, level (the funder's, when the mapping
+    says it) and what their names say (`name_fields`: the field sources point at the first
+    row naming the scheme, in the mapping's `scheme` column)."""
+    column = ctx.column("scheme") or "constants.scheme"
+    return name_fields(
+        rows.filter(pl.col("scheme_id").is_not_null())
+        .select(
+            "scheme_id", "funder_id", pl.col("scheme").alias("name"),
+            pl.col("scheme_key").alias("name_key"), pl.col("funder_level").alias("level"),
+            pl.format("row {}, {}", pl.col(ROW), pl.lit(column)).alias("locator"),
+        )
+        .unique("scheme_id", keep="first", maintain_order=True)
+    )
 
 
 def _country_code() -> pl.Expr:

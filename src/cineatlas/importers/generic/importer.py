@@ -46,7 +46,8 @@ class GenericImporter(Importer):
     publisher = None
     licence = None
     url = None
-    tables = ("organisations", "people", "works", "schemes", "commissions", "awards")
+    tables = ("organisations", "people", "works", "schemes", "scheme_field_sources",
+              "commissions", "awards")
     options_help = {
         **Importer.options_help,
         "mapping": "Mapping file (TOML or YAML) describing the list; required. The name of a "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from cineatlas.importers.base import ImportContext
+from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing.values import NULL_TEXT
 from cineatlas.reading import ROW
 
@@ -90,12 +91,28 @@ def organisations_frame(rows: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def schemes_frame(rows: pl.DataFrame) -> pl.DataFrame:
+def scheme_column() -> pl.Expr:
+    """The field(s) a scheme's name was read from (`scheme_name`), for its field sources."""
+    dispositif, sub = pl.col("dispositif"), pl.col("sousDispositif")
     return (
+        pl.when(dispositif.is_not_null() & sub.is_not_null())
+        .then(pl.lit("dispositif, sousDispositif"))
+        .when(dispositif.is_not_null()).then(pl.lit("dispositif"))
+        .when(sub.is_not_null()).then(pl.lit("sousDispositif"))
+        .otherwise(pl.lit("dispositifAide"))
+    )
+
+
+def schemes_frame(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The schemes named by the lines (`dispositif`, `dispositifAide`): their funder, level
+    (the funder's level of government) and what their names say (`name_fields`: the field
+    sources point at the first line naming the scheme)."""
+    return name_fields(
         rows.filter(pl.col("scheme_id").is_not_null())
         .select(
             "scheme_id", "funder_id", pl.col("scheme").alias("name"),
-            pl.col("scheme_name_key").alias("name_key"),
+            pl.col("scheme_name_key").alias("name_key"), pl.col("funder_level").alias("level"),
+            pl.format("row {}, {}", pl.col(ROW), scheme_column()).alias("locator"),
         )
         .unique("scheme_id", keep="first", maintain_order=True)
     )

@@ -73,7 +73,7 @@ class ScdlImporter(Importer):
     sector = None
     required_columns = ESSENTIAL
     optional_columns = tuple(dict.fromkeys(f.name for f in FIELDS if f.name not in ESSENTIAL))
-    tables = ("organisations", "schemes", "awards")
+    tables = ("organisations", "schemes", "scheme_field_sources", "awards")
 
     def begin(self, ctx: ImportContext) -> None:
         self._funders: set[str] = set()
@@ -276,7 +276,9 @@ class ScdlImporter(Importer):
             .head(EXAMPLES)
             .iter_rows()
         )
+        schemes, field_sources = schemes_frame(rows)
         return {
-            "organisations": organisations_frame(rows), "schemes": schemes_frame(rows),
+            "organisations": organisations_frame(rows), "schemes": schemes,
+            "scheme_field_sources": field_sources,
             "awards": awards_frame(rows, ctx),
         }
