@@ -138,3 +138,17 @@ def test_territory_of(code: str, territory: str | None) -> None:
     ("FR-C33063", "COM-33063"), ("FR-D2A", None), ("CA-QC", None), ("CA", "PAYS-99401")])
 def test_cog_of(territory: str, code: str | None) -> None:
     assert cog_of(territory) == code
+
+
+def test_a_document_named_twice_keeps_what_it_says(two_sources: Store) -> None:
+    """Two sources list the same award list; one says since when: that one is kept."""
+    for source_id, scheme_id, since in (("results", "results/scheme/talent", 2017),
+                                        ("list", "list/scheme/talent", None)):
+        two_sources.insert("scheme_documents", pl.DataFrame([{
+            "scheme_id": scheme_id, "kind": "award_list", "title": "Résultats des commissions",
+            "url": "https://www.cnc.fr/resultats", "published_from": since,
+            "source_id": source_id, "fictitious": False}]))
+    talent = catalogue(two_sources).entry_of("list/scheme/talent")
+    assert talent is not None
+    assert [(d["title"], d["published_from"]) for d in talent.documents] == [
+        ("Résultats des commissions", 2017)]

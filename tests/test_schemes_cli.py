@@ -82,13 +82,21 @@ def test_find_as_a_table_says_why(db, monkeypatch, capsys) -> None:
                              "--today", TODAY.isoformat(), "--all")
     assert code == 0, err
     assert "schemes may apply in Bordeaux" in out
+    # in short: one line per status, the criteria and how a met one is known
+    short = why_column(out)
+    assert "Met: territory, who may apply" in short
+    assert "Not met: who may apply, stage" in short
+    code, out, err = run_cli(monkeypatch, capsys, "schemes", "find", "--db", db, "--role",
+                             "author", "--territory", "Bordeaux", "--stage", "writing",
+                             "--today", TODAY.isoformat(), "--all", "--explain")
+    assert code == 0, err
     why = why_column(out)
     assert ("Territory: met — open in Gironde (published geographic eligibility), where "
             "Bordeaux lies") in why
     assert "[ruled out]" in out
     assert "Stage: not met — writing is not among them; the scheme publishes: production" in why
     code, out, _ = run_cli(monkeypatch, capsys, "schemes", "find", "--db", db, "--territory",
-                           "Bordeaux", "--lang", "fr", "--today", TODAY.isoformat())
+                           "Bordeaux", "--lang", "fr", "--today", TODAY.isoformat(), "--explain")
     assert "Territoire\u202f: rempli — ouvert à Gironde" in why_column(out)
 
 

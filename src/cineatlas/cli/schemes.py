@@ -18,7 +18,7 @@ from cineatlas.cli.options import DbOption
 from cineatlas.cli.output import console, print_json, visible
 from cineatlas.errors import AtlasError
 from cineatlas.queries.schemes import catalogue
-from cineatlas.schemes.finder import find, profile_from, select
+from cineatlas.schemes.finder import CRITERIA, STATUSES, Reason, find, profile_from, select
 from cineatlas.store import Store
 from cineatlas.store import vocabularies as vocab
 from cineatlas.territories.geocode import Geocoder
@@ -110,6 +110,9 @@ def find_command(
     today: Annotated[str | None, typer.Option(
         help="The day to read the calendars from (YYYY-MM-DD; default: today).")] = None,
     lang: Annotated[Lang, typer.Option(help="Language of the reasons.")] = Lang.en,
+    explain: Annotated[bool, typer.Option(
+        "--explain", help="Every reason in a sentence (the table says met / not published / "
+                          "not met per criterion).")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
 ) -> None:
     """The schemes that may apply to you, each with why: every criterion met, unknown (the
@@ -138,12 +141,32 @@ def find_command(
         when = (f"{date['date'].isoformat()} "
                 f"({vocab.label(vocab.SCHEME_DATE_KINDS, date['kind'], lang.value)})"
                 if date else "not known")
-        why = "\n".join(r.label(lang.value) for r in m.reasons)
+        why = ("\n".join(r.label(lang.value) for r in m.reasons) if explain
+               else _why(m.reasons, lang.value))
         name = m.scheme.name + ("" if m.eligible else "  [ruled out]")
         table.add_row(*(Text(visible(v)) for v in (
             f"{name}\n{m.scheme.id}", m.scheme.level or "not known", m.scheme.funder_name or "",
             when, why)))
     console.print(table)
+
+
+def _why(reasons: list[Reason], lang: str) -> str:
+    """The reasons in short, one line per status: 'Met: territory (from the funder), format
+    (from the name)', 'Not published: stage, …', 'Not met: …'."""
+    bases = {"funder": ("du financeur", "from the funder"), "name": ("du nom", "from the name"),
+             "decisions": ("des décisions", "from the decisions")}
+    lines = []
+    for status in STATUSES:
+        items = []
+        for r in (r for r in reasons if r.status == status):
+            criterion = vocab.label(CRITERIA, r.criterion, lang).lower()
+            basis = bases.get(r.basis or "") if status == "met" else None
+            items.append(f"{criterion} ({basis[0] if lang == 'fr' else basis[1]})"
+                         if basis else criterion)
+        if items:
+            colon = "\u202f:" if lang == "fr" else ":"
+            lines.append(f"{vocab.label(STATUSES, status, lang)}{colon} {', '.join(items)}")
+    return "\n".join(lines)
 
 
 def _day(text: str | None) -> dt.date:

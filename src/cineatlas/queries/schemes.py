@@ -168,14 +168,16 @@ def _entry(entry_id: str, members: list[dict[str, Any]], of_scheme: dict[str, st
     parent = next((m["parent_scheme_id"] for m in members if m.get("parent_scheme_id")), None)
 
     def union(table: dict[str, list[dict[str, Any]]], key: tuple[str, ...]) -> list[dict]:
-        seen, out = set(), []
+        """The members' rows, once per key; of two rows with one key, the one saying more
+        (fewer unknown columns: an award list that says since when)."""
+        kept: dict[tuple, dict[str, Any]] = {}
         for m in members:
             for row in table.get(m["scheme_id"], []):
                 k = tuple(row.get(c) for c in key)
-                if k not in seen:
-                    seen.add(k)
-                    out.append({c: v for c, v in row.items() if c != "scheme_id"})
-        return out
+                row = {c: v for c, v in row.items() if c != "scheme_id"}
+                if k not in kept or _unknowns(row) < _unknowns(kept[k]):
+                    kept[k] = row
+        return list(kept.values())
 
     return Scheme(
         id=entry_id, name=first["name"], scheme_ids=[m["scheme_id"] for m in members],
@@ -201,6 +203,10 @@ def _entry(entry_id: str, members: list[dict[str, Any]], of_scheme: dict[str, st
 def _of(sources: dict[str, list[dict[str, Any]]], member: dict[str, Any],
         name: str) -> list[dict[str, Any]]:
     return [s for s in sources.get(member["scheme_id"], []) if s["field"] == name]
+
+
+def _unknowns(row: dict[str, Any]) -> int:
+    return sum(v is None for v in row.values())
 
 
 def _known(value: Any) -> bool:

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Field:
     """One field of a scheme: its column, the standard's field (None: cinema only), its kind
-    (text | list | datetime | amount | table) and its labels."""
+    (text | list | datetime | amount | integer | table), its labels, and `extension` when it
+    belongs to the standard's "professionnels" extension (shown only when known)."""
 
     name: str
     standard: str | None
     kind: str
     fr: str
     en: str
+    extension: bool = False
 
 
 #: Written with the row by every importer; their source is the row's source.
@@ -64,6 +66,26 @@ CATALOGUE_FIELDS: tuple[Field, ...] = (
     Field("amount_typical_minor", None, "amount", "Montant habituel", "Typical amount"),
     Field("currency", None, "text", "Devise", "Currency"),
     Field("commission_name", None, "text", "Commission", "Commission"),
+    # The "professionnels" extension (migration 0009): conditions on companies.
+    Field("min_employees", "eligibilite_effectif_minimal", "integer", "Effectif minimum",
+          "Minimum staff", True),
+    Field("max_employees", "eligibilite_effectif_maximal", "integer", "Effectif maximum",
+          "Maximum staff", True),
+    Field("company_sizes", "eligibilite_categorie_taille_entreprise", "list",
+          "Tailles d'entreprise", "Company sizes", True),
+    Field("min_years_in_existence", "eligibilite_annees_existence_minimal", "integer",
+          "Années d'existence minimum", "Minimum years in existence", True),
+    Field("legal_forms", "eligibilite_forme_juridique", "list", "Formes juridiques",
+          "Legal forms", True),
+    Field("legal_form_exclusions", "eligibilite_forme_juridique_exclusions", "list",
+          "Formes juridiques exclues", "Legal forms excluded", True),
+    Field("activity_sectors", "ciblage_secteur_activite", "list", "Secteurs d'activité",
+          "Activity sectors", True),
+    Field("naf_codes", "ciblage_naf", "list", "Codes NAF", "NAF codes", True),
+    Field("naf_exclusions", "ciblage_naf_exclusions", "list", "Codes NAF exclus",
+          "NAF codes excluded", True),
+    Field("payment_of", "chainage_paiement", "text", "Demande de paiement de",
+          "Payment request of", True),
     # Rows of their own tables; their source is each row's source_id.
     Field("bodies", "porteurs", "table", "Porteurs", "Bodies"),
     Field("dates", None, "table", "Calendrier", "Calendar"),

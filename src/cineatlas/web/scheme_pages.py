@@ -119,7 +119,8 @@ def _field_rows(entry: Scheme, shown: Shown, fmt: Any) -> list[dict[str, Any]]:
     the rule of each in words."""
     rows = []
     for f in CATALOGUE_FIELDS:
-        if f.name in OWN_SECTIONS or f.name == "currency":
+        if f.name in OWN_SECTIONS or f.name == "currency" or (
+                f.extension and entry.get(f.name) is None):
             continue
         sources = [s | {"rule_label": vocab.label(vocab.SCHEME_FIELD_RULES, s.get("rule"),
                                                   shown.lang) if s.get("rule") else None}
