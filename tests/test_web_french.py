@@ -95,7 +95,9 @@ def _page_urls(db) -> list[str]:
             f"/beneficiary/{beneficiary}", f"/work/{work}", "/indicators",
             "/indicators/cofinancing_ratio", "/indicators/support_per_inhabitant", "/sources",
             "/simulator", "/territory/NOWHERE", "/indicators/nope", "/nowhere/at/all",
-            "/?year=abc", "/simulator?envelope=-5"]
+            "/?year=abc", "/simulator?envelope=-5", "/schemes", "/schemes?stage=writing",
+            "/schemes/find?role=author&territory=Nouvelle-Aquitaine&stage=writing",
+            "/schemes/find?territory=Paris", "/schemes/nope"]
 
 
 def _check_french(db) -> list[str]:

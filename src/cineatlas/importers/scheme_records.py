@@ -31,19 +31,14 @@ if TYPE_CHECKING:
 
 FUNDER_ROLE = "financeur"
 
-#: The catalogue's columns of `schemes` and their types (the model's, then the extension's).
+#: The catalogue's columns of `schemes` and their types (the model's, the extension's included).
 _KIND_TYPES: dict[str, pl.DataType] = {
     "text": pl.Utf8(), "list": pl.List(pl.Utf8), "datetime": pl.Datetime("us"),
-    "amount": pl.Int64(),
+    "amount": pl.Int64(), "integer": pl.Int64(),
 }
 COLUMN_TYPES: dict[str, pl.DataType] = {
-    **{f.name: _KIND_TYPES[f.kind] for f in FIELDS.values()
-       if f.kind != "table" and f.name not in ("name", "funder_id", "parent_scheme_id")},
-    "min_employees": pl.Int64(), "max_employees": pl.Int64(), "company_sizes": pl.List(pl.Utf8),
-    "min_years_in_existence": pl.Int64(), "legal_forms": pl.List(pl.Utf8),
-    "legal_form_exclusions": pl.List(pl.Utf8), "activity_sectors": pl.List(pl.Utf8),
-    "naf_codes": pl.List(pl.Utf8), "naf_exclusions": pl.List(pl.Utf8), "payment_of": pl.Utf8(),
-}
+    f.name: _KIND_TYPES[f.kind] for f in FIELDS.values()
+    if f.kind != "table" and f.name not in ("name", "funder_id", "parent_scheme_id")}
 
 
 @dataclass(frozen=True)
