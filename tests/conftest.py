@@ -178,3 +178,58 @@ def web_atlas(demo_atlas: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
                 [award_id, title])
         assert store.count("awards", "award_id LIKE 'hostile%'") == 2
     return db
+
+
+# -- the browser tests' fixtures (helpers in browsing.py) ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's chromium driven by Playwright (one per test module)."""
+    from browsing import CHROMIUM_ARGS, chromium
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser, request: pytest.FixtureRequest):
+    """A fresh page (French, no cookie) that records console errors, page errors and dialogs
+    in `page.problems`. Its width is the module's DESKTOP (1280 when it has none); console
+    errors containing one of the module's IGNORED_CONSOLE texts are not recorded."""
+    width = getattr(request.module, "DESKTOP", 1280)
+    ignored = getattr(request.module, "IGNORED_CONSOLE", ())
+    context = browser.new_context(viewport={"width": width, "height": 900}, accept_downloads=True)
+    opened = context.new_page()
+    # A first view computes the indicators of a level cold (seconds on a quiet machine, more on
+    # a shared one): these tests check what pages show, not how fast (benchmarks/web.py does).
+    opened.set_default_navigation_timeout(120_000)
+    opened.problems = []
+    opened.on("console", lambda m: opened.problems.append(m.text)
+              if m.type == "error" and not any(t in m.text for t in ignored) else None)
+    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
+    opened.on("dialog", lambda d: (opened.problems.append(f"dialog: {d.message}"), d.dismiss()))
+    yield opened
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def real_server(real_atlas: BuiltAtlas):
+    """The default atlas (real public data only), served."""
+    from browsing import serving
+
+    with serving(real_atlas.db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def fictitious_server(real_fictitious_atlas: BuiltAtlas):
+    """The default atlas built with --fictitious, served."""
+    from browsing import serving
+
+    with serving(real_fictitious_atlas.db) as url:
+        yield url

@@ -12,7 +12,7 @@ import pytest
 from cineatlas import Store, import_file
 from cineatlas.errors import FileError
 from cineatlas.importers import register
-from cineatlas.importers.cnc_commissions.importer import FUNDER_NAME
+from cineatlas.importers.cnc_funder import FUNDER_NAME
 from cineatlas.importers.cnc_schemes import RESULTS_PAGE, CncSchemesImporter
 from cineatlas.ingest import ImportReport
 

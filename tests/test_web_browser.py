@@ -9,60 +9,19 @@ the tests fail in CI and are skipped elsewhere.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import lzma
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
-from conftest import HOSTILE_TITLE, BuiltAtlas
+from browsing import serving, shot
+from conftest import HOSTILE_TITLE
 
 from cineatlas import Store, datasets
-from cineatlas.web import create_app
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = Path(os.environ.get("CINEATLAS_ARTIFACTS",
-                                Path(__file__).parents[1] / "test-artifacts"))
-#: Chromium as root in a container, with no network: no sandbox, no background requests.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        message = "Debian's chromium is not installed (apt-get install chromium; .ci/run does it)."
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
-
-@contextlib.contextmanager
-def serving(db: Path):
-    """Base URL of the atlas on `db` served by uvicorn in a thread of this process."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not running.started:
-        assert time.monotonic() < deadline, "the atlas server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -73,62 +32,10 @@ def server(web_atlas):
 
 
 @pytest.fixture(scope="module")
-def real_server(real_atlas: BuiltAtlas):
-    """The default atlas: real public data only."""
-    with serving(real_atlas.db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def fictitious_server(real_fictitious_atlas: BuiltAtlas):
-    """The default atlas built with --fictitious."""
-    with serving(real_fictitious_atlas.db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture()
-def page(browser):
-    """A fresh page (French, no cookie) that records console errors and dialogs."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    opened = context.new_page()
-    # A first view computes the indicators of a level cold (seconds on a quiet machine, more on
-    # a shared one): these tests check what pages show, not how fast (benchmarks/web.py does).
-    opened.set_default_navigation_timeout(120_000)
-    opened.problems = []
-    opened.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
-    opened.on("dialog", lambda d: (opened.problems.append(f"dialog: {d.message}"), d.dismiss()))
-    yield opened
-    context.close()
-
-
-@pytest.fixture(scope="module")
 def sql(web_atlas):
     store = Store(web_atlas, read_only=True)
     yield lambda query, params=None: store.con.execute(query, params or []).fetchall()
     store.close()
-
-
-def shot(page, name: str, width: int | None = None) -> None:
-    """A full-page screenshot under ARTIFACTS/screenshots/; with `width`, the page is first
-    laid out at that width (named `NAME-WIDTH.png`)."""
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    if width is not None:
-        page.set_viewport_size({"width": width, "height": 900})
-        name = f"{name}-{width}"
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def table_values(page, territory_id: str) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from browsing import ARTIFACTS, shot
 from conftest import BuiltAtlas
-from test_web_browser import ARTIFACTS, CHROMIUM_ARGS, _chromium, serving, shot
 
 from cineatlas import Store
 
@@ -25,43 +25,8 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PHONE = 390
 DESKTOP = 1366
-
-
-@pytest.fixture(scope="module")
-def real_server(real_atlas: BuiltAtlas):
-    with serving(real_atlas.db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def fictitious_server(real_fictitious_atlas: BuiltAtlas):
-    with serving(real_fictitious_atlas.db) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture()
-def page(browser):
-    """A fresh page (French, no cookie) that records console errors."""
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    opened = context.new_page()
-    opened.set_default_navigation_timeout(120_000)  # a cold first view (see test_web_browser)
-    opened.problems = []
-    opened.on("console", lambda m: opened.problems.append(m.text)
-              if m.type == "error" and "status of 404" not in m.text else None)
-    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
-    yield opened
-    context.close()
+#: Console errors the page fixture does not record (conftest.py): a 404 page is one.
+IGNORED_CONSOLE = ("status of 404",)
 
 
 @pytest.fixture(scope="module")

@@ -11,36 +11,13 @@ import io
 import re
 
 import pytest
-from test_web_browser import ARTIFACTS, CHROMIUM_ARGS, _chromium, real_server  # noqa: F401
+from browsing import ARTIFACTS
 
 from cineatlas import Store
 
 pytestmark = pytest.mark.slow
+DESKTOP = 1366  # the page fixture's width (conftest.py)
 TELEFILM = "telefilm:telefilm-contributions-2009-2018/org/753d77c67dfb"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture()
-def page(browser):
-    """A fresh French page that records console errors."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    opened = context.new_page()
-    opened.set_default_navigation_timeout(120_000)
-    opened.problems = []
-    opened.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
-    yield opened
-    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +27,7 @@ def sql(real_atlas):
     store.close()
 
 
-def test_the_cinemas_form_filters_and_downloads(page, real_server, sql) -> None:  # noqa: F811
+def test_the_cinemas_form_filters_and_downloads(page, real_server, sql) -> None:
     """Bretagne's cinemas, then only those classified Art et Essai through the form; the CSV
     link of the filtered view downloads those rows."""
     ((n, ae),) = sql("WITH RECURSIVE up(territory_id, ancestor_id) AS (SELECT territory_id, "
@@ -74,14 +51,14 @@ def test_the_cinemas_form_filters_and_downloads(page, real_server, sql) -> None:
     assert page.problems == []
 
 
-def test_a_funder_page_draws_its_chart(page, real_server) -> None:  # noqa: F811
+def test_a_funder_page_draws_its_chart(page, real_server) -> None:
     page.goto(f"{real_server}/funder/{TELEFILM}")
     page.wait_for_selector("#by-year-chart svg, #by-year-chart canvas", timeout=30_000)
     assert page.locator("#by-year tbody tr").count() == 9
     assert page.problems == []
 
 
-def test_the_compare_territory_column_stays_in_view(browser, real_server) -> None:  # noqa: F811
+def test_the_compare_territory_column_stays_in_view(browser, real_server) -> None:
     """On a phone, the compare table scrolls inside its box; the territory column does not
     move, and the median row is there."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -105,7 +82,7 @@ ENTITY_PAGES = {
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_entity_pages_screenshots(browser, real_server, sql, width) -> None:  # noqa: F811
+def test_entity_pages_screenshots(browser, real_server, sql, width) -> None:
     """Each entity page type, saved as a screenshot; on a phone no page scrolls sideways."""
     ((venue,),) = sql("SELECT venue_id FROM venues ORDER BY admissions DESC LIMIT 1")
     ((festival,),) = sql("SELECT festival_id FROM festivals WHERE is_cinema AND website IS NOT "

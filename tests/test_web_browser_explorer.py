@@ -9,7 +9,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from test_web_browser import browser, page, real_server, shot  # noqa: F401 (fixtures)
+from browsing import shot
 
 from cineatlas import Store
 
@@ -28,7 +28,7 @@ def _total(view) -> int:
     return int(view.locator("#result-count").get_attribute("data-total"))
 
 
-def test_two_values_of_a_facet_give_either(real_server, page, sql) -> None:  # noqa: F811
+def test_two_values_of_a_facet_give_either(real_server, page, sql) -> None:
     page.goto(real_server + "/awards")
     funders = page.locator('section[data-facet-section="funder"] a[data-facet="funder"]')
     first, second = funders.nth(0).get_attribute("data-value"), \
@@ -53,7 +53,7 @@ def test_two_values_of_a_facet_give_either(real_server, page, sql) -> None:  # n
     assert page.problems == []
 
 
-def test_an_amount_range_and_a_sort_from_the_form(real_server, page, sql) -> None:  # noqa: F811
+def test_an_amount_range_and_a_sort_from_the_form(real_server, page, sql) -> None:
     page.goto(real_server + "/awards")
     page.fill("#amount-min", "50000")
     page.fill("#amount-max", "100000")
@@ -71,7 +71,7 @@ def test_an_amount_range_and_a_sort_from_the_form(real_server, page, sql) -> Non
     assert page.problems == []
 
 
-def test_an_empty_result_offers_the_filter_to_remove(real_server, page, sql) -> None:  # noqa: F811
+def test_an_empty_result_offers_the_filter_to_remove(real_server, page, sql) -> None:
     page.goto(real_server + "/awards?q=coeur&amount_min=999999999")
     assert _total(page) == 0
     hint = page.locator('#empty-hints a[data-hint="amount_min"]')

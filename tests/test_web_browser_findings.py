@@ -11,7 +11,7 @@ import re
 import pytest
 
 # the fixtures of the browser tests (their server, browser and page), shared as they are
-from test_web_browser import browser, fictitious_server, page, real_server, shot  # noqa: F401
+from browsing import shot
 
 from cineatlas import Store
 
@@ -47,7 +47,7 @@ def _qc_money(real_sql) -> dict[str, int]:
         WHERE a.superseded_by IS NULL AND a.sector = 'cinema-audiovisual' GROUP BY ALL"""))
 
 
-def test_quebec_profile_states_its_finding_as_sql_does(real_server, page,  # noqa: F811
+def test_quebec_profile_states_its_finding_as_sql_does(real_server, page,
                                                        real_sql) -> None:
     money = _qc_money(real_sql)
     top = max(money, key=money.get)
@@ -78,7 +78,7 @@ def test_quebec_profile_states_its_finding_as_sql_does(real_server, page,  # noq
     assert "0 cinéma" not in places.inner_text()
 
 
-def test_a_covered_region_with_no_award_shows_zero_and_a_rank(real_server, page,  # noqa: F811
+def test_a_covered_region_with_no_award_shows_zero_and_a_rank(real_server, page,
                                                               real_sql) -> None:
     money = _qc_money(real_sql)
     regions = dict(real_sql("SELECT territory_id, name FROM territories "
@@ -106,7 +106,7 @@ def test_a_covered_region_with_no_award_shows_zero_and_a_rank(real_server, page,
     assert "n'a rien reçu de Telefilm Canada" in position.inner_text()
 
 
-def test_map_shapes_and_list_name_every_territory(real_server, page) -> None:  # noqa: F811
+def test_map_shapes_and_list_name_every_territory(real_server, page) -> None:
     page.goto(f"{real_server}/?level=qc_region")
     shapes = page.locator("svg.choropleth a")
     assert shapes.count() == 17
@@ -123,7 +123,7 @@ def test_map_shapes_and_list_name_every_territory(real_server, page) -> None:  #
         assert len(bounds) == 1 or bounds[0] != bounds[1], text
 
 
-def test_cofinancing_map_diverges_around_its_target(fictitious_server, page) -> None:  # noqa: F811
+def test_cofinancing_map_diverges_around_its_target(fictitious_server, page) -> None:
     page.goto(f"{fictitious_server}/?indicator=cofinancing_ratio&level=region")
     shot(page, "findings-map-cofinancing")
     legend = page.locator("ul.legend")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_web_browser import browser, page, real_server, shot  # noqa: F401 (fixtures)
+from browsing import shot
 from test_web_french import _english_strings, _pattern, _vocabulary_words, _words
 
 from cineatlas.territories.names import french_names
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.mark.parametrize("path", ["/", "/?level=province", "/territory/CA-NS",
                                   "/territory/FR-R52", "/awards", "/sources",
                                   "/data-dictionary", "/territory/NOWHERE"])
-def test_french_pages_hold_no_english_string(real_server, page, path) -> None:  # noqa: F811
+def test_french_pages_hold_no_english_string(real_server, page, path) -> None:
     page.goto(real_server + path)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.lang") == "fr"

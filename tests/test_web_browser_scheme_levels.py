@@ -7,20 +7,17 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
+from browsing import serving
 from scheme_stores import real_schemes  # noqa: F401 (fixture)
-from test_web_browser import serving
-from test_web_browser_access import (  # noqa: F401 (fixtures)
-    axe_violations,
-    browser,
-    describe,
-    failing,
-    page,
-)
+from test_web_browser_access import axe_violations, describe, failing
 
 from cineatlas import Store
 from cineatlas.queries import schemes
 
 pytestmark = pytest.mark.slow
+#: The page fixture's width, and the console errors it does not record (conftest.py).
+DESKTOP = 1366
+IGNORED_CONSOLE = ("status of 404",)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +31,7 @@ def served(real_schemes):  # noqa: F811
         yield url, cnc, fund
 
 
-def open_page(page, url: str, lang: str) -> None:  # noqa: F811
+def open_page(page, url: str, lang: str) -> None:
     response = page.goto(url + ("?lang=en" if lang == "en" else "?lang=fr"))
     assert response is not None and response.status == 200, url
     page.wait_for_load_state("load")
@@ -47,7 +44,7 @@ def open_page(page, url: str, lang: str) -> None:  # noqa: F811
     ("en", {"heading": "Support schemes of every level", "blind": "no scheme known",
             "national": "National", "writing": "Writing"}),
 ])
-def test_a_territorys_levels_table(page, served, lang, words) -> None:  # noqa: F811
+def test_a_territorys_levels_table(page, served, lang, words) -> None:
     url, _, _ = served
     open_page(page, url + "/territory/CA-QC", lang)
     section = page.locator("#scheme-levels")
@@ -70,7 +67,7 @@ def test_a_territorys_levels_table(page, served, lang, words) -> None:  # noqa: 
     ("en", {"heading": "Transparency", "none": "not found in the sources the atlas holds",
             "sessions": "for 33 of 34 commission sessions, 2017–2024"}),
 ])
-def test_a_funders_transparency_card(page, served, lang, words) -> None:  # noqa: F811
+def test_a_funders_transparency_card(page, served, lang, words) -> None:
     url, cnc, _ = served
     open_page(page, url + "/funder/" + quote(cnc, safe=":/"), lang)
     card = page.locator("#transparency")
@@ -87,7 +84,7 @@ def test_a_funders_transparency_card(page, served, lang, words) -> None:  # noqa
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_a_schemes_observed_page(page, served, lang) -> None:  # noqa: F811
+def test_a_schemes_observed_page(page, served, lang) -> None:
     url, _, fund = served
     open_page(page, url + f"/schemes/{fund}/observed", lang)
     assert page.locator("#observed-facts dd[data-awards]").get_attribute("data-awards") == "635"

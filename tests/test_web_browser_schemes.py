@@ -10,8 +10,8 @@ import datetime as dt
 import shutil
 
 import pytest
+from browsing import serving, shot
 from scheme_data import add_catalogue, entry_id
-from test_web_browser import CHROMIUM_ARGS, _chromium, serving, shot
 from test_web_browser_access import axe_violations, describe, failing
 
 from cineatlas import Store
@@ -36,30 +36,6 @@ def server(territories_store, tmp_path_factory):
         add_catalogue(store, dt.date.today())
     with serving(db) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = _chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture()
-def page(browser):
-    """A fresh French page that records console errors."""
-    context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
-    opened = context.new_page()
-    opened.set_default_navigation_timeout(60_000)
-    opened.problems = []
-    opened.on("console", lambda m: opened.problems.append(m.text) if m.type == "error" else None)
-    opened.on("pageerror", lambda e: opened.problems.append(str(e)))
-    yield opened
-    context.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False])

@@ -23,7 +23,7 @@ import polars as pl
 
 from cineatlas.errors import FileError
 from cineatlas.importers.base import ImportContext, Importer
-from cineatlas.importers.cnc_commissions.importer import (
+from cineatlas.importers.cnc_funder import (
     RESULTS_TITLE,
     cnc_funder_id,
     funder_frame,

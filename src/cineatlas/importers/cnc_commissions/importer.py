@@ -23,6 +23,12 @@ import polars as pl
 
 from cineatlas.importers.base import ImportContext, Importer
 from cineatlas.importers.cnc_commissions import labels
+from cineatlas.importers.cnc_funder import (
+    FUNDER_NAME,
+    RESULTS_TITLE,
+    cnc_funder_id,
+    funder_frame,
+)
 from cineatlas.importers.organisations import organisation_kind
 from cineatlas.importers.scheme_names import name_fields
 from cineatlas.parsing import Parsed, RowParser, map_unique, values
@@ -31,9 +37,6 @@ from cineatlas.reading import ROW, RawTable
 from cineatlas.reading.jsonfile import PATH, at_path, load_json, open_json, record_arrays
 from cineatlas.text import name_key
 
-FUNDER_NAME = "CNC (Centre national du cinéma et de l'image animée)"
-#: The title of a fund's award list: the CNC's commission-results pages.
-RESULTS_TITLE = "Résultats des commissions (cnc.fr)"
 CURRENCY = "EUR"
 #: Where a beneficiary that is a legal person (`organisations.kind` company or association) is
 #: placed: the fund's rules require a legal person to have a permanent establishment in France
@@ -78,21 +81,6 @@ _CATEGORY_CODES: dict[str, Severity] = {
     "category-not-given": WARNING, "category-session-title": WARNING,
     "category-ambiguous": WARNING, "category-not-recognised": WARNING}
 _REF_CODES: dict[str, Severity] = {"invalid-list": ERROR, "unknown-reference": ERROR}
-
-
-def cnc_funder_id(ctx: ImportContext) -> str:
-    """The id of the CNC as a funder in this source (the same body in every CNC source: same
-    name and level, see `queries.funders.same_body`)."""
-    return ctx.entity_id("org", pl.Series([name_key(FUNDER_NAME)])).item()
-
-
-def funder_frame(funder_id: str) -> pl.DataFrame:
-    """The CNC's `organisations` row: a national public body governing France."""
-    return pl.DataFrame({
-        "organisation_id": [funder_id], "name": [FUNDER_NAME],
-        "name_key": [name_key(FUNDER_NAME)], "kind": ["public_body"], "is_funder": [True],
-        "territory_id": ["FR"], "country_code": ["FR"], "funder_level": ["national"],
-        "governed_territory_id": ["FR"]})
 
 
 def _only(mask: pl.Expr, parsed: Parsed) -> Parsed:
