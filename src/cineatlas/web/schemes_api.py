@@ -30,9 +30,9 @@ from cineatlas.schemes.finder import (
 from cineatlas.store import vocabularies as vocab
 from cineatlas.territories.geocode import Geocoder
 from cineatlas.web.api import Page, PerPage, atlas
-from cineatlas.web.errors import BAD_REQUEST, NOT_FOUND, ErrorBody, excerpt
+from cineatlas.web.errors import BAD_REQUEST, INVALID, NOT_FOUND, ErrorBody, excerpt
 
-router = APIRouter(prefix="/api/v1", tags=["schemes"])
+router = APIRouter(prefix="/api/v1", tags=["schemes"], responses=INVALID)
 
 
 def _enum(name: str, vocabulary: dict[str, Any]) -> type[Enum]:
