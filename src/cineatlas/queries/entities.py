@@ -8,6 +8,7 @@ figure, `fictitious` and `sources` on every aggregate.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -29,15 +30,20 @@ ROWS_SELECT = (
     "a.fictitious, a.source_id ")
 
 
-def condition(column: str, value: str, sector: Sector | str | None) -> tuple[str, list[Any]]:
-    """SQL condition on awards `a`: those of the entity in `sector`."""
+def condition(column: str, value: str | Sequence[str],
+              sector: Sector | str | None) -> tuple[str, list[Any]]:
+    """SQL condition on awards `a`: those of the entity in `sector`. `value` is one id or
+    several (every record of a resolved entity: `queries.resolved.members`)."""
     if column not in ENTITY_COLUMNS:
         raise ValueError(f"not an entity column: {column!r}")
     sector_sql, values = sector_condition(sector)
-    return f"a.{column} = ? AND {sector_sql}", [value, *values]
+    ids = [value] if isinstance(value, str) else list(value)
+    if not ids:
+        return "FALSE", []
+    return f"a.{column} IN ({', '.join('?' for _ in ids)}) AND {sector_sql}", [*ids, *values]
 
 
-def award_page(a: Reader, column: str, value: str, sector: Sector | str | None,
+def award_page(a: Reader, column: str, value: str | Sequence[str], sector: Sector | str | None,
                limit: int, offset: int = 0) -> tuple[pl.DataFrame, int]:
     """(one page of the entity's awards, latest first; how many it has in `sector`)."""
     where, params = condition(column, value, sector)
@@ -47,7 +53,7 @@ def award_page(a: Reader, column: str, value: str, sector: Sector | str | None,
     return rows, int(total)
 
 
-def by_funder(a: Reader, column: str, value: str,
+def by_funder(a: Reader, column: str, value: str | Sequence[str],
               sector: Sector | str | None) -> pl.DataFrame:
     """The entity's awards by funder and currency (each contract once): funder_id, funder,
     n, amount_minor, first and last year, provenance; largest first."""
@@ -61,7 +67,8 @@ def by_funder(a: Reader, column: str, value: str,
         "ORDER BY a.currency, amount_minor DESC NULLS LAST, funder, a.funder_id", params)
 
 
-def by_year(a: Reader, column: str, value: str, sector: Sector | str | None) -> pl.DataFrame:
+def by_year(a: Reader, column: str, value: str | Sequence[str],
+            sector: Sector | str | None) -> pl.DataFrame:
     """The entity's awards by year and currency (each contract once): year, n, amount_minor,
     `fiscal_period` (the funder's fiscal year as published, e.g. 2017-2018, when every award
     of the row has the same one; else NULL: calendar years), provenance."""

@@ -1,4 +1,5 @@
-"""The JSON API of the entity pages: a funder as its page shows it (`queries.funders`)."""
+"""The JSON API of the entity pages: a funder as its page shows it (`queries.funders`), a work
+across funders and records (`queries.paths`)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Path, Request
 
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
-from cineatlas.queries import entities, funders
+from cineatlas.queries import entities, funders, paths, works
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.web.api import atlas, page_of
 from cineatlas.web.errors import INVALID, NOT_FOUND, excerpt
@@ -44,3 +45,26 @@ def funder(request: Request, organisation_id: Annotated[str, Path(
         "departments": _rows(funders.places(a, organisation_id, sector, "department")),
         "top_beneficiaries": _rows(funders.top_beneficiaries(a, organisation_id, sector)),
         "same_body": _rows(funders.same_body(a, organisation_id))}}
+
+
+@router.get("/works/{work_id:path}", responses=NOT_FOUND,
+            summary="A work across funders: every award to every record of it, its path")
+def work(request: Request, work_id: Annotated[str, Path(
+        max_length=200, description="A work's id (as awards' work_id) or its entity's id.")],
+         sector: SectorParam = DEFAULT_SECTOR) -> dict[str, Any]:
+    """The work's resolved entity: `members` (its records: title, source, how resolution
+    joined them), `awards` (every award of every funder to any of them, each contract once
+    at its final value — `superseded_by` IS NULL —, in time order: fiscal year, else the
+    decision's year, then the decision date; `scheme_entry_id` names its catalogue entry,
+    /api/v1/schemes/{id}), `totals` per currency (never added across), `path` (the steps
+    writing, development, production, distribution: reached, n, first and last year and
+    period, funders), `first_work` and `second_work` as published (NULL: not published),
+    `sources`, `fictitious`."""
+    a = atlas(request)
+    found = paths.work_path(a, work_id, sector)
+    if found is None or not found.members:
+        raise HTTPException(404, f"No work {excerpt(work_id)}.")
+    record = works.work(a, work_id) or works.work(a, found.members[0]["member_id"])
+    return {"data": {"work_id": record["work_id"], "title": record["title"],
+                     "format": record["format"], "genre": record["genre"],
+                     "sector": queries.sector_value(sector)} | found.as_dict()}

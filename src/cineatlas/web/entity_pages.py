@@ -1,5 +1,7 @@
 """The entity pages: cinemas and festivals (lists, one page each, CSV downloads), funders,
-beneficiaries and works (their awards paged, with totals by funder and by year).
+beneficiaries and works (their awards paged, with totals by funder and by year; a work's page
+gathers every record of its resolved entity and shows its path across funders,
+`queries.paths.work_path`).
 
 The reads are `queries.places`, `queries.entities` and `queries.funders`; the pages follow the
 atlas' rules (`queries.common`): cinema and audiovisual by default, one currency per figure,
@@ -17,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
-from cineatlas.queries import entities, funders, transparency
+from cineatlas.queries import entities, funders, paths, transparency
 from cineatlas.queries import places as place_reads
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.places import FestivalFilters, VenueFilters
@@ -176,7 +178,7 @@ def _by_year_chart(ctx: Context, rows: list[dict], currency: str | None) -> dict
     return charts.bars_by_year(ctx._("Amount by year"), bars, title)
 
 
-def _entity(request: Request, column: str, value: str, sector: Any, page: int,
+def _entity(request: Request, column: str, value: str | list[str], sector: Any, page: int,
             currency: str | None) -> dict[str, Any]:
     """What a beneficiary's, a work's or a funder's page shows of its awards."""
     a = atlas(request)
@@ -208,11 +210,14 @@ def beneficiary(request: Request, organisation_id: Id, sector: SectorParam = DEF
 @router.get("/work/{work_id:path}", response_class=HTMLResponse)
 def work(request: Request, work_id: Id, sector: SectorParam = DEFAULT_SECTOR,
          page: Page = 1) -> HTMLResponse:
-    item = views(request).work(work_id)
-    if item is None:
+    found = paths.work_path(atlas(request), work_id, sector)
+    if found is None or not found.members:
         raise HTTPException(404, Message("No work %(id)s.", id=excerpt(work_id)))
-    return render(request, "work.html", work=item,
-                  **_entity(request, "work_id", work_id, sector, page, None))
+    # the record asked for, else (an entity's id) its first record
+    item = views(request).work(work_id) or views(request).work(found.members[0]["member_id"])
+    ids = [m["member_id"] for m in found.members]
+    return render(request, "work.html", work=item, across=found,
+                  **_entity(request, "work_id", ids, sector, page, None))
 
 
 # -- funders ------------------------------------------------------------------------------

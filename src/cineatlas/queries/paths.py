@@ -1,0 +1,214 @@
+"""Awards across funders and records: a work's path, a company's or a person's awards.
+
+The same work, company or person may be several records (two Telefilm periods, the CNC and
+a département): every read here gathers the awards of all the records of its resolved entity
+(`queries.resolved`), each contract once (an amended contract at its final value:
+`superseded_by IS NULL`), in time order (the funder's fiscal year, else the decision's year;
+then the decision date). Amounts are totalled per currency, never across; every total carries
+its provenance. A work's path puts its awards on the steps writing → development → production
+→ distribution.
+
+- `work_path(reader, work_id)`: a work's awards, path and the records (and sources) naming it;
+- `organisation_awards(reader, organisation_id)`: a company's awards as beneficiary;
+- `person_awards(reader, person_id)`: the awards naming a person (`award_people`), with roles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cineatlas.queries import resolved
+from cineatlas.queries.common import YEAR_SQL, Reader, Sector, provenance, sector_condition
+from cineatlas.queries.schemes import catalogue
+
+#: The steps of a work's path, in order, and the award stages each one gathers.
+PATH_STEPS: dict[str, tuple[str, ...]] = {
+    "writing": ("writing",),
+    "development": ("development",),
+    "production": ("production", "post_production"),
+    "distribution": ("distribution", "promotion"),
+}
+#: Each record kind's columns shown beside its id (the title or name, the place, the source).
+_RECORDS = {
+    "work": "SELECT r.work_id AS member_id, r.title AS name, r.format, r.genre, ",
+    "organisation": "SELECT r.organisation_id AS member_id, r.name, r.city, r.territory_id, ",
+    "person": "SELECT r.person_id AS member_id, r.full_name AS name, ",
+}
+_AWARDS_SELECT = (
+    "SELECT a.award_id, a.work_id, w.title AS work_title, a.project_title, a.funder_id, "
+    "f.name AS funder, a.scheme_id, s.name AS scheme, a.beneficiary_id, b.name AS beneficiary, "
+    f"{YEAR_SQL} AS year, a.fiscal_period, a.decision_date, a.stage, a.amount_minor, "
+    "a.currency, a.original_amount_minor, a.amends_award_id, a.aid_type, a.format, a.genre, "
+    "a.first_work, a.second_work, a.sector, a.fictitious, a.source_id, "
+    "src.title AS source_title{extra} FROM awards a "
+    "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+    "LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+    "LEFT JOIN works w ON w.work_id = a.work_id "
+    "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
+    "LEFT JOIN sources src ON src.source_id = a.source_id "
+    "WHERE {where} AND a.superseded_by IS NULL AND {sector} "
+    f"ORDER BY {YEAR_SQL} NULLS LAST, a.decision_date NULLS LAST, a.award_id")
+
+
+@dataclass
+class Across:
+    """An entity's awards across its records.
+
+    `members`: its records (id, name or title, source, resolution rule and probability);
+    `awards`: each contract once, in time order, with `scheme_entry_id` (the scheme's entry of
+    the catalogue, /schemes/{id}, when it has one); `totals`: per currency (n, amount_minor —
+    None when no amount is known —, unknown: awards of unknown amount, provenance); `sources`:
+    every source naming a record or an award (id, title, fictitious)."""
+
+    kind: str
+    entity_id: str
+    members: list[dict[str, Any]]
+    awards: list[dict[str, Any]]
+    totals: list[dict[str, Any]]
+    sources: list[dict[str, Any]]
+    fictitious: bool
+    path: list[dict[str, Any]] = field(default_factory=list)
+    first_work: bool | None = None
+    second_work: bool | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-able (dates as ISO text)."""
+        out = {"kind": self.kind, "entity_id": self.entity_id, "members": self.members,
+               "awards": [_iso(r) for r in self.awards], "totals": self.totals,
+               "sources": self.sources, "fictitious": self.fictitious}
+        if self.kind == "work":
+            out |= {"path": self.path, "first_work": self.first_work,
+                    "second_work": self.second_work}
+        return out
+
+
+def _iso(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
+
+
+def _members(a: Reader, kind: str, ids: list[str]) -> list[dict[str, Any]]:
+    table, column = resolved.KINDS[kind]
+    marks = ", ".join("?" for _ in ids)
+    return a.frame(
+        f"{_RECORDS[kind]}r.source_id, src.title AS source_title, r.fictitious, "
+        f"coalesce(em.entity_id, r.{column}) AS entity_id, em.probability, "
+        " json_extract_string(em.evidence, '$.rule') AS rule "
+        f"FROM {table} r LEFT JOIN sources src ON src.source_id = r.source_id "
+        f"LEFT JOIN entity_members em ON em.kind = ? AND em.member_id = r.{column} "
+        f"WHERE r.{column} IN ({marks}) ORDER BY r.source_id, r.{column}", [kind, *ids]).to_dicts()
+
+
+def _awards(a: Reader, where: str, params: list[Any], sector: Sector | str | None,
+            extra: str = "") -> list[dict[str, Any]]:
+    sector_sql, sector_params = sector_condition(sector)
+    rows = a.frame(_AWARDS_SELECT.format(where=where, sector=sector_sql, extra=extra),
+                   [*params, *sector_params]).to_dicts()
+    if rows:
+        entries = catalogue(a)
+        for row in rows:
+            entry = entries.entry_of(row["scheme_id"])
+            row["scheme_entry_id"] = entry.id if entry else None
+    return rows
+
+
+def totals(awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per currency (sorted): n, amount_minor (the sum of the known amounts; None when none
+    is known), unknown (how many amounts are unknown), fictitious and sources."""
+    out = []
+    for currency in sorted({r["currency"] for r in awards}):
+        rows = [r for r in awards if r["currency"] == currency]
+        known = [r["amount_minor"] for r in rows if r["amount_minor"] is not None]
+        out.append({"currency": currency, "n": len(rows),
+                    "amount_minor": sum(known) if known else None,
+                    "unknown": len(rows) - len(known)} | provenance(rows))
+    return out
+
+
+def _sources(members: list[dict[str, Any]], awards: list[dict[str, Any]],
+             a: Reader) -> list[dict[str, Any]]:
+    ids = sorted({r["source_id"] for r in (*members, *awards)})
+    if not ids:
+        return []
+    return a.frame("SELECT source_id, title, publisher, fictitious FROM sources "
+                   f"WHERE source_id IN ({', '.join('?' for _ in ids)}) ORDER BY source_id",
+                   ids).to_dicts()
+
+
+def _across(a: Reader, kind: str, asked: str, members: list[dict[str, Any]],
+            awards: list[dict[str, Any]]) -> Across:
+    return Across(kind=kind, entity_id=resolved.entity_of(a, kind, asked), members=members,
+                  awards=awards, totals=totals(awards), sources=_sources(members, awards, a),
+                  fictitious=any(r["fictitious"] for r in (*members, *awards)))
+
+
+def path_steps(awards: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The steps of the path (`PATH_STEPS`, in order), each with `reached`, n, the first and
+    last year (and fiscal period, as published) of its awards and their funders."""
+    steps = []
+    for step, stages in PATH_STEPS.items():
+        rows = [r for r in awards if r["stage"] in stages]
+        years = [r for r in rows if r["year"] is not None]
+        first = min(years, key=lambda r: r["year"]) if years else None
+        last = max(years, key=lambda r: r["year"]) if years else None
+        steps.append({
+            "step": step, "reached": bool(rows), "n": len(rows),
+            "first_year": first["year"] if first else None,
+            "last_year": last["year"] if last else None,
+            "first_period": (first["fiscal_period"] or str(first["year"])) if first else None,
+            "last_period": (last["fiscal_period"] or str(last["year"])) if last else None,
+            "funders": sorted({r["funder"] or r["funder_id"] for r in rows
+                               if r["funder"] or r["funder_id"]})})
+    return steps
+
+
+def _published(values: list[bool | None]) -> bool | None:
+    """True when any award says so, False when some say not and none says so, else None."""
+    known = [v for v in values if v is not None]
+    return any(known) if known else None
+
+
+def work_path(a: Reader, work_id: str, sector: Sector | str | None = None) -> Across | None:
+    """Every award of every funder to the work `work_id` (a record's or an entity's id) and
+    to the other records of its entity, in time order, with its path and first / second work
+    as published; None when the id is unknown."""
+    ids = resolved.members(a, "work", work_id)
+    if not ids:
+        return None
+    where, params = resolved.members_condition(a, "work", "a.work_id", work_id)
+    awards = _awards(a, where, params, sector)
+    found = _across(a, "work", work_id, _members(a, "work", ids), awards)
+    found.path = path_steps(awards)
+    found.first_work = _published([r["first_work"] for r in awards])
+    found.second_work = _published([r["second_work"] for r in awards])
+    return found
+
+
+def organisation_awards(a: Reader, organisation_id: str,
+                        sector: Sector | str | None = None) -> Across | None:
+    """Every award to the organisation (as beneficiary) and to the other records of its
+    entity, in time order; None when the id is unknown."""
+    ids = resolved.members(a, "organisation", organisation_id)
+    if not ids:
+        return None
+    where, params = resolved.members_condition(a, "organisation", "a.beneficiary_id",
+                                               organisation_id)
+    return _across(a, "organisation", organisation_id, _members(a, "organisation", ids),
+                   _awards(a, where, params, sector))
+
+
+def person_awards(a: Reader, person_id: str,
+                  sector: Sector | str | None = None) -> Across | None:
+    """Every award naming the person (`award_people`) or another record of their entity, in
+    time order, each once with `roles` (every role the decision gives them, sorted); None
+    when the id is unknown."""
+    ids = resolved.members(a, "person", person_id)
+    if not ids:
+        return None
+    marks = ", ".join("?" for _ in ids)
+    named = f"SELECT award_id FROM award_people WHERE person_id IN ({marks})"
+    roles = (", (SELECT list(DISTINCT ap.role ORDER BY ap.role) FROM award_people ap "
+             f"WHERE ap.award_id = a.award_id AND ap.person_id IN ({marks})) AS roles")
+    rows = _awards(a, f"a.award_id IN ({named})", [*ids, *ids], sector,
+                   extra=roles)
+    return _across(a, "person", person_id, _members(a, "person", ids), rows)
