@@ -22,10 +22,12 @@ FORMULA = '=HYPERLINK("http://x","clic")'
 
 
 #: Paths the tiny tree cannot answer with data: the simulator's scenario names real Regions.
-#: No funder, no scheme in the tiny store: what these answer is documented (404), never a 5xx.
+#: No funder, no scheme, no work in the tiny store: what these answer is documented (404),
+#: never a 5xx.
 TINY_CANNOT_ANSWER = {"/api/v1/simulate", "/api/v1/funders/{organisation_id}",
                       "/api/v1/funders/{organisation_id}/transparency",
-                      "/api/v1/schemes/{scheme_id}", "/api/v1/schemes/{scheme_id}/observed"}
+                      "/api/v1/schemes/{scheme_id}", "/api/v1/schemes/{scheme_id}/observed",
+                      "/api/v1/works/{work_id}"}
 
 
 @pytest.fixture()

@@ -33,6 +33,7 @@ REAL = {
                  "'province', 'qc_region') OR territory_id IN (SELECT territory_id FROM venues)",
     "venue_id": "SELECT venue_id FROM venues",
     "festival_id": "SELECT festival_id FROM festivals",
+    "work_id": "SELECT work_id FROM works WHERE work_id IN (SELECT work_id FROM awards)",
 }
 
 
