@@ -431,7 +431,7 @@ def test_head_answers_like_get_on_every_route(client) -> None:
                    entity_pages.router, entities_api.router):
         urls += [re.sub(r"\{(\w+)(:path)?\}", lambda m: ids[m.group(1)], route.path)
                  for route in router.routes if "GET" in route.methods]
-    assert len(urls) == 43  # every page and API route (39), a file, two unknowns, OpenAPI
+    assert len(urls) == 44  # every page and API route (40), a file, two unknowns, OpenAPI
     for url in urls:
         got, head = client.get(url), client.head(url)
         assert head.status_code == got.status_code, url
