@@ -148,6 +148,20 @@ def test_the_path_of_stages(store):
     assert sum(s["n"] for s in every.path) == 5  # 'operation' is on no step of the path
 
 
+def test_many_works_paths_at_once(store, unresolved):
+    found = paths.works_paths(store, ["w/tf", "w/other", "w/reg", "nowhere"])
+    for work_id in ("w/tf", "w/reg", "w/other"):
+        assert found[work_id] == paths.work_path(store, work_id).path, work_id
+    reached = {w: [s["step"] for s in steps if s["reached"]] for w, steps in found.items()}
+    assert reached == {"w/tf": ["writing", "development", "production", "distribution"],
+                       "w/reg": ["writing", "development", "production", "distribution"],
+                       "w/other": ["production"], "nowhere": []}
+    alone = paths.works_paths(unresolved, ["w/reg"])["w/reg"]
+    assert [(s["step"], s["n"]) for s in alone if s["reached"]] == [("writing", 1),
+                                                                    ("production", 1)]
+    assert paths.works_paths(store, []) == {}
+
+
 def test_without_entity_members_each_record_has_its_own_awards(unresolved):
     assert _ids(paths.work_path(unresolved, "w/tf")) == ["tf/1", "tf/2b", "tf/3"]
     assert _ids(paths.work_path(unresolved, "w/reg")) == ["reg/1", "reg/2"]

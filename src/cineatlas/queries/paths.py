@@ -10,7 +10,8 @@ its provenance. A work's path puts its awards on the steps writing → developme
 
 - `work_path(reader, work_id)`: a work's awards, path and the records (and sources) naming it;
 - `organisation_awards(reader, organisation_id)`: a company's awards as beneficiary;
-- `person_awards(reader, person_id)`: the awards naming a person (`award_people`), with roles.
+- `person_awards(reader, person_id)`: the awards naming a person (`award_people`), with roles;
+- `works_paths(reader, work_ids)`: the path of many works at once (a directory's table).
 """
 
 from __future__ import annotations
@@ -212,3 +213,29 @@ def person_awards(a: Reader, person_id: str,
     rows = _awards(a, f"a.award_id IN ({named})", [*ids, *ids], sector,
                    extra=roles)
     return _across(a, "person", person_id, _members(a, "person", ids), rows)
+
+
+def works_paths(a: Reader, work_ids: list[str],
+                sector: Sector | str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The path (`path_steps`) of many works at once, by the record id asked (a directory's
+    table of works): each over every record of the work's entity, each contract once."""
+    if not work_ids:
+        return {}
+    asked = resolved.ENTITY_SQL("work", "asked.work_id", alias="ae")
+    award = resolved.ENTITY_SQL("work", "a.work_id", alias="aw")
+    sector_sql, sector_params = sector_condition(sector)
+    frame = a.frame(
+        f"WITH asked AS (SELECT DISTINCT unnest(?::VARCHAR[]) AS work_id), "
+        f"entity AS (SELECT asked.work_id AS asked_id, {asked.entity} AS entity_id "
+        f"FROM asked {asked.join}) "
+        f"SELECT e.asked_id, {YEAR_SQL} AS year, a.fiscal_period, a.stage, a.funder_id, "
+        "f.name AS funder FROM awards a "
+        f"{award.join} JOIN entity e ON e.entity_id = {award.entity} "
+        "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+        f"WHERE a.superseded_by IS NULL AND {sector_sql} "
+        "ORDER BY e.asked_id, year NULLS LAST, a.decision_date NULLS LAST, a.award_id",
+        [list(work_ids), *sector_params])
+    rows: dict[str, list[dict[str, Any]]] = {w: [] for w in work_ids}
+    for row in frame.to_dicts():
+        rows[row["asked_id"]].append(row)
+    return {w: path_steps(found) for w, found in rows.items()}
