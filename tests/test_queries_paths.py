@@ -8,6 +8,7 @@ and /api/v1/works/{id}), on a store made by hand so that every expected figure i
 - the Région: writing 2009 (amount unknown), production decided 2015-06-10 (150 000,00 €,
   published as a first work);
 - another work `w/other` (alone) and an award of the "other" sector to `w/tf`;
+- the CNC agreed `w/reg` in 2016 (VISA 140123, budget 2 500 000 €, rank 2: a second work);
 - the producer is two records `o/prod1` and `o/prod2` (one entity), the director two people
   `p/1` and `p/2` (one entity; `p/1` is named twice on one award, as director and author).
 """
@@ -74,6 +75,9 @@ PEOPLE = [{"person_id": p, "full_name": n, "name_key": n.lower(), "source_id": s
 AWARD_PEOPLE = [{"award_id": a, "person_id": p, "role": r, "source_id": s} for a, p, r, s in (
     ("tf/1", "p/1", "director", "tf"), ("tf/1", "p/1", "author", "tf"),
     ("reg/2", "p/2", "director", "reg"))]
+APPROVAL = {"approval_id": "reg/agr/1", "work_id": "w/reg", "visa": "140123", "year": 2016,
+            "title": "LA CHUTE DE SPARTE", "budget_minor": 2_500_000_00, "currency": "EUR",
+            "rank": 2, "source_id": "reg"}
 MEMBERS = [("work", "w/tf", "work/E1", 1.0, "model"), ("work", "w/reg", "work/E1", 0.985, "model"),
            ("work", "w/other", "w/other", 1.0, "alone"),
            ("organisation", "o/prod1", "org/P", 1.0, "key"),
@@ -87,7 +91,8 @@ ORDER = ["reg/1", "tf/1", "reg/2", "tf/2b", "tf/3"]
 
 def _store(path, *, resolved: bool = True):
     store = tiny_store(path, sources=SOURCES, organisations=ORGS, schemes=SCHEMES, works=WORKS,
-                       awards=AWARDS, people=PEOPLE, award_people=AWARD_PEOPLE)
+                       awards=AWARDS, people=PEOPLE, award_people=AWARD_PEOPLE,
+                       film_approvals=[APPROVAL])
     if resolved:
         store.con.executemany(
             "INSERT INTO entity_members VALUES (?, ?, ?, ?, json_object('rule', ?))",
@@ -131,7 +136,10 @@ def test_a_work_gathers_both_records_awards_in_time_order_each_contract_once(sto
         ("CAD", 3, 1_433_050_50, 0), ("EUR", 2, 150_000_00, 1)]
     assert across.totals[0]["sources"] == ["tf"] and across.totals[1]["sources"] == ["reg"]
     assert [s["source_id"] for s in across.sources] == ["reg", "tf"]
-    assert across.first_work is True and across.second_work is None
+    # an award publishes a first work, the CNC's agreement a second: both said, as published
+    assert across.first_work is True and across.second_work is True
+    assert [(p["visa"], p["budget_minor"], p["rank"]) for p in across.approvals] == [
+        ("140123", 2_500_000_00, 2)]
 
 
 def test_the_path_of_stages(store):
@@ -168,6 +176,7 @@ def test_without_entity_members_each_record_has_its_own_awards(unresolved):
     assert paths.work_path(unresolved, "work/E1") is None
     assert paths.work_path(unresolved, "w/reg").first_work is True
     assert paths.work_path(unresolved, "w/tf").first_work is None  # not published
+    assert paths.work_path(unresolved, "w/tf").approvals == []
 
 
 def test_a_company_and_a_person_across_their_records(store, unresolved):
@@ -229,6 +238,9 @@ def test_the_work_page_lists_both_records_awards(client, lang):
             "(2015 – 2016-2017) → Distribution (2017-2018)")
         assert "1\u202f433\u202f050,50\u00a0$CA (3 aides)" in text
         assert re.search(r'id="first-work">oui<', text)
+        assert re.search(r'<tr data-approval="reg/agr/1" data-visa="140123">.*?'
+                         r'data-value="250000000">2\u202f500\u202f000\s€</td>'
+                         r'<td>deuxième œuvre</td>', text, re.S)
     else:
         assert "Path across funders" in text
         assert re.sub(r"<[^>]+>", "", words).startswith(
@@ -236,6 +248,7 @@ def test_the_work_page_lists_both_records_awards(client, lang):
             "(2015 – 2016-2017) → Distribution (2017-2018)")
         assert "CA$1,433,050.50 (3 awards)" in text
         assert re.search(r'id="first-work">yes<', text)
+        assert re.search(r'data-visa="140123">.*?<td>second work</td>', text, re.S)
 
 
 def test_the_api_gives_the_same(client):
@@ -243,6 +256,8 @@ def test_the_api_gives_the_same(client):
     assert [r["award_id"] for r in data["awards"]] == ORDER
     assert data["work_id"] == "w/tf" and data["entity_id"] == "work/E1"
     assert data["awards"][2]["decision_date"] == "2015-06-10"
+    assert [p["visa"] for p in data["approvals"]] == ["140123"]
+    assert (data["first_work"], data["second_work"]) == (True, True)
     assert [(t["currency"], t["amount_minor"]) for t in data["totals"]] == [
         ("CAD", 1_433_050_50), ("EUR", 150_000_00)]
     assert [s["step"] for s in data["path"] if s["reached"]] == [

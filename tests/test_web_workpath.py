@@ -136,3 +136,24 @@ def test_works_with_the_most_awards_count_each_contract_once(client, sql) -> Non
         years = [a["year"] for a in data["awards"]]
         assert years == sorted(years, key=lambda y: (y is None, y or 0)), work_id
     assert amended > 0  # some of them were amended: the amendment counts once
+
+
+def test_an_agreed_film_shows_its_cnc_agreements(client, sql) -> None:
+    """The CNC's agreed films agreed twice (two yearly lists): both agreements on the page and
+    in the API, the rank read as first / second work (plain SQL)."""
+    twice = sql("SELECT work_id FROM film_approvals GROUP BY ALL HAVING count(*) > 1 "
+                "ORDER BY work_id")
+    assert twice
+    for (work_id,) in twice:
+        expected = sql("SELECT visa, year, budget_minor, rank FROM film_approvals "
+                       "WHERE work_id = ? ORDER BY year, approval_id", [work_id])
+        data = client.get(f"/api/v1/works/{work_id}").json()["data"]
+        assert [(p["visa"], p["year"], p["budget_minor"], p["rank"])
+                for p in data["approvals"]] == [tuple(r) for r in expected]
+        ranks = {r[3] for r in expected if r[3] is not None}
+        assert data["first_work"] == ((1 in ranks) if ranks else None)
+        assert data["sources"][0]["source_id"].startswith("cnc-films-agrees:")
+        page = client.get(f"/work/{work_id}")
+        assert page.status_code == 200
+        assert re.findall(r'<tr data-approval="[^"]+" data-visa="([^"]+)"', page.text) == [
+            r[0] for r in expected]

@@ -60,7 +60,9 @@ class Across:
     `awards`: each contract once, in time order, with `scheme_entry_id` (the scheme's entry of
     the catalogue, /schemes/{id}, when it has one); `totals`: per currency (n, amount_minor —
     None when no amount is known —, unknown: awards of unknown amount, provenance); `sources`:
-    every source naming a record or an award (id, title, fictitious)."""
+    every source naming a record or an award (id, title, fictitious). A work's also has `path`
+    (`path_steps`), `approvals` (the CNC's agreements of its records: year, VISA, budget —
+    no amount of support is published —, rank) and `first_work` / `second_work`."""
 
     kind: str
     entity_id: str
@@ -70,6 +72,7 @@ class Across:
     sources: list[dict[str, Any]]
     fictitious: bool
     path: list[dict[str, Any]] = field(default_factory=list)
+    approvals: list[dict[str, Any]] = field(default_factory=list)
     first_work: bool | None = None
     second_work: bool | None = None
 
@@ -79,7 +82,8 @@ class Across:
                "awards": [_iso(r) for r in self.awards], "totals": self.totals,
                "sources": self.sources, "fictitious": self.fictitious}
         if self.kind == "work":
-            out |= {"path": self.path, "first_work": self.first_work,
+            out |= {"path": self.path, "approvals": [_iso(r) for r in self.approvals],
+                    "first_work": self.first_work,
                     "second_work": self.second_work}
         return out
 
@@ -171,17 +175,31 @@ def _published(values: list[bool | None]) -> bool | None:
 
 def work_path(a: Reader, work_id: str, sector: Sector | str | None = None) -> Across | None:
     """Every award of every funder to the work `work_id` (a record's or an entity's id) and
-    to the other records of its entity, in time order, with its path and first / second work
-    as published; None when the id is unknown."""
+    to the other records of its entity, in time order, with its path, the CNC's agreements of
+    its records and first / second work as published (by an award or the agreement's rank);
+    None when the id is unknown."""
     ids = resolved.members(a, "work", work_id)
     if not ids:
         return None
     where, params = resolved.members_condition(a, "work", "a.work_id", work_id)
     awards = _awards(a, where, params, sector)
+    approvals = a.frame(
+        "SELECT p.approval_id, p.work_id, p.visa, p.year, p.title, p.budget_minor, p.currency, "
+        "p.rank, p.french_initiative, p.source_id, src.title AS source_title, p.fictitious "
+        "FROM film_approvals p LEFT JOIN sources src ON src.source_id = p.source_id "
+        f"WHERE p.work_id IN ({', '.join('?' for _ in ids)}) ORDER BY p.year, p.approval_id",
+        ids).to_dicts()
     found = _across(a, "work", work_id, _members(a, "work", ids), awards)
+    found.sources = _sources(found.members, [*awards, *approvals], a)
+    found.fictitious = found.fictitious or any(r["fictitious"] for r in approvals)
     found.path = path_steps(awards)
-    found.first_work = _published([r["first_work"] for r in awards])
-    found.second_work = _published([r["second_work"] for r in awards])
+    found.approvals = approvals
+    # the rank as the awards publish it, or as the CNC's agreement does (1 first, 2 second)
+    ranks = [r["rank"] for r in approvals if r["rank"] is not None]
+    found.first_work = _published([r["first_work"] for r in awards]
+                                  + [rank == 1 for rank in ranks])
+    found.second_work = _published([r["second_work"] for r in awards]
+                                   + [rank == 2 for rank in ranks])
     return found
 
 
