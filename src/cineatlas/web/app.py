@@ -17,6 +17,7 @@ from cineatlas.store import Store
 from cineatlas.version import __version__
 from cineatlas.web import (
     api,
+    directory,
     entities_api,
     entity_pages,
     errors,
@@ -83,10 +84,12 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(places.router)
     app.include_router(scheme_outcomes_api.router)  # before entities_api: see its docstring
     app.include_router(entities_api.router)
+    app.include_router(directory.router)
     app.include_router(schemes_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(directory.pages)
     app.include_router(scheme_pages.router)
     app.include_router(scheme_outcomes_api.pages)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")
