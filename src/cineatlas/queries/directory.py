@@ -80,6 +80,9 @@ class DirectoryFilters:
 
 
 _WORK_JOIN, _WORK_ENTITY = _entity("work", "a.work_id")
+#: An entity's name and place are those of its latest award among those the filters keep
+#: (then the greatest award id).
+_LATEST = f"({YEAR_SQL}, a.award_id)"
 #: What every row says of its awards (`a`, funder `f`, work `w`).
 _SUMMARY = (
     "count(DISTINCT a.award_id) AS n_awards, "
@@ -106,9 +109,9 @@ def _companies_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
     if filters.territory:
         place = f" AND b.territory_id IN ({WITHIN_SQL})"
     sql = (
-        f"SELECT {entity} AS entity_id, mode(b.name) AS name, "
+        f"SELECT {entity} AS entity_id, arg_max(b.name, {_LATEST}) AS name, "
         "min(b.organisation_id) AS member_id, count(DISTINCT b.organisation_id) AS n_records, "
-        "mode(b.territory_id) AS territory_id, mode(b.city) AS city, "
+        f"arg_max(b.territory_id, {_LATEST}) AS territory_id, arg_max(b.city, {_LATEST}) AS city, "
         f"{_SUMMARY} FROM awards a JOIN organisations b ON b.organisation_id = a.beneficiary_id "
         f"{join} {_AWARD_JOINS}"
         f"WHERE {where} AND NOT b.is_funder AND b.funder_level IS NULL "
@@ -123,10 +126,10 @@ def _people_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
     if filters.territory:
         place = f" AND a.beneficiary_territory_id IN ({WITHIN_SQL})"
     sql = (
-        f"WITH {listed} SELECT p.entity_id, mode(p.full_name) AS name, "
+        f"WITH {listed} SELECT p.entity_id, arg_max(p.full_name, {_LATEST}) AS name, "
         "min(p.person_id) AS member_id, count(DISTINCT p.person_id) AS n_records, "
         "list(DISTINCT ap.role ORDER BY ap.role) AS roles, "
-        "mode(a.beneficiary_territory_id) AS territory_id, "
+        f"arg_max(a.beneficiary_territory_id, {_LATEST}) AS territory_id, "
         f"{_SUMMARY} FROM award_people ap JOIN listed_people p ON p.person_id = ap.person_id "
         f"JOIN awards a ON a.award_id = ap.award_id {_AWARD_JOINS}"
         f"WHERE {where}{place} GROUP BY ALL")
