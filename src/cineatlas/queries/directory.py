@@ -204,13 +204,16 @@ PICKER_LEVELS = ("country", "region", "department", "province", "qc_region")
 
 
 def territory_choices(a: Reader) -> pl.DataFrame:
-    """The territories a reader picks from: territory_id, name, level, country_code (countries,
-    regions, départements, provinces, Québec regions), by country, level and name."""
+    """The territories a reader picks from: territory_id, name, level, country_code (the
+    countries with territories within them, their regions, départements, provinces and Québec
+    regions), France first, then by country, level and name."""
     order = " ".join(f"WHEN '{level}' THEN {i}" for i, level in enumerate(PICKER_LEVELS))
     return a.frame(
-        "SELECT territory_id, name, level, country_code FROM territories "
-        "WHERE list_contains(?::VARCHAR[], level) "
-        f"ORDER BY country_code DESC, CASE level {order} END, name", [list(PICKER_LEVELS)])
+        "SELECT t.territory_id, t.name, t.level, t.country_code FROM territories t "
+        "WHERE list_contains(?::VARCHAR[], t.level) AND (t.level <> 'country' OR EXISTS "
+        "(SELECT 1 FROM territories c WHERE c.parent_id = t.territory_id)) "
+        f"ORDER BY t.country_code = 'FR' DESC, t.country_code, CASE t.level {order} END, t.name",
+        [list(PICKER_LEVELS)])
 
 
 def funder_choices(a: Reader) -> pl.DataFrame:

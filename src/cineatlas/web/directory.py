@@ -17,13 +17,17 @@ from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.directory import DirectoryFilters, Kind
 from cineatlas.store import vocabularies as vocab
 from cineatlas.web.api import Page, PerPage, atlas, page_of
-from cineatlas.web.errors import NOT_FOUND, Message, excerpt
+from cineatlas.web.errors import INVALID, NOT_FOUND, Message, excerpt
 from cineatlas.web.filters import SectorParam
+from cineatlas.web.labels import N_
 from cineatlas.web.pages import Id, render, views
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=INVALID)
 pages = APIRouter(include_in_schema=False)
 
+#: The roles an award credits a person in (award_people.role), as a page says them.
+ROLES = {"talent": N_("talent"), "director": N_("director"), "author": N_("author"),
+         "producer": N_("producer"), "other": N_("other role")}
 #: Rows of each table on one page.
 PER_PAGE = 50
 TerritoryParam = Annotated[str | None, Query(
@@ -114,5 +118,5 @@ def person_page(request: Request, person_id: Id,
     if person is None:  # unknown, or on the opt-out list: the same answer
         raise HTTPException(404, Message("No person %(id)s.", id=excerpt(person_id)))
     awards = directory.person_awards(a, person["members"], sector).to_dicts()
-    return render(request, "person.html", person=person, awards=awards,
+    return render(request, "person.html", person=person, awards=awards, roles=ROLES,
                   funders=sorted({r["funder"] for r in awards if r["funder"]}))
