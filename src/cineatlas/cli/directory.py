@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,13 +11,12 @@ from rich.table import Table
 from rich.text import Text
 
 from cineatlas import optout
-from cineatlas.cli.options import DbOption, JsonOption
+from cineatlas.cli.options import DbOption, JsonOption, OptOutOption
 from cineatlas.cli.output import console, print_json, visible
 from cineatlas.errors import AtlasError
 from cineatlas.indicators import Engine
 from cineatlas.queries import directory
 from cineatlas.queries.directory import DirectoryFilters, Kind
-from cineatlas.settings import OPT_OUT
 from cineatlas.store import Store
 from cineatlas.store import vocabularies as vocab
 
@@ -52,10 +50,7 @@ def directory_command(
         help="Keep the awards of this funder (its organisation id).")] = None,
     year_from: Annotated[int | None, typer.Option(help="Awards from this year.")] = None,
     year_to: Annotated[int | None, typer.Option(help="Awards up to this year.")] = None,
-    opt_out: Annotated[Path | None, typer.Option(
-        "--opt-out", help=f"The opt-out file (TOML, docs/directory.md). Default: ${OPT_OUT.env}, "
-                          "else opt-out.toml in your data directory when it exists.",
-        show_default=False)] = None,
+    opt_out: OptOutOption = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 200,
     db: DbOption = None,
     as_json: JsonOption = False,

@@ -44,7 +44,8 @@ PROFESSIONS: dict[str, tuple[str, str]] = {
 
 def commissions(a: Reader, scheme_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The commission sessions linked to any of `scheme_ids` (commissions.scheme_id), latest
-    first, each with its `members` (name as published, role, profession; no gender)."""
+    first, each with its `members` (name as published — None for a person on the opt-out list,
+    `cineatlas.optout` —, role, profession; no gender)."""
     if not scheme_ids:
         return []
     sessions = a.frame(_SESSIONS_SQL, [list(scheme_ids)]).to_dicts()

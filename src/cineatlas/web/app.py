@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cineatlas import optout
 from cineatlas.store import Store
 from cineatlas.version import __version__
 from cineatlas.web import (
@@ -56,6 +57,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        optout.active()  # a wrong opt-out file is said at start-up, not on a page
         store = db if isinstance(db, Store) else Store(db, read_only=True)
         stop = threading.Event()
         try:
