@@ -259,6 +259,12 @@ def test_a_listed_organisation_leaves_the_directory_and_its_page(tiny, tmp_path,
         assert names == ["Alpha Films", "Bêta Prod"]
         assert client.get("/beneficiary/test/org/c").status_code == 404
         assert client.get("/beneficiary/test/org/b").status_code == 200
+        # the form as a browser sends it: empty fields are no filter
+        page = client.get("/directory?territory=X-RA&stage=&format=&genre=&funder="
+                          "&year_from=&year_to=2020&lang=en")
+        assert page.status_code == 200
+        assert "Bêta Prod" in page.text and "Alpha Films" in page.text  # w1-dev is of 2019
+        assert client.get("/directory?year_from=19").status_code == 422
 
 
 def test_the_command_line_names_a_wrong_opt_out_file_and_territory(tiny, tmp_path, monkeypatch,

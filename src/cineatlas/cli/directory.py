@@ -16,6 +16,7 @@ from cineatlas.cli.output import console, print_json, visible
 from cineatlas.errors import AtlasError
 from cineatlas.indicators import Engine
 from cineatlas.queries import directory
+from cineatlas.queries import territories as territory_queries
 from cineatlas.queries.directory import DirectoryFilters, Kind
 from cineatlas.store import Store
 from cineatlas.store import vocabularies as vocab
@@ -65,8 +66,7 @@ def directory_command(
             raise AtlasError(f"{name} {value!r} is not one of {', '.join(vocabulary)}.")
     optout.use(opt_out)
     with Store(db, read_only=True) as store:
-        if territory and not store.frame("SELECT 1 FROM territories WHERE territory_id = ?",
-                                         [territory]).height:
+        if territory and territory_queries.territory(store, territory) is None:
             raise AtlasError(f"No territory {territory!r}: give an id such as FR-R53 or "
                              "CA-QC-R01 (`cineatlas territories` lists them).")
         store.con.register("territory_closure", Engine.duckdb(store).closure.to_arrow())

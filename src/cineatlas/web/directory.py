@@ -44,6 +44,8 @@ FunderParam = Annotated[str | None, Query(
     max_length=200, description="Keep the awards of this funder (its organisation id).")]
 YearFrom = Annotated[int | None, Query(ge=1900, le=2100, description="Awards from this year.")]
 YearTo = Annotated[int | None, Query(ge=1900, le=2100, description="Awards up to this year.")]
+#: The form's years: an empty field is no filter.
+YearText = Annotated[str | None, Query(pattern=r"^(19\d\d|20\d\d|2100)?$")]
 KindParam = Annotated[Kind, Query(description="`company`: the organisations funded; `person`: "
                                   "the people the awards credit.")]
 
@@ -91,10 +93,11 @@ def directory_api(request: Request, territory: TerritoryParam = None,
 def directory_page(request: Request, territory: TerritoryParam = None,
                    stage: StageParam = None, format: FormatParam = None,
                    genre: GenreParam = None, funder: FunderParam = None,
-                   year_from: YearFrom = None, year_to: YearTo = None,
+                   year_from: YearText = None, year_to: YearText = None,
                    sector: SectorParam = DEFAULT_SECTOR, page: Page = 1) -> HTMLResponse:
     place = _place(request, territory)
-    filters = _filters(territory, stage, format, genre, funder, year_from, year_to, sector)
+    first, last = (int(y) if y else None for y in (year_from, year_to))
+    filters = _filters(territory, stage, format, genre, funder, first, last, sector)
     a = atlas(request)
     tables = {}
     for kind in Kind:
@@ -102,8 +105,8 @@ def directory_page(request: Request, territory: TerritoryParam = None,
         tables[kind.value] = {"rows": rows.to_dicts(), "total": total}
     pages_n = max(math.ceil(t["total"] / PER_PAGE) for t in tables.values())
     form = {"territory": territory or None, "stage": stage or None, "format": format or None,
-            "genre": genre or None, "funder": funder or None, "year_from": year_from,
-            "year_to": year_to}
+            "genre": genre or None, "funder": funder or None, "year_from": first,
+            "year_to": last}
     return render(request, "directory.html", place=place, form=form, tables=tables,
                   page=page, pages=pages_n,
                   territories=directory.territory_choices(a).to_dicts(),
