@@ -111,7 +111,9 @@ def _companies_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
     sql = (
         f"SELECT {entity} AS entity_id, arg_max(b.name, {_LATEST}) AS name, "
         "min(b.organisation_id) AS member_id, count(DISTINCT b.organisation_id) AS n_records, "
-        f"arg_max(b.territory_id, {_LATEST}) AS territory_id, arg_max(b.city, {_LATEST}) AS city, "
+        f"arg_max(b.kind, {_LATEST}) AS kind, "
+        f"arg_max(b.territory_id, {_LATEST}) AS territory_id, "
+        f"arg_max(b.city, {_LATEST}) AS city, "
         f"{_SUMMARY} FROM awards a JOIN organisations b ON b.organisation_id = a.beneficiary_id "
         f"{join} {_AWARD_JOINS}"
         f"WHERE {where} AND NOT b.is_funder AND b.funder_level IS NULL "
@@ -140,8 +142,8 @@ def rows(a: Reader, kind: Kind | str, filters: DirectoryFilters, limit: int | No
          offset: int = 0) -> tuple[pl.DataFrame, int]:
     """(one page of the directory's companies or people, most awards first then by name; how
     many there are). Each row: entity_id, name, member_id (a record of it, for its page),
-    n_records, territory_id and territory (its commune or place), roles (people) or city
-    (companies), n_awards, n_works (resolved works, else distinct titles), works (titles),
+    n_records, territory_id and territory (its commune or place), roles (people) or kind and
+    city (companies), n_awards, n_works (resolved works, else distinct titles), works (titles),
     funders, stages, first_year, last_year, first_work, second_work, amount_minor and currency
     (when its awards are in one currency), fictitious, sources."""
     build = _companies_sql if Kind(kind) is Kind.company else _people_sql
