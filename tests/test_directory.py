@@ -161,6 +161,10 @@ def test_rows_of_a_hand_made_store(tiny) -> None:
         assert _summary(late)[0][2:5] == (1, 1, 50_000_00)
         docs, _ = directory.rows(a, "person", DirectoryFilters(genre="documentary"))
         assert docs["name"].to_list() == [HIDDEN, "Omar Vu"]
+        # spread over the départements of X-RA: Alpha and Léa in X-DA1, Bêta, Omar and Jeanne
+        # in X-DA2; X-DB1 is in the other region
+        assert directory.within(a, DirectoryFilters(territory="X-RA")).rows() == [
+            ("X-DA1", "Terr X-DA1", 1, 1), ("X-DA2", "Terr X-DA2", 1, 2)]
         nobody, n = directory.rows(a, "company", DirectoryFilters(funder="another"))
         assert (nobody.height, n) == (0, 0)
 

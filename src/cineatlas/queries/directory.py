@@ -224,3 +224,26 @@ def funder_choices(a: Reader) -> pl.DataFrame:
         "SELECT DISTINCT a.funder_id, f.name FROM awards a JOIN organisations f "
         "ON f.organisation_id = a.funder_id WHERE a.beneficiary_id IS NOT NULL "
         "ORDER BY f.name, a.funder_id")
+
+
+def within(a: Reader, filters: DirectoryFilters) -> pl.DataFrame:
+    """How the directory of `filters.territory` spreads over the territories just below it
+    (a region's départements, a province's regions…; not the metropolitan areas, which
+    overlap them): territory_id, name, companies, people
+    (entities placed there by the rows' place), by name; a territory with neither is left out."""
+    if not filters.territory:
+        return pl.DataFrame(schema={"territory_id": pl.Utf8, "name": pl.Utf8,
+                                    "companies": pl.Int64, "people": pl.Int64})
+    counts = []
+    params: list[Any] = []
+    for kind, build in (("companies", _companies_sql), ("people", _people_sql)):
+        sql, values = build(filters)
+        counts.append(f"(SELECT count(*) FROM ({sql}) d JOIN territory_closure c "
+                      f"ON c.territory_id = d.territory_id WHERE c.ancestor_id = k.territory_id) "
+                      f"AS {kind}")
+        params += values
+    return a.frame(
+        f"SELECT * FROM (SELECT k.territory_id, k.name, {', '.join(counts)} FROM territories k "
+        "WHERE k.parent_id = ? AND k.level <> 'metropolis') WHERE companies > 0 OR people > 0 "
+        "ORDER BY name, territory_id",
+        [*params, filters.territory])

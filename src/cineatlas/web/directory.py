@@ -108,7 +108,7 @@ def directory_page(request: Request, territory: TerritoryParam = None,
             "genre": genre or None, "funder": funder or None, "year_from": first,
             "year_to": last}
     return render(request, "directory.html", place=place, form=form, tables=tables,
-                  page=page, pages=pages_n,
+                  page=page, pages=pages_n, within=directory.within(a, filters).to_dicts(),
                   territories=directory.territory_choices(a).to_dicts(),
                   funders=directory.funder_choices(a).to_dicts())
 
