@@ -87,6 +87,7 @@ def _page_urls(db) -> list[str]:
             "SELECT min(territory_id) FROM territories WHERE level IN ('country', 'region', "
             "'department', 'province', 'qc_region', 'metropolis', 'commune', 'municipality') "
             "GROUP BY level ORDER BY 1").fetchall()]
+        person = store.con.execute("SELECT min(person_id) FROM award_people").fetchone()[0]
     beneficiary, work = first
     return ["/", *[f"/?level={level}" for level in levels],
             *[f"/territory/{t}" for t in profiles], "/territory/FR", "/territory/CA",
@@ -97,7 +98,9 @@ def _page_urls(db) -> list[str]:
             "/simulator", "/territory/NOWHERE", "/indicators/nope", "/nowhere/at/all",
             "/?year=abc", "/simulator?envelope=-5", "/schemes", "/schemes?stage=writing",
             "/schemes/find?role=author&territory=Nouvelle-Aquitaine&stage=writing",
-            "/schemes/find?territory=Paris", "/schemes/nope"]
+            "/schemes/find?territory=Paris", "/schemes/nope", "/directory",
+            "/directory?territory=CA-QC&stage=production", "/directory?territory=FR",
+            *([f"/person/{person}"] if person else []), "/person/nope"]
 
 
 def _check_french(db) -> list[str]:

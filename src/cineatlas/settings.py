@@ -25,8 +25,10 @@ class Setting:
 DB = Setting("db", "CINEATLAS_DB", "Path of the DuckDB store file.")
 CACHE = Setting("cache", "CINEATLAS_CACHE", "Directory for downloads and derived outlines.")
 OFFLINE = Setting("offline", "CINEATLAS_OFFLINE", "Set to 1 to never use the network.")
+OPT_OUT = Setting("opt_out", "CINEATLAS_OPT_OUT",
+                  "The opt-out file: people not to be listed in any output (docs/directory.md).")
 
-SETTINGS = (DB, CACHE, OFFLINE)
+SETTINGS = (DB, CACHE, OFFLINE, OPT_OUT)
 
 
 def default_db_path() -> Path:
@@ -35,6 +37,15 @@ def default_db_path() -> Path:
     if value:
         return Path(value).expanduser()
     return Path(platformdirs.user_data_dir(APP)) / "atlas.duckdb"
+
+
+def default_opt_out_path() -> Path:
+    """CINEATLAS_OPT_OUT, else `opt-out.toml` in the user's data directory (read when it
+    exists)."""
+    value = OPT_OUT.get()
+    if value:
+        return Path(value).expanduser()
+    return Path(platformdirs.user_data_dir(APP)) / "opt-out.toml"
 
 
 def cache_dir() -> Path:

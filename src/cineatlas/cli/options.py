@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cineatlas.settings import DB
+from cineatlas.settings import DB, OPT_OUT
 
 DbOption = Annotated[
     Path | None,
@@ -17,3 +17,9 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json",
                                           help="Print JSON for machines instead of tables.")]
+OptOutOption = Annotated[
+    Path | None,
+    typer.Option("--opt-out", help=f"The opt-out file: people not to be listed (TOML, "
+                 f"docs/directory.md). Default: ${OPT_OUT.env}, else opt-out.toml in your data "
+                 "directory when it exists.", show_default=False),
+]

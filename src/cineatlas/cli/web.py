@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cineatlas.cli.options import DbOption
+from cineatlas import optout
+from cineatlas.cli.options import DbOption, OptOutOption
 from cineatlas.errors import AtlasError
 from cineatlas.store import Store
 
@@ -35,12 +36,14 @@ def serve_command(
     prefetch: Annotated[bool, typer.Option(
         help="Compute, in the background, the first pages' figures the store does not keep "
         "(a store built by `cineatlas atlas` keeps them).")] = True,
+    opt_out: OptOutOption = None,
 ) -> None:
     """Serve the atlas read-only over HTTP: its pages, and the JSON API under /api/v1 (described
     by /openapi.json)."""
     from cineatlas.web.concurrency import Limits
 
     limits = Limits.from_env(cold_workers=cold_workers, cold_queue=cold_queue, cold_wait=cold_wait)
+    optout.use(opt_out)
     serve(db, host, port, limits, prefetch=prefetch)
 
 

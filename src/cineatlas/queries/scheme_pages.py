@@ -9,18 +9,21 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from cineatlas import optout
 from cineatlas.queries.common import Reader
 
 _SESSIONS_SQL = (
     "SELECT c.commission_id, c.name, c.year, c.session_date, c.url, c.scheme_id, c.source_id, "
     "c.fictitious FROM commissions c WHERE list_contains(?, c.scheme_id) "
     "ORDER BY c.session_date DESC NULLS LAST, c.year DESC NULLS LAST, c.name, c.commission_id")
+#: A member on the opt-out list keeps their seat, without a name (`optout.people_cte`).
 _MEMBERS_SQL = (
     "SELECT m.commission_id, p.full_name, m.role, m.profession, m.is_elected_official, "
     "m.substitute, m.fictitious FROM commission_members m "
-    "JOIN people p ON p.person_id = m.person_id WHERE list_contains(?, m.commission_id) "
+    "LEFT JOIN listed_people p ON p.person_id = m.person_id "
+    "WHERE list_contains(?, m.commission_id) "
     "ORDER BY m.commission_id, CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 "
-    "ELSE 2 END, p.full_name")
+    "ELSE 2 END, p.full_name NULLS LAST")
 
 #: The members' roles in the order a page lists them (commission_members.role).
 MEMBER_ROLES: dict[str, tuple[str, str]] = {
@@ -41,13 +44,16 @@ PROFESSIONS: dict[str, tuple[str, str]] = {
 
 def commissions(a: Reader, scheme_ids: Sequence[str]) -> list[dict[str, Any]]:
     """The commission sessions linked to any of `scheme_ids` (commissions.scheme_id), latest
-    first, each with its `members` (name as published, role, profession; no gender)."""
+    first, each with its `members` (name as published — None for a person on the opt-out list,
+    `cineatlas.optout` —, role, profession; no gender)."""
     if not scheme_ids:
         return []
     sessions = a.frame(_SESSIONS_SQL, [list(scheme_ids)]).to_dicts()
     if not sessions:
         return []
-    members = a.frame(_MEMBERS_SQL, [[s["commission_id"] for s in sessions]]).to_dicts()
+    listed, params = optout.people_cte()
+    members = a.frame(f"WITH {listed} {_MEMBERS_SQL}",
+                      [*params, [s["commission_id"] for s in sessions]]).to_dicts()
     for session in sessions:
         session["members"] = [m for m in members
                               if m["commission_id"] == session["commission_id"]]

@@ -13,10 +13,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cineatlas import optout
 from cineatlas.store import Store
 from cineatlas.version import __version__
 from cineatlas.web import (
     api,
+    directory,
     entities_api,
     entity_pages,
     errors,
@@ -55,6 +57,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        optout.active()  # a wrong opt-out file is said at start-up, not on a page
         store = db if isinstance(db, Store) else Store(db, read_only=True)
         stop = threading.Event()
         try:
@@ -83,10 +86,12 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(places.router)
     app.include_router(scheme_outcomes_api.router)  # before entities_api: see its docstring
     app.include_router(entities_api.router)
+    app.include_router(directory.router)
     app.include_router(schemes_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
+    app.include_router(directory.pages)
     app.include_router(scheme_pages.router)
     app.include_router(scheme_outcomes_api.pages)
     app.mount("/static", VersionedStatic(directory=STATIC), name="static")

@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
-from cineatlas.queries import entities, funders, paths, transparency
+from cineatlas.queries import directory, entities, funders, paths, transparency
 from cineatlas.queries import places as place_reads
 from cineatlas.queries.common import DEFAULT_SECTOR
 from cineatlas.queries.places import FestivalFilters, VenueFilters
@@ -200,7 +200,7 @@ def _entity(request: Request, column: str, value: str | list[str], sector: Any, 
 def beneficiary(request: Request, organisation_id: Id, sector: SectorParam = DEFAULT_SECTOR,
                 page: Page = 1) -> HTMLResponse:
     org = views(request).organisation(organisation_id)
-    if org is None:
+    if org is None or not directory.organisation_listed(organisation_id):
         raise HTTPException(404, Message("No beneficiary %(id)s.", id=excerpt(organisation_id)))
     return render(request, "beneficiary.html", org=org, **_entity(
         request, "beneficiary_id", organisation_id, sector, page,

@@ -125,7 +125,7 @@ def _known(value: object) -> bool:
 #: Where page strings live: templates (Jinja2 extractor) and the Python modules of the pages.
 SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python"),
            ("errors.py", "python"), ("simulation.py", "python"), ("downloads.py", "python"),
-           ("entity_pages.py", "python"), ("scheme_pages.py", "python")]
+           ("entity_pages.py", "python"), ("scheme_pages.py", "python"), ("directory.py", "python")]
 
 
 def extract() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
