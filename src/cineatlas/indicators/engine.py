@@ -21,7 +21,8 @@ from cineatlas.store import Store
 TABLES = ("awards", "award_people", "territories", "territory_aliases", "organisations", "people",
           "works",
           "schemes", "commissions", "commission_members", "conventions", "application_stats",
-          "venues", "festivals", "film_approvals", "work_credits", "work_financing")
+          "venues", "festivals", "film_approvals", "work_credits", "work_financing",
+          "entity_members")
 
 
 class Engine:

@@ -1,0 +1,257 @@
+"""Efficacy of support programmes: what becomes of the works and people funded.
+
+These indicators follow a resolved entity — the same film published as two works, by two
+funders or in two files, is one entity (`entity_members`; a record absent from it is its own
+entity) — through its awards and their stages. Each counts an entity once per territory.
+
+Development → production: the works funded in development in fiscal year Y (their cohort, the
+first year of development funding) and the share of them whose production was funded in Y to
+Y + N (N = `DEFAULT_HORIZON`). A cohort whose funder has published no award of year Y + N or later
+is too recent to tell, and left out. The territory is that of the development award's
+beneficiary; a territory containing a metropolis also has a row for the metropolis and one for
+the rest (`category`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import ibis
+import ibis.expr.types as ir
+
+from cineatlas.indicators.query import Query
+from cineatlas.indicators.registry import indicator
+
+#: Fiscal years after the development year within which production must be funded.
+DEFAULT_HORIZON = 4
+#: Award stages that fund a work's development, and its production.
+DEVELOPMENT = ("development",)
+PRODUCTION = ("production", "post_production")
+#: Categories of the result: every work, those whose beneficiary is in the unit's metropolis,
+#: those known to be outside it.
+CATEGORIES = ("all", "metropolis", "outside_metropolis")
+
+
+def entity_of(q: Query, rows: ir.Table, column: str, kind: str) -> ir.Table:
+    """`rows` plus `entity`, the resolved entity of `column` (a `kind` record id): its
+    `entity_members.entity_id`, else the record itself."""
+    em = q.table("entity_members")
+    em = em.filter(em.kind == kind).select(em_member="member_id", em_entity="entity_id")
+    rows = rows.left_join(em, rows[column] == em.em_member)
+    return rows.mutate(entity=ibis.coalesce(rows.em_entity, rows[column])).drop(
+        "em_member", "em_entity")
+
+
+def _last_years(q: Query) -> ir.Table:
+    """(lf_funder, last_year): the latest fiscal year of each funder's published awards."""
+    a = q.table("awards")
+    year = ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32"))
+    return a.group_by(lf_funder=a.funder_id).aggregate(last_year=year.max())
+
+
+def _in_metropolis(q: Query, rows: ir.Table) -> ir.Table:
+    """`rows` (placed, with `beneficiary_territory_id`) plus `place`: 'metropolis' when the
+    beneficiary is in the metropolis its unit strictly contains, 'outside_metropolis' when it
+    is known to be elsewhere in that unit, NULL when the unit holds no metropolis or the place
+    is too coarse to tell (the province only)."""
+    t = q.table("territories")
+    metros = t.filter(t.level == "metropolis").select(metropolis_id="territory_id")
+    levels = q.at_level()
+    contains = levels.inner_join(metros, levels.territory_id == metros.metropolis_id)
+    contains = contains.filter(contains.unit_id != contains.metropolis_id).select(
+        c_unit="unit_id", c_metro="metropolis_id")
+    c = q.engine.closure_table
+    # every territory with each territory containing it, metropolises aside
+    up = c.filter(c.ancestor_level != "metropolis").select(
+        u_territory=c.territory_id.cast("string"), u_ancestor=c.ancestor_id.cast("string"))
+    members = c.filter(c.ancestor_level == "metropolis").select(
+        m_member=c.territory_id.cast("string"), m_of=c.ancestor_id.cast("string"))
+    # too coarse: a territory containing a member of the metropolis without being one
+    coarse = up.inner_join(members, up.u_territory == members.m_member)
+    coarse = coarse.select(k_territory=coarse.u_ancestor, k_metro=coarse.m_of).distinct()
+    coarse = coarse.select(coarse_key=coarse.k_territory.concat("|", coarse.k_metro))
+    member_keys = members.select(member_key=members.m_member.concat("|", members.m_of))
+    coarse = coarse.anti_join(member_keys, coarse.coarse_key == member_keys.member_key)
+
+    rows = rows.left_join(contains, rows.unit_id == contains.c_unit)
+    rows = rows.mutate(p_key=rows.beneficiary_territory_id.cast("string").concat("|",
+                                                                                 rows.c_metro))
+    rows = rows.left_join(member_keys, rows.p_key == member_keys.member_key)
+    rows = rows.left_join(coarse, rows.p_key == coarse.coarse_key)
+    where = ibis.cases((rows.c_metro.isnull(), ibis.null().cast("string")),
+                       (rows.member_key.notnull(), "metropolis"),
+                       (rows.coarse_key.notnull() | rows.beneficiary_territory_id.isnull(),
+                        ibis.null().cast("string")),
+                       else_="outside_metropolis")
+    return rows.mutate(place=where.cast("string")).drop("c_unit", "c_metro", "p_key",
+                                                         "member_key", "coarse_key")
+
+
+def development_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """One row per work entity and unit of its development cohort: `year` (the cohort, its
+    first fiscal year of development funding among the cut's awards), `unit_id` (where a
+    development award of that year's beneficiary is), `currency`, `amount` (that year's
+    development money), `place` (see `_in_metropolis`), `produced` (production funded in
+    year..year + horizon, by any funder), `years_to_production`, and provenance. Cohorts too
+    recent (the funder's awards stop before year + horizon) are left out; so are awards with no
+    work, and awards of another or unknown stage (never taken as development)."""
+    every_year = Query(q.engine, q.indicator, dataclasses.replace(q.cut, years=None))
+    dev = every_year.cut_awards()
+    dev = dev.filter(dev.stage.isin(DEVELOPMENT) & dev.work_id.notnull())
+    dev = entity_of(q, dev, "work_id", "work")
+    first = dev.group_by(f_entity="entity").aggregate(cohort=dev.year.min())
+    dev = dev.inner_join(first, (dev.entity == first.f_entity) & (dev.year == first.cohort))
+    dev = dev.drop("f_entity", "cohort")
+    last = _last_years(q)
+    dev = dev.left_join(last, dev.funder_id == last.lf_funder).drop("lf_funder")
+    placed = q.years(q.place(dev, "beneficiary_territory_id"))
+    placed = _in_metropolis(q, placed)
+    # one row per entity, unit and currency: where it is known, the place of any of its awards
+    cohort = placed.group_by(["entity", "unit_id", "year", "currency"]).aggregate(
+        amount=placed.amount.sum(),
+        last_year=placed.last_year.min(),
+        place=placed.place.max(),
+        places=placed.place.nunique(),
+        source_id=placed.source_id.min(),
+        dev_last_source_id=placed.source_id.max(),
+        fictitious=placed.fictitious.fill_null(False).any(),
+    )
+    cohort = cohort.filter(cohort.year + horizon <= cohort.last_year)
+    # two beneficiaries of one work, one in the metropolis and one outside: place unknown
+    cohort = cohort.mutate(place=ibis.ifelse(cohort.places > 1, ibis.null().cast("string"),
+                                             cohort.place)).drop("places", "last_year")
+
+    a = q.table("awards")
+    prod = a.filter(a.superseded_by.isnull() & a.stage.isin(PRODUCTION) & a.work_id.notnull())
+    prod = prod.select("work_id", p_year=ibis.coalesce(
+        prod.fiscal_year, prod.decision_date.year().cast("int32")),
+        p_source="source_id", p_fictitious="fictitious")
+    prod = entity_of(q, prod, "work_id", "work").rename(p_entity="entity").drop("work_id")
+    pairs = cohort.select(k_entity="entity", k_year="year").distinct()
+    hits = pairs.inner_join(prod, pairs.k_entity == prod.p_entity)
+    hits = hits.filter((hits.p_year >= hits.k_year) & (hits.p_year <= hits.k_year + horizon))
+    hits = hits.group_by(["k_entity", "k_year"]).aggregate(
+        first_production=hits.p_year.min(),
+        production_source_id=hits.p_source.min(),
+        production_last_source_id=hits.p_source.max(),
+        p_fictitious=hits.p_fictitious.fill_null(False).any())
+    out = cohort.left_join(hits, (cohort.entity == hits.k_entity) & (cohort.year == hits.k_year))
+    return out.mutate(
+        produced=out.first_production.notnull(),
+        years_to_production=(out.first_production - out.year).cast("int32"),
+        fictitious=out.fictitious | out.p_fictitious.fill_null(False),
+    ).drop("k_entity", "k_year", "first_production", "p_fictitious")
+
+
+def development_to_production(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """The rate per unit (and year, currency) and category, for a given horizon."""
+    rows = q.rebase(development_cohorts(q, horizon))
+    parts = []
+    for category in CATEGORIES:
+        part = rows if category == "all" else rows.filter(rows.place == category)
+        grouped = part.group_by(q.keys).aggregate(
+            numerator=part.produced.sum().cast("float64"),
+            denominator=part.count().cast("float64"),
+            first_cohort=part.year.min().cast("int32"),
+            last_cohort=part.year.max().cast("int32"),
+            median_years=part.years_to_production.cast("float64").median(),
+        )
+        parts.append(grouped.mutate(category=ibis.literal(category, "string")))
+    out = ibis.union(*parts)
+    return q.share(out.mutate(horizon=ibis.literal(horizon, "int32")))
+
+
+_DTP_CHECK = (
+    "-- works (resolved) funded in development, their first year and the production years\n"
+    "WITH a AS (SELECT coalesce(em.entity_id, a.work_id) AS entity, a.stage,\n"
+    "                  coalesce(a.fiscal_year, year(a.decision_date)) AS year\n"
+    "           FROM awards a LEFT JOIN entity_members em\n"
+    "             ON em.kind = 'work' AND em.member_id = a.work_id\n"
+    "           WHERE a.work_id IS NOT NULL AND a.superseded_by IS NULL)\n"
+    "SELECT entity, min(year) FILTER (stage = 'development') AS cohort,\n"
+    "       list(DISTINCT year) FILTER (stage IN ('production', 'post_production')) AS production\n"
+    "FROM a GROUP BY entity HAVING cohort IS NOT NULL ORDER BY cohort, entity"
+)
+
+
+@indicator(
+    id="development_to_production_rate",
+    theme="efficacy",
+    title_fr="Du développement à la production : part des œuvres produites",
+    title_en="Development to production: share of works produced",
+    definition_fr=f"Parmi les œuvres aidées au développement une année budgétaire Y (leur "
+                  f"cohorte : la première année où leur développement est aidé), part de celles "
+                  f"dont la production est aidée, par un financeur quel qu'il soit, entre Y et "
+                  f"Y + {DEFAULT_HORIZON}. Une œuvre publiée sous plusieurs fiches (deux "
+                  f"financeurs, deux fichiers) est une seule entité résolue et compte une fois.",
+    definition_en=f"Among works funded in development in fiscal year Y (their cohort: the first "
+                  f"year their development is funded), share of those whose production is "
+                  f"funded, by any funder, between Y and Y + {DEFAULT_HORIZON}. A work published "
+                  f"as several records (two funders, two files) is one resolved entity and counts "
+                  f"once.",
+    formula=f"œuvres de la cohorte dont la production est aidée en Y … Y + {DEFAULT_HORIZON} ÷ "
+            f"œuvres aidées au développement en Y (cohortes complètes)",
+    unit="share",
+    subject="awards",
+    caveats_fr=(
+        f"Horizon N = {DEFAULT_HORIZON} années budgétaires par défaut ; la table des cohortes "
+        "(`cineatlas.queries.efficacy.development_cohorts`, "
+        "API /api/v1/efficacy/development-cohorts) "
+        "le rend réglable.",
+        f"Une cohorte trop récente pour être jugée — son financeur n'a publié aucune aide de "
+        f"l'année Y + {DEFAULT_HORIZON} ou d'après — est laissée de côté (par exemple, avec les "
+        "données Telefilm 2009-2010 à 2017-2018, seules les cohortes 2009 à 2013 comptent).",
+        "L'œuvre est placée dans le territoire du bénéficiaire de l'aide au développement de sa "
+        "cohorte (deux bénéficiaires en deux lieux : elle compte dans chacun, une fois). Un "
+        "territoire qui contient une métropole a aussi une ligne pour la métropole "
+        "(metropolis) et une pour le reste (outside_metropolis) ; un bénéficiaire dont on ne "
+        "connaît que la province ne compte que dans all.",
+        "Seules les aides d'étape connue comptent : une aide d'étape inconnue n'est ni un "
+        "développement ni une production ; une aide qui ne nomme pas d'œuvre (fonctionnement, "
+        "ardoise de projets) ne peut être suivie.",
+        "Une œuvre est une entité résolue (table entity_members) : une fiche absente de la "
+        "table est sa propre entité. Avant résolution, deux fiches d'une même œuvre (titre "
+        "orthographié autrement, autre financeur) comptent comme deux œuvres et la production "
+        "de l'une n'est pas vue par l'autre : le taux est alors sous-estimé.",
+        "Colonne n : nombre d'œuvres de la cohorte (toutes catégories) ; first_cohort et "
+        "last_cohort donnent les cohortes réunies ; median_years, la durée médiane jusqu'à la "
+        "première aide à la production des œuvres produites.",
+    ),
+    caveats_en=(
+        f"Horizon N = {DEFAULT_HORIZON} fiscal years by default; the cohort table "
+        "(`cineatlas.queries.efficacy.development_cohorts`, "
+        "API /api/v1/efficacy/development-cohorts) "
+        "makes it settable.",
+        f"A cohort too recent to judge — its funder has published no award of year "
+        f"Y + {DEFAULT_HORIZON} or later — is left out (with Telefilm's 2009-2010 to 2017-2018 "
+        "data, only the 2009 to 2013 cohorts count).",
+        "The work is placed in the territory of the beneficiary of its cohort's development "
+        "award (two beneficiaries in two places: it counts in each, once). A territory that "
+        "contains a metropolis also has a row for the metropolis (metropolis) and one for the "
+        "rest (outside_metropolis); a beneficiary known only by its province counts in all only.",
+        "Only awards of known stage count: an award of unknown stage is neither a development "
+        "nor a production; an award that names no work (operating grants, project slates) "
+        "cannot be followed.",
+        "A work is a resolved entity (table entity_members): a record absent from it is its own "
+        "entity. Before resolution, two records of one work (title spelled otherwise, another "
+        "funder) count as two works and the production of one is not seen by the other: the "
+        "rate is then underestimated.",
+        "Column n: the cohort's works (every category); first_cohort and last_cohort give the "
+        "cohorts pooled; median_years, the median time to the first production award of the "
+        "works produced.",
+    ),
+    category=("toutes les œuvres (all), bénéficiaire dans la métropole du territoire "
+              "(metropolis) ou hors de celle-ci (outside_metropolis)",
+              "every work (all), beneficiary in the territory's metropolis (metropolis) or "
+              "outside it (outside_metropolis)"),
+    extras={
+        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
+        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
+        "median_years": ("années médianes jusqu'à la production (œuvres produites)",
+                         "median years to production (works produced)"),
+        "horizon": ("horizon N, en années budgétaires", "horizon N, in fiscal years"),
+    },
+    check=_DTP_CHECK,
+)
+def development_to_production_rate(q: Query) -> ir.Table:
+    return development_to_production(q, DEFAULT_HORIZON)
