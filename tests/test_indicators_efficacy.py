@@ -296,3 +296,25 @@ def test_telefilm_cohort_table(telefilm, shared_data) -> None:
     pooled = pick(both(telefilm, RATE, Cut(level="province", territories=("CA-QC",))), "CA-QC")
     assert (every["produced"].sum(), every["funded_in_development"].sum()) == (
         pooled["numerator"], pooled["denominator"])
+
+
+def test_cohort_api(works, tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from cineatlas.web import create_app
+
+    works.close()
+    with TestClient(create_app(tmp_path / "tiny.duckdb")) as client:
+        answer = client.get("/api/v1/efficacy/development-cohorts/X")
+        assert answer.status_code == 200
+        body = answer.json()["data"]
+        assert (body["level"], body["horizon"]) == ("country", 4)
+        rows = {(r["year"], r["category"]): r for r in body["cohorts"]}
+        assert (rows[2020, "metropolis"]["funded_in_development"],
+                rows[2020, "metropolis"]["produced"]) == (2, 1)
+        assert rows[2020, "all"]["rate"] == 0.5
+        five = client.get("/api/v1/efficacy/development-cohorts/X", params={"horizon": 5})
+        assert {r["year"] for r in five.json()["data"]["cohorts"]} == {2019, 2020}
+        assert client.get("/api/v1/efficacy/development-cohorts/X",
+                          params={"horizon": 99}).status_code == 422
+        assert client.get("/api/v1/efficacy/development-cohorts/NOWHERE").status_code == 404

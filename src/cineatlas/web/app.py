@@ -17,6 +17,7 @@ from cineatlas.store import Store
 from cineatlas.version import __version__
 from cineatlas.web import (
     api,
+    efficacy_api,
     entities_api,
     entity_pages,
     errors,
@@ -84,6 +85,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(scheme_outcomes_api.router)  # before entities_api: see its docstring
     app.include_router(entities_api.router)
     app.include_router(schemes_api.router)
+    app.include_router(efficacy_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
