@@ -87,78 +87,102 @@ def _in_metropolis(q: Query, rows: ir.Table) -> ir.Table:
                                                          "member_key", "coarse_key")
 
 
-def development_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
-    """One row per work entity and unit of its development cohort: `year` (the cohort, its
-    first fiscal year of development funding among the cut's awards), `unit_id` (where a
-    development award of that year's beneficiary is), `currency`, `amount` (that year's
-    development money), `place` (see `_in_metropolis`), `produced` (production funded in
-    year..year + horizon, by any funder), `years_to_production`, and provenance. Cohorts too
-    recent (the funder's awards stop before year + horizon) are left out; so are awards with no
-    work, and awards of another or unknown stage (never taken as development)."""
-    every_year = Query(q.engine, q.indicator, dataclasses.replace(q.cut, years=None))
-    dev = every_year.cut_awards()
-    dev = dev.filter(dev.stage.isin(DEVELOPMENT) & dev.work_id.notnull())
-    dev = entity_of(q, dev, "work_id", "work")
-    first = dev.group_by(f_entity="entity").aggregate(cohort=dev.year.min())
-    dev = dev.inner_join(first, (dev.entity == first.f_entity) & (dev.year == first.cohort))
-    dev = dev.drop("f_entity", "cohort")
+def followed(q: Query, starts: ir.Table, events: ir.Table, horizon: int) -> ir.Table:
+    """The cohort rows of a followed subject (a work, a director): one row per subject, unit and
+    currency, with `year` (its cohort), `place`, `amount`, `reached` (an event in year..year +
+    horizon), `years_to` (to the first such event) and provenance.
+
+    `starts` are the subject's awards of its cohort year (award columns, `year`, `amount`,
+    `subject`); `events` are (e_subject, e_year, e_source, e_fictitious). A cohort whose
+    funder's awards stop before year + horizon is too recent and left out."""
     last = _last_years(q)
-    dev = dev.left_join(last, dev.funder_id == last.lf_funder).drop("lf_funder")
-    placed = q.years(q.place(dev, "beneficiary_territory_id"))
-    placed = _in_metropolis(q, placed)
-    # one row per entity, unit and currency: where it is known, the place of any of its awards
-    cohort = placed.group_by(["entity", "unit_id", "year", "currency"]).aggregate(
+    starts = starts.left_join(last, starts.funder_id == last.lf_funder).drop("lf_funder")
+    placed = _in_metropolis(q, q.years(q.place(starts, "beneficiary_territory_id")))
+    cohort = placed.group_by(["subject", "unit_id", "year", "currency"]).aggregate(
         amount=placed.amount.sum(),
         last_year=placed.last_year.min(),
         place=placed.place.max(),
         places=placed.place.nunique(),
         source_id=placed.source_id.min(),
-        dev_last_source_id=placed.source_id.max(),
+        start_last_source_id=placed.source_id.max(),
         fictitious=placed.fictitious.fill_null(False).any(),
     )
     cohort = cohort.filter(cohort.year + horizon <= cohort.last_year)
-    # two beneficiaries of one work, one in the metropolis and one outside: place unknown
+    # two beneficiaries of one subject, one in the metropolis and one outside: place unknown
     cohort = cohort.mutate(place=ibis.ifelse(cohort.places > 1, ibis.null().cast("string"),
                                              cohort.place)).drop("places", "last_year")
-
-    a = q.table("awards")
-    prod = a.filter(a.superseded_by.isnull() & a.stage.isin(PRODUCTION) & a.work_id.notnull())
-    prod = prod.select("work_id", p_year=ibis.coalesce(
-        prod.fiscal_year, prod.decision_date.year().cast("int32")),
-        p_source="source_id", p_fictitious="fictitious")
-    prod = entity_of(q, prod, "work_id", "work").rename(p_entity="entity").drop("work_id")
-    pairs = cohort.select(k_entity="entity", k_year="year").distinct()
-    hits = pairs.inner_join(prod, pairs.k_entity == prod.p_entity)
-    hits = hits.filter((hits.p_year >= hits.k_year) & (hits.p_year <= hits.k_year + horizon))
-    hits = hits.group_by(["k_entity", "k_year"]).aggregate(
-        first_production=hits.p_year.min(),
-        production_source_id=hits.p_source.min(),
-        production_last_source_id=hits.p_source.max(),
-        p_fictitious=hits.p_fictitious.fill_null(False).any())
-    out = cohort.left_join(hits, (cohort.entity == hits.k_entity) & (cohort.year == hits.k_year))
+    pairs = cohort.select(k_subject="subject", k_year="year").distinct()
+    hits = pairs.inner_join(events, pairs.k_subject == events.e_subject)
+    hits = hits.filter((hits.e_year >= hits.k_year) & (hits.e_year <= hits.k_year + horizon))
+    hits = hits.group_by(["k_subject", "k_year"]).aggregate(
+        first_event=hits.e_year.min(),
+        event_source_id=hits.e_source.min(),
+        event_last_source_id=hits.e_source.max(),
+        e_fictitious=hits.e_fictitious.fill_null(False).any())
+    out = cohort.left_join(hits, (cohort.subject == hits.k_subject)
+                           & (cohort.year == hits.k_year))
     return out.mutate(
-        produced=out.first_production.notnull(),
-        years_to_production=(out.first_production - out.year).cast("int32"),
-        fictitious=out.fictitious | out.p_fictitious.fill_null(False),
-    ).drop("k_entity", "k_year", "first_production", "p_fictitious")
+        reached=out.first_event.notnull(),
+        years_to=(out.first_event - out.year).cast("int32"),
+        fictitious=out.fictitious | out.e_fictitious.fill_null(False),
+    ).drop("k_subject", "k_year", "first_event", "e_fictitious")
 
 
-def development_to_production(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
-    """The rate per unit (and year, currency) and category, for a given horizon."""
-    rows = q.rebase(development_cohorts(q, horizon))
+def _all_years(q: Query) -> ir.Table:
+    """The cut's awards in every year (a cohort's first year is found among all of them; the
+    cut's years then select cohorts)."""
+    return Query(q.engine, q.indicator, dataclasses.replace(q.cut, years=None)).cut_awards()
+
+
+def _events(q: Query, stages: tuple[str, ...] | None = None) -> ir.Table:
+    """Every award naming a work (of `stages`), each contract once, by any funder, whatever
+    the cut: work_id, e_year, e_source, e_fictitious."""
+    a = q.table("awards")
+    a = a.filter(a.superseded_by.isnull() & a.work_id.notnull())
+    if stages is not None:
+        a = a.filter(a.stage.isin(stages))
+    return a.select("award_id", "work_id", e_year=ibis.coalesce(
+        a.fiscal_year, a.decision_date.year().cast("int32")),
+        e_source="source_id", e_fictitious="fictitious")
+
+
+def development_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """`followed` rows of the works funded in development: a work entity's cohort is its first
+    fiscal year of development funding among the cut's awards, its event a production award
+    (any funder). Awards with no work, and of another or unknown stage, are not development."""
+    dev = _all_years(q)
+    dev = dev.filter(dev.stage.isin(DEVELOPMENT) & dev.work_id.notnull())
+    dev = entity_of(q, dev, "work_id", "work").rename(subject="entity")
+    first = dev.group_by(f_subject="subject").aggregate(cohort=dev.year.min())
+    dev = dev.inner_join(first, (dev.subject == first.f_subject) & (dev.year == first.cohort))
+    dev = dev.drop("f_subject", "cohort")
+    prod = entity_of(q, _events(q, PRODUCTION), "work_id", "work")
+    prod = prod.rename(e_subject="entity").drop("work_id", "award_id")
+    return followed(q, dev, prod, horizon)
+
+
+def _rates(q: Query, rows: ir.Table, horizon: int) -> ir.Table:
+    """The share of `followed` rows that reached their event, per unit (and year, currency)
+    and category."""
+    rows = q.rebase(rows)
     parts = []
     for category in CATEGORIES:
         part = rows if category == "all" else rows.filter(rows.place == category)
         grouped = part.group_by(q.keys).aggregate(
-            numerator=part.produced.sum().cast("float64"),
+            numerator=part.reached.sum().cast("float64"),
             denominator=part.count().cast("float64"),
             first_cohort=part.year.min().cast("int32"),
             last_cohort=part.year.max().cast("int32"),
-            median_years=part.years_to_production.cast("float64").median(),
+            median_years=part.years_to.cast("float64").median(),
         )
         parts.append(grouped.mutate(category=ibis.literal(category, "string")))
     out = ibis.union(*parts)
     return q.share(out.mutate(horizon=ibis.literal(horizon, "int32")))
+
+
+def development_to_production(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """The development → production rate, for a given horizon."""
+    return _rates(q, development_cohorts(q, horizon), horizon)
 
 
 _DTP_CHECK = (
