@@ -318,3 +318,70 @@ def test_cohort_api(works, tmp_path) -> None:
         assert client.get("/api/v1/efficacy/development-cohorts/X",
                           params={"horizon": 99}).status_code == 422
         assert client.get("/api/v1/efficacy/development-cohorts/NOWHERE").status_code == 404
+
+
+# -- first → second work ------------------------------------------------------------------
+
+
+def directed(award_id: str, work: str | None, year: int, territory: str = "X-CA1a",
+             first: bool | None = None) -> dict:
+    return award(award_id, 50_000_00, territory, work_id=work, stage="production",
+                 fiscal_year=year, funder_id="f1", first_work=first)
+
+
+@pytest.fixture()
+def directors(tmp_path) -> Iterator[Store]:
+    awards = [
+        directed("m1", "m1", 2020, first=True), directed("m2", "m2", 2022),        # P1
+        directed("n1", "n1", 2020, "X-CA2a", first=True), directed("n2", "n2", 2023),  # P2
+        directed("k1", "k1", 2020, "X-CA1b", first=True), directed("k1b", "k1", 2021),  # P3
+        directed("q1", "q1", 2020), directed("q2", "q2", 2021),                    # P4: unknown
+        directed("r1", "r1", 2020, first=False), directed("r2", "r2", 2021),       # P5: not first
+        directed("s1", "s1", 2021, first=True), directed("s2", "s2", 2026),        # P6
+        directed("w7", "w7", 2020, first=True), directed("w8", "w8", 2021),        # P7
+    ]
+    people = [("m1", "p1"), ("m2", "p1"), ("n1", "p2a"), ("n2", "p2b"), ("k1", "p3"),
+              ("k1b", "p3"), ("q1", "p4"), ("q2", "p4"), ("r1", "p5"), ("r2", "p5"),
+              ("s1", "p6"), ("s2", "p6"), ("w8", "p7")]
+    credits = [{"approval_id": "visa-1", "work_id": "film-cnc", "role": "director", "position": 1,
+                "person_id": "p7", "credit_as": "SEVEN P", "source_id": "test"}]
+    with tiny_store(tmp_path, awards=awards, work_credits=credits) as store:
+        store.insert("award_people", pl.DataFrame(
+            [{"award_id": a, "person_id": p, "role": "director", "source_id": "test"}
+             for a, p in people]))
+        store.insert("entity_members", pl.DataFrame([
+            {"kind": "person", "member_id": "p2a", "entity_id": "person-2", "probability": 1.0},
+            {"kind": "person", "member_id": "p2b", "entity_id": "person-2", "probability": 1.0},
+            # the agreed film's work and the award's work are one film: P7 directed w7
+            {"kind": "work", "member_id": "film-cnc", "entity_id": "film-7", "probability": 1.0},
+            {"kind": "work", "member_id": "w7", "entity_id": "film-7", "probability": 1.0},
+        ]))
+        yield store
+
+
+def test_second_work_rate(directors) -> None:
+    frame = both(directors, "second_work_rate", Cut(level="country", by_year=True))
+    # 2020 cohort: P1 (second work 2022), P2 (two person records joined: second work 2023),
+    # P3 (a second award to the same work is no second work), P7 (director of w7 through the
+    # agreed film's credits, resolved with w7; second work 2021) → 3 of 4. P4 (first work not
+    # published) and P5 (not a first work) are not in any cohort.
+    every = pick(frame, "X", year=2020)
+    assert (every["numerator"], every["denominator"], every["n"]) == (3.0, 4.0, 4)
+    assert every["median_years"] == 2.0  # P1 2, P2 3, P7 1
+    # metropolis (X-CA1a, X-CA1b): P1, P3, P7 → 2/3; outside (X-CA2a): P2 → 1/1
+    metro = pick(frame, "X", "metropolis", 2020)
+    assert (metro["numerator"], metro["denominator"]) == (2.0, 3.0)
+    assert pick(frame, "X", "outside_metropolis", 2020)["value"] == 1.0
+    # 2021: P6, second work in 2026 = Y + 5: not within 4 years
+    assert (pick(frame, "X", year=2021)["numerator"], pick(frame, "X", year=2021)["denominator"]
+            ) == (0.0, 1.0)
+    # the funder's last year is 2026: cohorts after 2022 are too recent (none here)
+    assert sorted(frame["year"].unique().to_list()) == [2020, 2021]
+
+
+def test_second_work_rate_without_resolution(directors) -> None:
+    directors.con.execute("DELETE FROM entity_members")
+    every = pick(both(directors, "second_work_rate", Cut(level="country", by_year=True)), "X",
+                 year=2020)
+    # p2a alone has no second work; P7 is no longer linked to w7: 1 (P1) of 3 (P1, P2a, P3)
+    assert (every["numerator"], every["denominator"]) == (1.0, 3.0)

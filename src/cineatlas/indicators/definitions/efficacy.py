@@ -279,3 +279,119 @@ _DTP_CHECK = (
 )
 def development_to_production_rate(q: Query) -> ir.Table:
     return development_to_production(q, DEFAULT_HORIZON)
+
+
+# -- first → second work ----------------------------------------------------------------
+
+
+def _directed(q: Query, awards: ir.Table) -> ir.Table:
+    """`awards` (with award_id, work_id) once per director: plus `director` (the resolved
+    person entity named director on the award, in award_people, or on its work, in
+    work_credits) and `work` (the resolved work entity; the award itself when it names no
+    work). Awards naming no director are dropped."""
+    ap = q.table("award_people")
+    ap = ap.filter(ap.role == "director").select(d_award="award_id", d_person="person_id")
+    rows = awards.inner_join(ap, awards.award_id == ap.d_award).drop("d_award")
+    rows = entity_of(q, rows, "work_id", "work").rename(work="entity")
+    wc = q.table("work_credits")
+    wc = wc.filter((wc.role == "director") & wc.person_id.notnull())
+    wc = entity_of(q, wc.select("work_id", c_person="person_id"), "work_id", "work")
+    wc = wc.select(c_work="entity", c_person="c_person").distinct()
+    credited = entity_of(q, awards, "work_id", "work").rename(work="entity")
+    credited = credited.inner_join(wc, credited.work == wc.c_work)
+    credited = credited.rename(d_person="c_person").drop("c_work")
+    both_ = rows.union(credited.select(*rows.columns), distinct=True)
+    both_ = entity_of(q, both_, "d_person", "person").rename(director="entity").drop("d_person")
+    both_ = both_.mutate(work=ibis.coalesce(both_.work, "award:" + both_.award_id))
+    return both_.distinct()
+
+
+def second_work_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """`followed` rows of the directors with a funded first work: a director's first work is
+    the earliest work of theirs with an award flagged first_work, their cohort the first
+    fiscal year of any award to it; the event, an award (any funder, stage) to another work of
+    theirs."""
+    rows = _directed(q, _all_years(q))
+    flagged = rows.filter(rows.first_work.fill_null(False))
+    debut = flagged.group_by(b_director="director").aggregate(b_year=flagged.year.min())
+    flagged = flagged.inner_join(debut, (flagged.director == debut.b_director)
+                                 & (flagged.year == debut.b_year))
+    # two works flagged first in the debut year (rare): the first by id, the other a second
+    first = flagged.group_by(f_director="director").aggregate(f_work=flagged.work.min())
+    rows = rows.inner_join(first, (rows.director == first.f_director)
+                           & (rows.work == first.f_work)).drop("f_director", "f_work")
+    start = rows.group_by(s_director="director").aggregate(cohort=rows.year.min())
+    starts = rows.inner_join(start, (rows.director == start.s_director)
+                             & (rows.year == start.cohort)).drop("s_director", "cohort")
+    starts = starts.rename(subject="director")
+    events = _directed(q, _events(q))
+    key = events.director.concat("|", events.work)
+    firsts = first.select(first_key=first.f_director.concat("|", first.f_work))
+    events = events.mutate(e_key=key)
+    events = events.anti_join(firsts, events.e_key == firsts.first_key)
+    events = events.select(e_subject="director", e_year="e_year", e_source="e_source",
+                           e_fictitious="e_fictitious")
+    return followed(q, starts.drop("work"), events, horizon)
+
+
+@indicator(
+    id="second_work_rate",
+    theme="efficacy",
+    title_fr="De la première à la deuxième œuvre : part des cinéastes qui continuent",
+    title_en="First to second work: share of directors who go on",
+    definition_fr=f"Parmi les cinéastes (réalisateurs et réalisatrices) dont une première œuvre "
+                  f"est aidée — pour la première fois l'année budgétaire Y, leur cohorte —, part "
+                  f"de celles et ceux dont une autre œuvre est aidée, par un financeur quel qu'il "
+                  f"soit et à n'importe quelle étape, entre Y et Y + {DEFAULT_HORIZON}. Une "
+                  f"personne ou une œuvre publiée sous plusieurs fiches est une seule entité "
+                  f"résolue et compte une fois.",
+    definition_en=f"Among directors whose first work is funded — first in fiscal year Y, their "
+                  f"cohort —, share of those who get another work funded, by any funder and at "
+                  f"any stage, between Y and Y + {DEFAULT_HORIZON}. A person or a work published "
+                  f"as several records is one resolved entity and counts once.",
+    formula=f"cinéastes de la cohorte dont une autre œuvre est aidée en Y … Y + "
+            f"{DEFAULT_HORIZON} ÷ cinéastes dont la première œuvre est aidée en Y "
+            f"(cohortes complètes)",
+    unit="share",
+    subject="awards",
+    caveats_fr=(
+        "Un·e cinéaste est une personne nommée à la réalisation d'une aide (award_people, rôle "
+        "director) ou de son œuvre (work_credits des films agréés, quand l'œuvre est résolue "
+        "avec celle de l'aide). Sa première œuvre est celle d'une aide publiée comme première "
+        "œuvre (first_work) : sans cette indication, la personne n'est pas comptée — une "
+        "première apparition dans les données n'est pas une première œuvre.",
+        f"Horizon N = {DEFAULT_HORIZON} années budgétaires ; une cohorte trop récente (le "
+        f"financeur n'a rien publié de l'année Y + {DEFAULT_HORIZON} ou d'après) est laissée "
+        "de côté.",
+        "La personne est placée dans le territoire du bénéficiaire de l'aide à sa première "
+        "œuvre, l'année de sa cohorte ; metropolis et outside_metropolis comme pour le passage "
+        "du développement à la production.",
+        "Le genre des personnes n'est ni publié ici ni déduit.",
+    ),
+    caveats_en=(
+        "A director is a person named as director on an award (award_people, role director) or "
+        "on its work (the agreed films' work_credits, when that work is resolved with the "
+        "award's). Their first work is that of an award published as a first work (first_work): "
+        "without it the person is not counted — a first appearance in the data is not a first "
+        "work.",
+        f"Horizon N = {DEFAULT_HORIZON} fiscal years; a cohort too recent (the funder published "
+        f"nothing of year Y + {DEFAULT_HORIZON} or later) is left out.",
+        "The person is placed in the territory of the beneficiary of the award to their first "
+        "work in their cohort year; metropolis and outside_metropolis as for development to "
+        "production.",
+        "People's gender is neither published here nor inferred.",
+    ),
+    category=("toutes les personnes (all), dans la métropole (metropolis), hors de celle-ci "
+              "(outside_metropolis)",
+              "every person (all), in the metropolis (metropolis), outside it "
+              "(outside_metropolis)"),
+    extras={
+        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
+        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
+        "median_years": ("années médianes jusqu'à la deuxième œuvre",
+                         "median years to the second work"),
+        "horizon": ("horizon N, en années budgétaires", "horizon N, in fiscal years"),
+    },
+)
+def second_work_rate(q: Query) -> ir.Table:
+    return _rates(q, second_work_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
