@@ -35,7 +35,7 @@ import polars as pl
 import pytest
 from indicator_data import award, both, tiny_store
 from telefilm_contracts import contracts, read
-from test_indicators_telefilm import QC_MUNICIPALITY, TELEFILM
+from test_indicators_telefilm import QC_MUNICIPALITY, TELEFILM, recipient_key
 
 from cineatlas import Store, import_file
 from cineatlas.indicators import Cut, Engine
@@ -385,3 +385,77 @@ def test_second_work_rate_without_resolution(directors) -> None:
                  year=2020)
     # p2a alone has no second work; P7 is no longer linked to w7: 1 (P1) of 3 (P1, P2a, P3)
     assert (every["numerator"], every["denominator"]) == (1.0, 3.0)
+
+
+# -- company survival ---------------------------------------------------------------------
+
+
+def funded(award_id: str, company: str, year: int, territory: str = "X-CA1a") -> dict:
+    return award(award_id, 20_000_00, territory, beneficiary_id=company, fiscal_year=year,
+                 funder_id="f1", stage="production")
+
+
+def test_company_survival_rate(tmp_path) -> None:
+    awards = [
+        funded("c4", "c4", 2019, "X-CB1a"),                         # the funder's first year
+        funded("c1a", "c1", 2020), funded("c1b", "c1", 2024),       # still funded at Y + 4
+        funded("c2a", "c2", 2020, "X-CA2a"), funded("c2b", "c2", 2022, "X-CA2a"),  # not
+        funded("c3a", "c3a", 2020, "X-CA1b"), funded("c3b", "c3b", 2025, "X-CA1b"),
+        funded("c5", "c5", 2022),                                   # 2026 > 2025: too recent
+    ]
+    with tiny_store(tmp_path, awards=awards) as store:
+        store.insert("entity_members", pl.DataFrame([
+            {"kind": "organisation", "member_id": m, "entity_id": "company-3",
+             "probability": 0.97} for m in ("c3a", "c3b")]))
+        frame = both(store, "company_survival_rate", Cut(level="country", by_year=True))
+        # 2019 is the funder's first published year (left out); 2021 holds no first award;
+        # 2022 is too recent
+        assert frame["year"].unique().to_list() == [2020]
+        every = pick(frame, "X", year=2020)
+        # c1 (2024), c3 (its other record, 2025) of c1, c2, c3
+        assert (every["numerator"], every["denominator"]) == (2.0, 3.0)
+        assert every["median_years"] == 4.5
+        assert pick(frame, "X", "metropolis", 2020)["value"] == 1.0
+        assert pick(frame, "X", "outside_metropolis", 2020)["value"] == 0.0
+        store.con.execute("DELETE FROM entity_members")
+        every = pick(both(store, "company_survival_rate", Cut(level="country", by_year=True)),
+                     "X", year=2020)
+        # c3a alone is not funded again: 1 of 3
+        assert (every["numerator"], every["denominator"]) == (1.0, 3.0)
+
+
+def test_telefilm_company_survival(telefilm, shared_data) -> None:
+    """Québec's beneficiaries still funded by Telefilm 4 years after their first award,
+    against the file read here: a beneficiary is its recipient name with case, accents and
+    spacing folded (test_indicators_telefilm.recipient_key)."""
+    path = shared_data(TELEFILM)
+    with open(DATA / "quebec_municipalities.csv", encoding="utf-8", newline="") as handle:
+        in_cma = {r["name"]: r["in_montreal_cma"] == "true" for r in csv.DictReader(handle)}
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    _, superseded = contracts(read(path))
+    years = [int(r["Period"][:4]) for r in rows]
+    first_year, last_year = min(years), max(years)
+    by_recipient: dict = defaultdict(list)
+    for line, r in enumerate(rows, start=2):
+        if line not in superseded:
+            by_recipient[recipient_key(r["Recipient Name"])].append((int(r["Period"][:4]), r))
+    expected = {"all": [0, 0], "metropolis": [0, 0], "outside_metropolis": [0, 0]}
+    for awards in by_recipient.values():
+        cohort = min(year for year, _ in awards)
+        if cohort == first_year or cohort + HORIZON > last_year:
+            continue
+        places = {"metropolis" if in_cma[QC_MUNICIPALITY[r["City"].strip()]]
+                  else "outside_metropolis"
+                  for year, r in awards if year == cohort and r["Province"] == "Quebec"}
+        alive = any(year >= cohort + HORIZON for year, _ in awards)
+        for place in places | ({"all"} if places else set()):
+            expected[place][0] += alive
+            expected[place][1] += 1
+    frame = both(telefilm, "company_survival_rate", Cut(level="province", territories=("CA-QC",)))
+    for category, (alive, cohort) in expected.items():
+        row = pick(frame, "CA-QC", category)
+        assert (row["numerator"], row["denominator"]) == (alive, cohort), category
+        assert (row["first_cohort"], row["last_cohort"]) == (2010, 2013)
+    # for the record: 63 of 269 (23.4 %); Montréal 54 of 237, the rest of Québec 9 of 32
+    assert expected["all"] == [63, 269]

@@ -43,10 +43,12 @@ def entity_of(q: Query, rows: ir.Table, column: str, kind: str) -> ir.Table:
 
 
 def _last_years(q: Query) -> ir.Table:
-    """(lf_funder, last_year): the latest fiscal year of each funder's published awards."""
+    """(lf_funder, first_year, last_year): the first and latest fiscal years of each funder's
+    published awards."""
     a = q.table("awards")
     year = ibis.coalesce(a.fiscal_year, a.decision_date.year().cast("int32"))
-    return a.group_by(lf_funder=a.funder_id).aggregate(last_year=year.max())
+    return a.group_by(lf_funder=a.funder_id).aggregate(first_year=year.min(),
+                                                       last_year=year.max())
 
 
 def _in_metropolis(q: Query, rows: ir.Table) -> ir.Table:
@@ -87,20 +89,25 @@ def _in_metropolis(q: Query, rows: ir.Table) -> ir.Table:
                                                          "member_key", "coarse_key")
 
 
-def followed(q: Query, starts: ir.Table, events: ir.Table, horizon: int) -> ir.Table:
+def followed(q: Query, starts: ir.Table, events: ir.Table, horizon: int, *,
+             after: bool = False) -> ir.Table:
     """The cohort rows of a followed subject (a work, a director): one row per subject, unit and
     currency, with `year` (its cohort), `place`, `amount`, `reached` (an event in year..year +
     horizon), `years_to` (to the first such event) and provenance.
 
     `starts` are the subject's awards of its cohort year (award columns, `year`, `amount`,
     `subject`); `events` are (e_subject, e_year, e_source, e_fictitious). A cohort whose
-    funder's awards stop before year + horizon is too recent and left out."""
+    funder's awards stop before year + horizon is too recent and left out. With `after`, the
+    event must come in year + horizon or later (still funded N years on), and the cohort of a
+    funder's first published year is left out too (a first award then may not be the
+    first)."""
     last = _last_years(q)
     starts = starts.left_join(last, starts.funder_id == last.lf_funder).drop("lf_funder")
     placed = _in_metropolis(q, q.years(q.place(starts, "beneficiary_territory_id")))
     cohort = placed.group_by(["subject", "unit_id", "year", "currency"]).aggregate(
         amount=placed.amount.sum(),
         last_year=placed.last_year.min(),
+        first_year=placed.first_year.max(),
         place=placed.place.max(),
         places=placed.place.nunique(),
         source_id=placed.source_id.min(),
@@ -108,12 +115,19 @@ def followed(q: Query, starts: ir.Table, events: ir.Table, horizon: int) -> ir.T
         fictitious=placed.fictitious.fill_null(False).any(),
     )
     cohort = cohort.filter(cohort.year + horizon <= cohort.last_year)
+    if after:
+        cohort = cohort.filter(cohort.year > cohort.first_year)
     # two beneficiaries of one subject, one in the metropolis and one outside: place unknown
     cohort = cohort.mutate(place=ibis.ifelse(cohort.places > 1, ibis.null().cast("string"),
-                                             cohort.place)).drop("places", "last_year")
+                                             cohort.place)).drop("places", "last_year",
+                                                                 "first_year")
     pairs = cohort.select(k_subject="subject", k_year="year").distinct()
     hits = pairs.inner_join(events, pairs.k_subject == events.e_subject)
-    hits = hits.filter((hits.e_year >= hits.k_year) & (hits.e_year <= hits.k_year + horizon))
+    if after:
+        hits = hits.filter(hits.e_year >= hits.k_year + horizon)
+    else:
+        hits = hits.filter((hits.e_year >= hits.k_year)
+                           & (hits.e_year <= hits.k_year + horizon))
     hits = hits.group_by(["k_subject", "k_year"]).aggregate(
         first_event=hits.e_year.min(),
         event_source_id=hits.e_source.min(),
@@ -395,3 +409,82 @@ def second_work_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
 )
 def second_work_rate(q: Query) -> ir.Table:
     return _rates(q, second_work_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
+
+
+# -- company survival ---------------------------------------------------------------------
+
+
+def company_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """`followed` rows of the beneficiary companies: an organisation entity's cohort is the
+    fiscal year of its first award among the cut's awards (every year), its event an award of
+    the cut's kind (same funders, stages, sector) in year + horizon or later."""
+    rows = _all_years(q)
+    rows = rows.filter(rows.beneficiary_id.notnull())
+    rows = entity_of(q, rows, "beneficiary_id", "organisation").rename(subject="entity")
+    first = rows.group_by(f_subject="subject").aggregate(cohort=rows.year.min())
+    starts = rows.inner_join(first, (rows.subject == first.f_subject)
+                             & (rows.year == first.cohort)).drop("f_subject", "cohort")
+    events = rows.select(e_subject="subject", e_year="year", e_source="source_id",
+                         e_fictitious="fictitious")
+    return followed(q, starts, events, horizon, after=True)
+
+
+@indicator(
+    id="company_survival_rate",
+    theme="efficacy",
+    title_fr="Survie des sociétés aidées : part encore aidée N ans après",
+    title_en="Survival of funded companies: share still funded N years on",
+    definition_fr=f"Parmi les bénéficiaires (sociétés, associations) dont la première aide "
+                  f"date de l'année budgétaire Y (leur cohorte), part de ceux qui reçoivent "
+                  f"encore une aide en Y + {DEFAULT_HORIZON} ou plus tard. Un bénéficiaire "
+                  f"publié sous plusieurs noms ou dans plusieurs sources est une seule entité "
+                  f"résolue et compte une fois.",
+    definition_en=f"Among beneficiaries (companies, associations) whose first award is in "
+                  f"fiscal year Y (their cohort), share of those still receiving an award in "
+                  f"Y + {DEFAULT_HORIZON} or later. A beneficiary published under several names "
+                  f"or in several sources is one resolved entity and counts once.",
+    formula=f"bénéficiaires de la cohorte aidés en Y + {DEFAULT_HORIZON} ou après ÷ "
+            f"bénéficiaires dont la première aide date de Y (cohortes complètes)",
+    unit="share",
+    subject="awards",
+    caveats_fr=(
+        "Les aides comptées sont celles du découpage (financeurs, étapes, secteur), toutes "
+        "années : « encore aidé » veut dire par les mêmes financeurs, pour le même secteur.",
+        f"Une cohorte trop récente (le financeur n'a rien publié de l'année Y + "
+        f"{DEFAULT_HORIZON} ou d'après) est laissée de côté, comme celle de la première année "
+        "publiée par le financeur : une première aide cette année-là n'est peut-être pas la "
+        "première (les données Telefilm 2009-2010 à 2017-2018 donnent les cohortes 2010 à "
+        "2013).",
+        "Les cohortes anciennes ont plus d'années pour recevoir une aide après Y + N : "
+        "comparer les cohortes entre elles (par année) plutôt que la moyenne de périodes "
+        "différentes.",
+        "Le bénéficiaire est placé là où il est établi l'année de sa première aide ; "
+        "metropolis et outside_metropolis comme pour les autres indicateurs d'efficacité.",
+    ),
+    caveats_en=(
+        "The awards counted are those of the cut (funders, stages, sector), every year: "
+        "'still funded' means by the same funders, for the same sector.",
+        f"A cohort too recent (the funder published nothing of year Y + {DEFAULT_HORIZON} or "
+        "later) is left out, and so is that of the funder's first published year: a first award "
+        "then may not be the first (Telefilm's 2009-2010 to 2017-2018 data give the 2010 to "
+        "2013 cohorts).",
+        "Older cohorts have more years to be funded after Y + N: compare cohorts with each "
+        "other (by year) rather than averages of different periods.",
+        "The beneficiary is placed where it is based in the year of its first award; "
+        "metropolis and outside_metropolis as for the other efficacy indicators.",
+    ),
+    category=("tous les bénéficiaires (all), dans la métropole (metropolis), hors de celle-ci "
+              "(outside_metropolis)",
+              "every beneficiary (all), in the metropolis (metropolis), outside it "
+              "(outside_metropolis)"),
+    extras={
+        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
+        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
+        "median_years": ("années médianes de la première aide à la première aide reçue N ans "
+                         "après ou plus", "median years from the first award to the first award "
+                         "N or more years later"),
+        "horizon": ("N, en années budgétaires", "N, in fiscal years"),
+    },
+)
+def company_survival_rate(q: Query) -> ir.Table:
+    return _rates(q, company_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
