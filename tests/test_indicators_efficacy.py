@@ -459,3 +459,60 @@ def test_telefilm_company_survival(telefilm, shared_data) -> None:
         assert (row["first_cohort"], row["last_cohort"]) == (2010, 2013)
     # for the record: 63 of 269 (23.4 %); Montréal 54 of 237, the rest of Québec 9 of 32
     assert expected["all"] == [63, 269]
+
+
+# -- local companies' share of a territory's money -------------------------------------------
+
+
+def org(organisation_id: str, territory: str | None = None, governs: str | None = None,
+        level: str | None = None) -> dict:
+    return {"organisation_id": organisation_id, "name": organisation_id.upper(),
+            "name_key": organisation_id, "territory_id": territory,
+            "governed_territory_id": governs, "funder_level": level, "is_funder": bool(level)}
+
+
+def given(award_id: str, funder: str, company: str, amount: int, territory: str | None,
+          **fields) -> dict:
+    return award(award_id, amount, territory, funder_id=funder, beneficiary_id=company,
+                 **fields)
+
+
+@pytest.fixture()
+def local_money(tmp_path) -> Iterator[Store]:
+    organisations = [
+        org("reg-a", "X-CA1a", "X-RA", "regional"), org("dep-a2", "X-CA2a", "X-DA2",
+                                                        "departmental"),
+        org("reg-b", "X-CB1a", "X-RB", "regional"),
+        org("k1", "X-CA1a"), org("k2", "X-CB1a"), org("k3", "X-CA2a"), org("k4a"),
+        org("k4b", "X-CA1b"), org("k5"), org("k6"),
+    ]
+    awards = [
+        given("g1", "reg-a", "k1", 100_00, "X-CA1a"),    # local
+        given("g2", "reg-a", "k2", 200_00, "X-CB1a"),    # in the other region: outside
+        given("g3", "dep-a2", "k3", 300_00, None),       # no place on the award; its record's
+        given("g4", "reg-a", "k4a", 400_00, None),       # no place on k4a; k4b (same entity)'s
+        given("g5", "reg-a", "k5", 500_00, None),        # no place anywhere: unknown
+        given("g6", "reg-a", "k6", 600_00, None, beneficiary_country_code="FR"),  # abroad
+        given("g7", "reg-b", "k2", 50_00, "X-CB1a"),     # X-RB's money, local
+    ]
+    with tiny_store(tmp_path, organisations=organisations, awards=awards) as store:
+        store.insert("entity_members", pl.DataFrame([
+            {"kind": "organisation", "member_id": m, "entity_id": "company-4",
+             "probability": 0.95} for m in ("k4a", "k4b")]))
+        yield store
+
+
+def test_local_company_money_share(local_money) -> None:
+    frame = both(local_money, "local_company_money_share", Cut(level="region"))
+    ra = pick(frame.with_columns(category=pl.lit("all")), "X-RA")
+    # X-RA's money (the Region's and its département's): known place 100 + 200 + 300 + 400 +
+    # 600 = 1,600; local: k1 100, k3 300 (its record's place), k4 400 (its other record's)
+    assert (ra["numerator"], ra["denominator"]) == (800.0, 1600.0)
+    # g5 (no place anywhere) left out of the value, counted in the coverage
+    assert (ra["n"], ra["covered"]) == (6, 5)
+    assert pick(frame.with_columns(category=pl.lit("all")), "X-RB")["value"] == 1.0
+    local_money.con.execute("DELETE FROM entity_members")
+    ra = pick(both(local_money, "local_company_money_share", Cut(level="region"))
+              .with_columns(category=pl.lit("all")), "X-RA")
+    # without resolution k4a's place is unknown: 400 of 1,200
+    assert (ra["numerator"], ra["denominator"], ra["covered"]) == (400.0, 1200.0, 4)

@@ -488,3 +488,93 @@ def company_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
 )
 def company_survival_rate(q: Query) -> ir.Table:
     return _rates(q, company_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
+
+
+# -- local companies' share of a territory's money ------------------------------------------
+
+
+def _entity_units(q: Query, rows: ir.Table) -> ir.Table:
+    """(x_key): 'entity|unit' for every unit (at the cut's level) where a beneficiary entity of
+    `rows` is known to be established — the place of any of its records in `organisations`, or
+    the place an award of `rows` gives it."""
+    o = q.table("organisations").select(x_member="organisation_id", x_place="territory_id")
+    o = o.filter(o.x_place.notnull())
+    o = entity_of(q, o, "x_member", "organisation").select(x_entity="entity", x_place="x_place")
+    own = rows.filter(rows.beneficiary_territory_id.notnull()).select(
+        x_entity="entity", x_place="beneficiary_territory_id")
+    places = o.union(own, distinct=True)
+    levels = q.engine.closure_table
+    levels = levels.filter(levels.ancestor_level == q.cut.level).select(
+        l_territory=levels.territory_id.cast("string"), l_unit=levels.ancestor_id.cast("string"))
+    placed = places.inner_join(levels, places.x_place.cast("string") == levels.l_territory)
+    return placed.select(x_entity="x_entity", x_key=placed.x_entity.concat("|", placed.l_unit)
+                         ).distinct()
+
+
+@indicator(
+    id="local_company_money_share",
+    theme="efficacy",
+    title_fr="Part de l'argent d'un territoire aux sociétés qui y sont établies",
+    title_en="Share of a territory's money to companies established there",
+    definition_fr="Part du montant des aides des financeurs d'un territoire (la collectivité "
+                  "ou l'organisme qui le gouverne ou qui y a son siège, et ceux des territoires "
+                  "qu'il contient) qui va à des bénéficiaires établis dans ce territoire. Un "
+                  "bénéficiaire est une entité résolue : il est établi là où l'une de ses "
+                  "fiches le place.",
+    definition_en="Share of the money awarded by a territory's funders (the authority or body "
+                  "governing it or based in it, and those of the territories within it) that "
+                  "goes to beneficiaries established in that territory. A beneficiary is a "
+                  "resolved entity: it is established where any of its records places it.",
+    formula="Σ montant (bénéficiaire établi dans le territoire) ÷ Σ montant (lieu du "
+            "bénéficiaire connu), aides des financeurs du territoire",
+    unit="share",
+    subject="awards",
+    needs=("amount_minor", "beneficiary_local"),
+    caveats_fr=(
+        "L'argent d'un territoire est celui des financeurs qui y sont rangés au niveau demandé "
+        "(une Région et les départements de la région au niveau région ; le CNC ou Telefilm au "
+        "niveau pays seulement) ; à la différence de local_initiative, tous ses financeurs sont "
+        "réunis.",
+        "Un bénéficiaire dont aucune fiche ne donne un lieu assez précis (ni celui de l'aide, "
+        "ni celui d'une autre fiche de la même entité) est exclu et compté dans la couverture ; "
+        "un bénéficiaire d'un autre pays compte comme extérieur. Une société établie en deux "
+        "lieux compte comme locale dans chacun.",
+        "Avant résolution, chaque fiche est sa propre entité : seul le lieu publié avec l'aide, "
+        "ou celui de la fiche du bénéficiaire, est lu.",
+    ),
+    caveats_en=(
+        "A territory's money is that of the funders placed in it at the level asked for (a "
+        "Region and the départements of the region at region level; the CNC or Telefilm at "
+        "country level only); unlike local_initiative, all its funders are pooled.",
+        "A beneficiary none of whose records gives a precise enough place (neither the award's "
+        "nor another record of the same entity) is left out and counted in the coverage; a "
+        "beneficiary in another country counts as outside. A company established in two places "
+        "counts as local in each.",
+        "Before resolution every record is its own entity: only the place published with the "
+        "award, or that of the beneficiary's record, is read.",
+    ),
+)
+def local_company_money_share(q: Query) -> ir.Table:
+    rows = q._funder_territory(q.cut_awards())
+    rows = rows.filter(rows.beneficiary_id.notnull())
+    rows = entity_of(q, rows, "beneficiary_id", "organisation")
+    units = _entity_units(q, rows)
+    anywhere = units.select(y_entity="x_entity").distinct()
+    t = q.table("territories").select(ft_id="territory_id", funder_country="country_code")
+    rows = rows.mutate(r_key=rows.entity.concat("|", rows.unit_id.cast("string")))
+    rows = rows.left_join(units.select("x_key"), rows.r_key == units.x_key)
+    rows = rows.left_join(anywhere, rows.entity == anywhere.y_entity)
+    rows = rows.left_join(t, rows.funder_territory_id == t.ft_id)
+    country = rows.beneficiary_country_code
+    abroad = country.notnull() & (country != rows.funder_country)
+    local = ibis.cases((rows.x_key.notnull(), True), (rows.y_entity.notnull(), False),
+                       (abroad, False), else_=ibis.null().cast("boolean"))
+    rows = q.rebase(rows.mutate(beneficiary_local=local.cast("boolean")).drop(
+        "r_key", "x_key", "y_entity", "ft_id", "funder_country", "entity"))
+    covered = q.covered
+    grouped = covered.group_by(q.keys).aggregate(
+        numerator=covered.amount.sum(where=covered.beneficiary_local).fill_null(0)
+        .cast("float64") / 100,
+        denominator=covered.amount.sum().fill_null(0).cast("float64") / 100,
+    )
+    return q.share(grouped)
