@@ -318,6 +318,16 @@ def test_cohort_api(works, tmp_path) -> None:
         assert client.get("/api/v1/efficacy/development-cohorts/X",
                           params={"horizon": 99}).status_code == 422
         assert client.get("/api/v1/efficacy/development-cohorts/NOWHERE").status_code == 404
+        # the indicator's page: the countries' cohorts, or a territory's, with the JSON link
+        page = client.get("/indicators/development_to_production_rate")
+        assert page.status_code == 200 and "outside_metropolis" in page.text
+        assert 'data-year="2020"' in page.text and 'data-year="2019"' in page.text
+        page = client.get("/indicators/development_to_production_rate",
+                          params={"territory": "X-RB"})
+        assert 'data-year="2019"' in page.text and 'data-year="2020"' not in page.text
+        assert "/api/v1/efficacy/development-cohorts/X-RB" in page.text
+        assert client.get("/indicators/second_work_rate",
+                          params={"territory": "NOWHERE"}).status_code == 404
 
 
 # -- first → second work ------------------------------------------------------------------
