@@ -303,18 +303,18 @@ def _directed(q: Query, awards: ir.Table) -> ir.Table:
     person entity named director on the award, in award_people, or on its work, in
     work_credits) and `work` (the resolved work entity; the award itself when it names no
     work). Awards naming no director are dropped."""
+    awards = entity_of(q, awards, "work_id", "work").rename(work="entity")
     ap = q.table("award_people")
-    ap = ap.filter(ap.role == "director").select(d_award="award_id", d_person="person_id")
-    rows = awards.inner_join(ap, awards.award_id == ap.d_award).drop("d_award")
-    rows = entity_of(q, rows, "work_id", "work").rename(work="entity")
+    ap = ap.filter(ap.role == "director").select(d_award=ap.award_id.cast("string"),
+                                                 d_person=ap.person_id.cast("string"))
     wc = q.table("work_credits")
     wc = wc.filter((wc.role == "director") & wc.person_id.notnull())
     wc = entity_of(q, wc.select("work_id", c_person="person_id"), "work_id", "work")
-    wc = wc.select(c_work="entity", c_person="c_person").distinct()
-    credited = entity_of(q, awards, "work_id", "work").rename(work="entity")
-    credited = credited.inner_join(wc, credited.work == wc.c_work)
-    credited = credited.rename(d_person="c_person").drop("c_work")
-    both_ = rows.union(credited.select(*rows.columns), distinct=True)
+    # (award, person) from the award's people, and from its work's credits
+    people = ap.union(awards.inner_join(wc, awards.work == wc.entity).select(
+        d_award=awards.award_id.cast("string"), d_person=wc.c_person.cast("string")),
+        distinct=True)
+    both_ = awards.inner_join(people, awards.award_id == people.d_award).drop("d_award")
     both_ = entity_of(q, both_, "d_person", "person").rename(director="entity").drop("d_person")
     both_ = both_.mutate(work=ibis.coalesce(both_.work, "award:" + both_.award_id))
     return both_.distinct()
