@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
+import datafusion
 import ibis
 import ibis.expr.types as ir
 import polars as pl
@@ -21,7 +22,8 @@ from cineatlas.store import Store
 TABLES = ("awards", "award_people", "territories", "territory_aliases", "organisations", "people",
           "works",
           "schemes", "commissions", "commission_members", "conventions", "application_stats",
-          "venues", "festivals", "film_approvals", "work_credits", "work_financing")
+          "venues", "festivals", "film_approvals", "work_credits", "work_financing",
+          "entity_members")
 
 
 class Engine:
@@ -43,7 +45,10 @@ class Engine:
     @classmethod
     def datafusion(cls, store: Store) -> Engine:
         """Copy the store's tables into an in-process DataFusion backend."""
-        backend = ibis.datafusion.connect()
+        # the efficacy indicators follow entities through many joins: a deeper SQL parser
+        # than DataFusion's default (50 levels of nesting)
+        config = datafusion.SessionConfig().set("datafusion.sql_parser.recursion_limit", "500")
+        backend = ibis.datafusion.connect(datafusion.SessionContext(config))
         for table in TABLES:
             backend.create_table(table, store.con.sql(f"SELECT * FROM {table}").arrow())
         return cls(backend, store.frame(_TERRITORIES_SQL), "datafusion",

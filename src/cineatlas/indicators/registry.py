@@ -59,6 +59,7 @@ DEFINITION_MODULES = (
     "publication",
     "access",
     "films",
+    "efficacy",
 )
 
 
@@ -180,4 +181,5 @@ THEMES: dict[str, tuple[str, str]] = {
     "publication": ("Transparence : données publiées", "Transparency: published data"),
     "access": ("Accès au cinéma", "Access to cinema"),
     "films": ("Films agréés par le CNC", "Films agreed by the CNC"),
+    "efficacy": ("Efficacité des dispositifs", "Efficacy of support programmes"),
 }

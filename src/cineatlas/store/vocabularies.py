@@ -230,6 +230,8 @@ INDICATOR_FIELDS: dict[str, tuple[str, str]] = {
                                         "beneficiary in the funder's territory"),
     "beneficiary_in_metropolis": ("bénéficiaire dans la métropole",
                                   "beneficiary in the metropolis"),
+    "beneficiary_local": ("bénéficiaire établi dans le territoire (l'une de ses fiches)",
+                          "beneficiary established in the territory (any of its records)"),
     "beneficiary_overseas": ("bénéficiaire outre-mer", "beneficiary overseas"),
     "beneficiary_rural": ("bénéficiaire en commune rurale", "beneficiary in a rural commune"),
     "beneficiary_sub_subterritory_id": ("territoire du bénéficiaire (deux niveaux plus bas)",

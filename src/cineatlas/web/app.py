@@ -19,6 +19,7 @@ from cineatlas.version import __version__
 from cineatlas.web import (
     api,
     directory,
+    efficacy_api,
     entities_api,
     entity_pages,
     errors,
@@ -88,6 +89,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(entities_api.router)
     app.include_router(directory.router)
     app.include_router(schemes_api.router)
+    app.include_router(efficacy_api.router)
     app.include_router(simulation.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)

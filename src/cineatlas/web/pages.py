@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from cineatlas.indicators import Cut, registry
+from cineatlas.indicators.cut import LEVELS
 from cineatlas.indicators.registry import THEMES, UNITS
 from cineatlas.problems import described
 from cineatlas.queries import awards as award_queries
@@ -490,12 +491,23 @@ def indicators(request: Request) -> HTMLResponse:
 
 
 @router.get("/indicators/{indicator_id}", response_class=HTMLResponse)
-def indicator(request: Request, indicator_id: Annotated[str, Id]) -> HTMLResponse:
+def indicator(request: Request, indicator_id: Annotated[str, Id],
+              territory: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     item = _indicator(indicator_id)
     # an indicator with results at one level only (no map): its values by year, in a table
     values = (views(request).values(item.id, Cut(level=item.levels[0], by_year=True)).to_dicts()
               if item.levels else [])
-    return render(request, "indicator.html", item=item, themes=THEMES, values=values)
+    cohorts = None
+    if item.theme == "efficacy":  # its cohort table: the countries, or the territory asked for
+        place = views(request).territory(territory) if territory else None
+        if territory and (place is None or place["level"] not in LEVELS):
+            raise HTTPException(404, Message("No territory %(id)s.", id=excerpt(territory)))
+        cut = (Cut(level=place["level"], territories=(territory,), by_year=True) if place
+               else Cut(level="country", by_year=True))
+        values = views(request).values(item.id, cut).to_dicts()
+        cohorts = {"territory": territory}
+    return render(request, "indicator.html", item=item, themes=THEMES, values=values,
+                  cohorts=cohorts)
 
 
 @router.get("/sources", response_class=HTMLResponse)

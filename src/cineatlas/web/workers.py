@@ -56,3 +56,10 @@ def indicators(ids: list[str], level: str, year: int | None) -> dict[str, pl.Dat
 def values(indicator: str, cut: Cut) -> pl.DataFrame:
     """One indicator for a cut."""
     return compute(_engine, indicator, cut)
+
+
+def development_cohorts(level: str, territory_id: str, horizon: int) -> pl.DataFrame:
+    """The development → production cohort table of one territory (queries/efficacy.py)."""
+    from cineatlas.queries.efficacy import development_cohorts as cohorts
+
+    return cohorts(_engine, level, territory_id, horizon)
