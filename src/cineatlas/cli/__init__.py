@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cineatlas.cli import atlas, data, failures, indicators, schemes, simulate, web
+from cineatlas.cli import atlas, data, failures, indicators, resolve, schemes, simulate, web
 
 app = typer.Typer(
     name="cineatlas",
@@ -28,6 +28,7 @@ app.add_typer(indicators.app, name="indicators")
 app.add_typer(schemes.app, name="schemes")
 app.command("serve")(web.serve_command)
 app.command("simulate")(simulate.simulate_command)
+app.command("resolve")(resolve.resolve_command)
 
 
 def main() -> None:
