@@ -67,7 +67,7 @@ def clusters(kind: str, members: list[str], edges: Iterable[tuple[str, pl.DataFr
                 if member not in best or best[member][0] < probability:
                     best[member] = (probability, evidence)
     rows = []
-    for root, group in groups.items():
+    for group in groups.values():
         eid = entity_id(kind, min(group))
         for member in sorted(group):
             if len(group) == 1:

@@ -41,10 +41,28 @@ def numbers(core: str) -> str:
     return " ".join(w for w in core.split() if _NUMBER_WORDS.match(w))
 
 
+def core_words(name: str | None) -> list[str]:
+    """The distinctive words of a name, in their order."""
+    return [w for w in name_key(name).split() if w not in GENERIC_WORDS]
+
+
 def core_name(name: str | None) -> str:
     """The distinctive words of a name, sorted and joined by spaces ('' when none)."""
-    words = [w for w in name_key(name).split() if w not in GENERIC_WORDS]
-    return " ".join(sorted(set(words)))
+    return " ".join(sorted(set(core_words(name))))
+
+
+def block_word(name: str | None) -> str | None:
+    """The word a record is compared in the block of: its longest distinctive word (the
+    first in alphabetical order among the longest)."""
+    words = core_words(name)
+    return min(words, key=lambda w: (-len(w), w)) if words else None
+
+
+def block_start(name: str | None) -> str | None:
+    """The first 8 letters of the distinctive words joined, in their order: a second block,
+    for names spelt with a typo ('RECTANGLE PRODCUTIONS')."""
+    joined = "".join(core_words(name))
+    return joined[:8] if len(joined) >= 5 else None
 
 
 def siren_of(siren: str | None, siret: str | None) -> str | None:
@@ -90,9 +108,9 @@ def organisations(store: Store) -> pl.DataFrame:
         pl.col("city").map_elements(name_key, pl.Utf8).replace("", None).alias("city_key"),
         pl.col("name").map_elements(numbered, pl.Utf8).alias("numbered"),
     ).with_columns(
-        pl.col("core").str.split(" ").list.first().replace("", None).alias("core_first"),
+        pl.col("name").map_elements(block_word, pl.Utf8).alias("core_first"),
         pl.col("core").map_elements(numbers, pl.Utf8).alias("numbers"),
-        pl.col("company_key").str.slice(0, 8).replace("", None).alias("key_start"),
+        pl.col("name").map_elements(block_start, pl.Utf8).alias("key_start"),
     )
 
 

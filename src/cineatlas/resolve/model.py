@@ -179,7 +179,8 @@ def predict(kind: str, records: pl.DataFrame) -> pl.DataFrame:
         api = DuckDBAPI(con)
         table = api.register(frame.to_arrow(), dataset_display_name=f"{kind}_records")
         linker = Linker(table, dict(settings), log_level=logging.WARNING)
-        pairs = linker.inference.predict(threshold_match_probability=THRESHOLD).as_pandas_dataframe()
+        predicted = linker.inference.predict(threshold_match_probability=THRESHOLD)
+        pairs = predicted.as_pandas_dataframe()
     finally:
         con.close()
     if not len(pairs):
