@@ -51,11 +51,25 @@ def core_name(name: str | None) -> str:
     return " ".join(sorted(set(core_words(name))))
 
 
-def block_word(name: str | None) -> str | None:
-    """The word a record is compared in the block of: its longest distinctive word (the
-    first in alphabetical order among the longest)."""
-    words = core_words(name)
-    return min(words, key=lambda w: (-len(w), w)) if words else None
+#: A word more frequent than this makes no block (all its records compared two by two would
+#: be too many pairs, and too weak a clue): such records are compared in their other block.
+BLOCK_LIMIT = 1000
+
+
+def block_words(frame: pl.DataFrame) -> pl.Series:
+    """The word each record is compared in the block of: its rarest distinctive word in the
+    whole set (then the longest, then the first alphabetically); null when none, or when
+    even the rarest is in more than BLOCK_LIMIT records."""
+    words = (frame.select("member_id", pl.col("name").map_elements(
+        lambda n: sorted(set(core_words(n))), pl.List(pl.Utf8)).alias("word"))
+        .explode("word").filter(pl.col("word").is_not_null()))
+    counted = words.with_columns(pl.len().over("word").alias("n"),
+                                 pl.col("word").str.len_chars().alias("size"))
+    best = (counted.sort(["member_id", "n", "size", "word"], descending=[False, False, True, False])
+            .group_by("member_id", maintain_order=True).first()
+            .with_columns(pl.when(pl.col("n") <= BLOCK_LIMIT).then(pl.col("word"))
+                          .alias("core_first")))
+    return frame.select("member_id").join(best, on="member_id", how="left")["core_first"]
 
 
 def block_start(name: str | None) -> str | None:
@@ -108,10 +122,12 @@ def organisations(store: Store) -> pl.DataFrame:
         pl.col("city").map_elements(name_key, pl.Utf8).replace("", None).alias("city_key"),
         pl.col("name").map_elements(numbered, pl.Utf8).alias("numbered"),
     ).with_columns(
-        pl.col("name").map_elements(block_word, pl.Utf8).alias("core_first"),
+        block_words(frame).alias("core_first"),
         pl.col("core").map_elements(numbers, pl.Utf8).alias("numbers"),
         pl.col("name").map_elements(block_start, pl.Utf8).alias("key_start"),
-    )
+    ).with_columns(
+        pl.when(pl.len().over("key_start") <= BLOCK_LIMIT).then(pl.col("key_start"))
+        .alias("key_start"))
 
 
 def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:

@@ -162,8 +162,6 @@ def predict(kind: str, records: pl.DataFrame) -> pl.DataFrame:
     probability, compared (JSON of each comparison's level)."""
     import json
 
-    from splink import DuckDBAPI, Linker
-
     settings = _SETTINGS[kind]
     frame = records.select(_COLUMNS[kind])
     blocks = [rule["blocking_rule"].split(".")[1].split()[0]
@@ -173,6 +171,8 @@ def predict(kind: str, records: pl.DataFrame) -> pl.DataFrame:
         pl.col(b).is_not_null() & pl.col(b).is_duplicated() for b in blocks))
     if frame.height < 2:
         return pl.DataFrame(schema=EDGE_SCHEMA)
+    from splink import DuckDBAPI, Linker  # imported when there is something to compare
+
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     try:
