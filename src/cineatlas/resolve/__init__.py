@@ -89,14 +89,14 @@ def resolve(store: Store, overrides: str | Path | None = None) -> dict[str, Any]
 def is_current(store: Store) -> bool:
     """True when every organisation, work and person has its row (and no other row is there):
     a build where nothing changed need not resolve again."""
-    return bool(store.con.execute("""
+    return bool(store.scalar("""
         SELECT (SELECT count(*) FROM entity_members) =
                (SELECT count(*) FROM organisations) + (SELECT count(*) FROM works)
                + (SELECT count(*) FROM people)
            AND NOT EXISTS (SELECT 1 FROM organisations o WHERE NOT EXISTS (
                SELECT 1 FROM entity_members e WHERE e.kind = 'organisation'
                AND e.member_id = o.organisation_id))
-    """).fetchone()[0])
+    """))
 
 
 __all__ = ["OVERRIDES_ENV", "compute", "is_current", "resolve"]
