@@ -67,8 +67,13 @@ def import_file(
     allow_empty: bool = False,
     about: Mapping[str, str | None] | None = None,
     progress: Progress | None = None,
+    resolve: bool = True,
 ) -> ImportReport:
     """Import one file with the named importer. See the module docstring.
+
+    Entity resolution (`cineatlas.resolve`) runs after the rows are loaded, in the same
+    transaction, so `entity_members` always covers every record; `resolve=False` leaves it to
+    the caller (a build importing several files resolves once, at the end).
 
     A file with no data row (a header alone, or only blank lines and rows of empty cells)
     raises FileError, the store unchanged, unless `allow_empty` lets it empty the source.
@@ -93,6 +98,8 @@ def import_file(
             and previous["options"] == recorded_options(importer, options)
             and previous["cineatlas_version"] == __version__
         ):
+            if resolve:
+                _resolve_if_stale(store)
             return _unchanged(previous, importer.name, path)
         columns, header_problems = importer.resolve_columns(table)
         ctx = ImportContext(source_id=source_id, store=store, options=options,
@@ -121,10 +128,25 @@ def import_file(
             report.tables = _table_counts(store, source_id)
             store.record_source(_source_record(importer, table, path, source_id, options,
                                                fictitious, report, about))
+            if resolve:
+                _resolve(store)
         return report
     finally:
         if own_store:
             store.close()
+
+
+def _resolve(store: Store) -> None:
+    from cineatlas.resolve import resolve
+
+    resolve(store)
+
+
+def _resolve_if_stale(store: Store) -> None:
+    from cineatlas.resolve import is_current
+
+    if not is_current(store):
+        _resolve(store)
 
 
 def load_frames(

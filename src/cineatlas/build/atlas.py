@@ -103,6 +103,7 @@ def _build(db: str | Path | None, selected: list[Dataset], *, fictitious: bool, 
         if importer_downloads:
             _importer_downloads(store, importer_downloads, {n for n, _ in user}, steps, reports,
                                 origins, notes)
+        _resolve(store, steps, reports)
         if first_views:
             _first_views(store, steps)
         summary = summarise(store, reports, origins, notes, time.perf_counter() - started)
@@ -183,6 +184,18 @@ def _first_views(store: Store, steps: Steps) -> None:
                       [(i, level) for level in [*levels, "country"] for i in SERIES])
 
 
+def _resolve(store: Store, steps: Steps, reports: dict[str, ImportReport]) -> None:
+    """Entity resolution once for the whole build (not after each file): when an import
+    changed the store, or `entity_members` does not cover every record."""
+    from cineatlas.resolve import is_current, resolve
+
+    changed = any(r.status != "unchanged" for r in reports.values())
+    if changed or not is_current(store):
+        steps.plan(1)
+        with steps.step("Resolving companies, works and people across sources"):
+            resolve(store)
+
+
 def _territories(store: Store, progress: Any) -> dict[str, Any]:
     from cineatlas.territories import ensure_territories
 
@@ -198,7 +211,7 @@ def _import(store: Store, plan: Planned, steps: Steps) -> ImportReport:
                  "licence": plan.dataset.licence, "url": plan.dataset.url}
     with steps.step(f"Importing {label}") as update:
         return import_file(plan.importer, plan.path, store=store, source_id=plan.source_id,
-                           options=plan.options, about=about, progress=update)
+                           options=plan.options, about=about, progress=update, resolve=False)
 
 
 def _import_dataset(store: Store, plan: Planned, steps: Steps, downloads: Downloads,

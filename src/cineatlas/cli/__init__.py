@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from cineatlas.cli import atlas, data, directory, failures, indicators, schemes, simulate, web
+from cineatlas.cli import (
+    atlas,
+    data,
+    directory,
+    failures,
+    indicators,
+    resolve,
+    schemes,
+    simulate,
+    web,
+)
 
 app = typer.Typer(
     name="cineatlas",
@@ -29,6 +39,7 @@ app.add_typer(schemes.app, name="schemes")
 app.command("serve")(web.serve_command)
 app.command("simulate")(simulate.simulate_command)
 app.command("directory")(directory.directory_command)
+app.command("resolve")(resolve.resolve_command)
 
 
 def main() -> None:
