@@ -12,7 +12,16 @@ import pytest
 from cineatlas.ingest import import_file
 from cineatlas.resolve import resolve
 from cineatlas.resolve.cluster import clusters, entity_id
-from cineatlas.resolve.features import core_name, numbered, siren_of
+from cineatlas.resolve.features import (
+    acronym,
+    clean_name,
+    core_name,
+    initials,
+    joint_key,
+    numbered,
+    person_key,
+    siren_of,
+)
 from cineatlas.resolve.model import EDGE_SCHEMA
 from cineatlas.resolve.overrides import OverridesError
 from tests.cli_runner import run_cli
@@ -71,6 +80,26 @@ def test_name_features():
     assert numbered("1976 Productions inc.") is None
     assert siren_of(None, "123 456 789 00012") == "123456789"
     assert siren_of("12345678", None) is None
+
+
+def test_names_compared_without_acronyms_partners_and_word_order():
+    # the name's own acronym is left out and compared with the other's initials
+    assert acronym("Saskatchewan Media Production Industry Association (SMPIA) Inc.") \
+        == initials("Saskatchewan Motion Picture Industry Association") == "smpia"
+    assert core_name(clean_name("Film And Video Arts Society Alberta (fava)")) \
+        == core_name(clean_name("The Film And Video Arts Society of Alberta"))
+    # a mark that is not the name's acronym stays: the single-purpose company is another
+    assert acronym("Eye Steel (LTH) Productions Inc.") is None
+    assert core_name(clean_name("Eye Steel (LTH) Productions Inc.")) \
+        != core_name(clean_name("Eye Steel Film Inc."))
+    # the body acting for a partnership is not part of its name
+    assert clean_name("Films Christal, s.e.c.(Les), agissant par l'intermédiaire de son "
+                      "commandité, Les Films Christal Inc") == "Films Christal, s.e.c.(Les)"
+    # two companies joined in either order; one name with 'et' inside is not two companies
+    assert joint_key("LABYRINTHE FILMS ET ATCHAFALAYA FILMS") \
+        == joint_key("ATCHAFALAYA FILMS ET LABYRINTHE FILMS") is not None
+    assert joint_key("Mille et Une Films") is None
+    assert person_key("BA Mounib (Mounib Ben Abbes)") == person_key("Mounib BEN ABBES (BA Mounib)")
 
 
 def _telefilm(path: Path, *rows: str) -> Path:

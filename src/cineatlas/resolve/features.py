@@ -17,15 +17,77 @@ from cineatlas.text import company_key, name_key
 GENERIC_WORDS = frozenset("""
     film films production productions prod prods pictures picture inc incorporated ltd ltee
     limited llc corp corporation co cie company compagnie sarl sas sasu sa eurl scop sci
+    sec senc lp llp gp ulc
     les le la l des de du d et and the of a an en au aux
     """.split())
+
+#: Words an acronym leaves out ('Saskatchewan Motion Picture Industry Association' is SMPIA).
+_ACRONYM_SKIP = frozenset("les le la l des de du d et and the of a an en au aux inc".split())
+#: A partnership's name followed by the body acting for it: "Films Christal, s.e.c. (Les),
+#: agissant par l'intermédiaire de son commandité, Les Films Christal Inc" is the partnership.
+_ACTING = re.compile(r"[,;]?\s*(agissant|acting)\b.*$", re.IGNORECASE | re.DOTALL)
+#: An acronym given in parentheses after a name: '(SMPIA)', '(fava)'.
+_ACRONYM = re.compile(r"\(\s*([A-Za-z]{3,8})\s*\)")
 
 _DIGITS = re.compile(r"\D")
 #: A Canadian numbered company ('9012-6640 Québec inc.', '6710875 Canada Inc.'): its number is
 #: the registry's, a strong key.
 _NUMBERED = re.compile(r"^\s*(\d[\d\s-]{5,10}\d)\s+(quebec|canada|ontario|alberta|"
                        r"nova scotia|british columbia|manitoba|saskatchewan|new brunswick)\b")
+#: SQL: a name key's words, sorted and unique, joined by spaces (see `person_key`).
+_WORDS = "array_to_string(list_sort(list_distinct(string_split({}, ' '))), ' ')"
 _NUMBER_WORDS = re.compile(r"^(\d+|i{1,3}|iv|vi{0,3}|ix|x{1,3})$")
+
+
+def acronym(name: str | None) -> str | None:
+    """The name's own acronym, given in parentheses: lower case, when its letters begin the
+    initials of the name's words ('smpia' in 'Saskatchewan Media Production Industry
+    Association (SMPIA) Inc.', 'fava' in 'Film And Video Arts Society Alberta (fava)'); None
+    otherwise ('(LTH)' in 'Eye Steel (LTH) Productions Inc.' marks another company)."""
+    text = _ACTING.sub("", name or "")
+    m = _ACRONYM.search(text)
+    if not m:
+        return None
+    letters = "".join(w[0] for w in name_key(_ACRONYM.sub(" ", text)).split())
+    return m[1].lower() if letters.startswith(m[1].lower()) else None
+
+
+def clean_name(name: str | None) -> str | None:
+    """The name without the body acting for a partnership and without its own acronym."""
+    if not name:
+        return name
+    text = _ACTING.sub("", name)
+    if acronym(text):
+        text = _ACRONYM.sub(" ", text, count=1)
+    return text.strip(" ,;") or name
+
+
+def initials(name: str | None) -> str | None:
+    """The initials of a name's words but articles and 'and' ('smpia' for 'Saskatchewan
+    Motion Picture Industry Association'); None under three letters."""
+    words = [w for w in name_key(clean_name(name)).split() if w not in _ACRONYM_SKIP]
+    letters = "".join(w[0] for w in words)
+    return letters if len(letters) >= 3 else None
+
+
+#: 'X FILMS ET Y FILMS': two companies credited under one name.
+_JOINT = re.compile(r"\s+(?:et|and|&)\s+", re.IGNORECASE)
+
+
+def joint_key(name: str | None) -> str | None:
+    """For a name joining two or more companies ('LABYRINTHE FILMS ET ATCHAFALAYA FILMS'),
+    their company keys sorted: the same companies named in another order give the same
+    key. None unless every part has two words or more ('Mille et Une Films' is one name)."""
+    parts = _JOINT.split(name or "")
+    if len(parts) < 2 or any(len(name_key(p).split()) < 2 for p in parts):
+        return None
+    return "+".join(sorted(company_key(p) for p in parts))
+
+
+def person_key(name: str | None) -> str:
+    """A person's name words, sorted and unique: 'BA Mounib (Mounib Ben Abbes)' and 'Mounib
+    BEN ABBES (BA Mounib)' are one key."""
+    return " ".join(sorted(set(name_key(name).split())))
 
 
 def numbered(name: str | None) -> str | None:
@@ -90,8 +152,10 @@ def siren_of(siren: str | None, siret: str | None) -> str | None:
 
 def organisations(store: Store) -> pl.DataFrame:
     """One row per organisation: keys (siren, rna, a numbered company's number, company_key,
-    core), place, years and the titles of the works it is funded or credited for (two
-    companies credited on one film are kept apart: see `co_credited`)."""
+    core, acronym and initials), place, years, the titles of the works it is funded or
+    credited for and those works' co-production countries (two companies credited on one
+    film are kept apart: see `co_credited`). Names are compared without the body acting for a
+    partnership nor an acronym in parentheses (`clean_name`)."""
     frame = store.con.sql("""
         WITH named AS (
             SELECT beneficiary_id AS id, fiscal_year AS year, work_id, TRUE AS funded
@@ -104,16 +168,27 @@ def organisations(store: Store) -> pl.DataFrame:
                    list(DISTINCT w.title_key ORDER BY w.title_key)
                        FILTER (WHERE w.title_key IS NOT NULL AND n.funded) AS titles
             FROM named n LEFT JOIN works w USING (work_id) GROUP BY n.id
+        ), coproduced AS (
+            SELECT n.id, list(DISTINCT c.country_code ORDER BY c.country_code) AS countries
+            FROM named n JOIN work_countries c USING (work_id)
+            WHERE c.country_code IS NOT NULL GROUP BY n.id
         )
         SELECT o.organisation_id AS member_id, split_part(o.organisation_id, '/', 1) AS source,
                o.name, o.name_key, o.siren, o.siret, o.rna, o.city, o.territory_id,
                t.region_id, o.country_code, coalesce(o.is_funder, FALSE) AS is_funder,
-               ctx.first_year, ctx.last_year, coalesce(ctx.titles, []) AS titles
+               ctx.first_year, ctx.last_year, coalesce(ctx.titles, []) AS titles,
+               coalesce(cp.countries, []) AS work_countries
         FROM organisations o
         LEFT JOIN territories t ON t.territory_id = o.territory_id
         LEFT JOIN ctx ON ctx.id = o.organisation_id
+        LEFT JOIN coproduced cp ON cp.id = o.organisation_id
         ORDER BY o.organisation_id
     """).pl()
+    frame = frame.with_columns(
+        pl.col("name").map_elements(acronym, pl.Utf8, skip_nulls=True).alias("acronym"),
+        pl.col("name").map_elements(initials, pl.Utf8, skip_nulls=True).alias("initials"),
+        pl.col("name").alias("published_name"),
+        pl.col("name").map_elements(clean_name, pl.Utf8, skip_nulls=True).alias("name"))
     return frame.with_columns(
         pl.col("name").map_elements(company_key, pl.Utf8).alias("company_key"),
         pl.col("name").map_elements(core_name, pl.Utf8).alias("core"),
@@ -121,6 +196,7 @@ def organisations(store: Store) -> pl.DataFrame:
             lambda r: siren_of(r["siren"], r["siret"]), pl.Utf8).alias("siren9"),
         pl.col("city").map_elements(name_key, pl.Utf8).replace("", None).alias("city_key"),
         pl.col("name").map_elements(numbered, pl.Utf8).alias("numbered"),
+        pl.col("name").map_elements(joint_key, pl.Utf8, skip_nulls=True).alias("joint"),
     ).with_columns(
         block_words(frame).alias("core_first"),
         pl.col("core").map_elements(numbers, pl.Utf8).alias("numbers"),
@@ -137,7 +213,7 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
     country (`home`: a country in common other than both funders' own is a co-production)."""
     store.con.register("__org_entity", org_entity.to_arrow())
     try:
-        frame = store.con.sql("""
+        frame = store.con.sql(f"""
             WITH orgs AS (
                 SELECT a.work_id, e.entity_id FROM awards a
                 JOIN __org_entity e ON e.member_id = a.beneficiary_id WHERE a.work_id IS NOT NULL
@@ -145,7 +221,7 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
                 SELECT f.work_id, e.entity_id FROM work_credits c
                 JOIN film_approvals f USING (approval_id)
                 JOIN __org_entity e ON e.member_id = c.organisation_id
-            ), persons AS (
+            ), named_people AS (
                 SELECT a.work_id, p.name_key FROM award_people ap
                 JOIN awards a USING (award_id) JOIN people p USING (person_id)
                 WHERE a.work_id IS NOT NULL AND p.name_key <> ''
@@ -153,6 +229,21 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
                 SELECT f.work_id, p.name_key FROM work_credits c
                 JOIN film_approvals f USING (approval_id) JOIN people p USING (person_id)
                 WHERE p.name_key <> ''
+            ), persons AS (
+                -- a person's words in any order; a 'person' named like the work is the
+                -- publisher repeating the title, not a person
+                SELECT n.work_id, {_WORDS.format("n.name_key")} AS name_key
+                FROM named_people n JOIN works w USING (work_id)
+                WHERE {_WORDS.format("n.name_key")} <> {_WORDS.format("coalesce(w.title_key, '')")}
+            ), funding AS (
+                SELECT work_id, list(DISTINCT funder_id ORDER BY funder_id) AS funders,
+                       list(DISTINCT scheme_id ORDER BY scheme_id)
+                           FILTER (WHERE scheme_id IS NOT NULL) AS schemes
+                FROM awards WHERE work_id IS NOT NULL AND funder_id IS NOT NULL
+                GROUP BY work_id
+            ), titles AS (
+                SELECT title_key, count(*) AS title_records FROM works
+                WHERE title_key <> '' GROUP BY title_key
             ), years AS (
                 SELECT work_id, fiscal_year AS year, funder_id, stage FROM awards
                 WHERE work_id IS NOT NULL
@@ -179,8 +270,12 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
                    coalesce((SELECT min(f.country_code) FROM awards a
                              JOIN organisations f ON f.organisation_id = a.funder_id
                              WHERE a.work_id = w.work_id),
-                            CASE WHEN v.visa IS NOT NULL THEN 'FR' END) AS home
+                            CASE WHEN v.visa IS NOT NULL THEN 'FR' END) AS home,
+                   coalesce(fu.funders, []) AS funders, coalesce(fu.schemes, []) AS schemes,
+                   t.title_records,
+                   length(replace(coalesce(w.title_key, ''), ' ', '')) AS title_letters
             FROM works w LEFT JOIN visas v USING (work_id)
+            LEFT JOIN funding fu USING (work_id) LEFT JOIN titles t USING (title_key)
             ORDER BY w.work_id
         """).pl()
     finally:

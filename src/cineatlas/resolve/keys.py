@@ -32,14 +32,16 @@ def star(records: pl.DataFrame, key: str, *, rule: str, extra: list[str] | None 
 
 
 def organisation_keys(records: pl.DataFrame) -> list[pl.DataFrame]:
-    """SIREN (or a SIRET's first 9 digits), RNA, a Canadian numbered company's number, then
-    the company key within one country. An
+    """SIREN (or a SIRET's first 9 digits), RNA, a Canadian numbered company's number, the
+    companies of a joint name in any order, then the company key within one country. An
     organisation of unknown country (the CNC's agreed films do not publish it) counts as
     French for this key: the list is French; a foreign co-producer of the same name needs the
     model's evidence ('THEO FILMS' of Holy Motors is not Toronto's Theo Films Inc.)."""
     country = records.with_columns(pl.col("country_code").fill_null("FR").alias("_country"))
     return [star(records, "siren9", rule="siren"), star(records, "rna", rule="rna"),
             star(records, "numbered", rule="numbered company"),
+            star(country, "joint", rule="the same companies joined", extra=["_country"])
+            .with_columns(pl.col("compared").str.replace('"_country"', '"country"')),
             star(country, "company_key", rule="company_key", extra=["_country"])
             .with_columns(pl.col("compared").str.replace('"_country"', '"country"'))]
 

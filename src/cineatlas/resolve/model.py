@@ -57,6 +57,9 @@ ORGANISATION_SETTINGS: dict[str, Any] = {
             _level("core_l IS NULL OR core_r IS NULL OR core_l = '' OR core_r = ''",
                    "no distinctive word", null=True),
             _level("core_l = core_r", "same distinctive words", 0.85, 0.0002),
+            _level("(acronym_l IS NOT NULL AND acronym_l = initials_r) "
+                   "OR (acronym_r IS NOT NULL AND acronym_r = initials_l)",
+                   "one's acronym is the other's initials", 0.03, 0.000005),
             _level("numbers_l = numbers_r AND least(length(company_key_l), "
                    "length(company_key_r)) >= 10 "
                    "AND damerau_levenshtein(company_key_l, company_key_r) <= 2",
@@ -74,9 +77,14 @@ ORGANISATION_SETTINGS: dict[str, Any] = {
         ),
         _comparison(
             "country",
+            # a French list's company credited on a film co-produced with the other's country
+            _level("(list_contains(work_countries_l, country_code_r) AND country_code_r <> "
+                   "coalesce(country_code_l, 'FR')) OR (list_contains(work_countries_r, "
+                   "country_code_l) AND country_code_l <> coalesce(country_code_r, 'FR'))",
+                   "its films are co-produced with the other's country", 0.30, 0.003),
             _level("country_code_l IS NULL OR country_code_r IS NULL", "unknown", null=True),
-            _level("country_code_l = country_code_r", "same country", 0.99, 0.6),
-            _level("ELSE", "another country", 0.01, 0.4),
+            _level("country_code_l = country_code_r", "same country", 0.69, 0.6),
+            _level("ELSE", "another country", 0.01, 0.397),
         ),
         _years((0.6, 0.3), (0.3, 0.3), (0.1, 0.4)),
         _comparison(
@@ -113,10 +121,33 @@ WORK_SETTINGS: dict[str, Any] = {
         ),
         _years((0.8, 0.3), (0.15, 0.3), (0.05, 0.4)),
         _comparison(
+            "title",
+            # every pair compared has the same title: how rare and long it is tells
+            _level("title_records_l IS NULL", "no title", null=True),  # not met in a block
+            # (on no other record: one funder does not fund two works of such a title)
+            _level("title_records_l <= 2 AND title_letters_l >= 8 "
+                   "AND list_has_any(funders_l, funders_r)",
+                   "a distinctive title (8 letters or more, on no other record) from one funder",
+                   0.30, 0.002),
+            _level("title_records_l <= 2 AND title_letters_l >= 8",
+                   "a distinctive title (8 letters or more, on no other record)", 0.30, 0.075),
+            _level("ELSE", "a short or repeated title", 0.40, 0.923),
+        ),
+        _comparison(
             "format",
             _level("format_l IS NULL OR format_r IS NULL", "unknown", null=True),
-            _level("format_l = format_r", "same format", 0.90, 0.50),
-            _level("ELSE", "another format", 0.10, 0.50),
+            _level("format_l = format_r", "same format", 0.85, 0.50),
+            # a web series is published as 'web' one year and 'series' the next
+            _level("list_sort([format_l, format_r]) = ['series', 'web']",
+                   "series and web series", 0.07, 0.05),
+            _level("ELSE", "another format", 0.08, 0.45),
+        ),
+        _comparison(
+            "funder",
+            _level("len(funders_l) = 0 OR len(funders_r) = 0", "unknown", null=True),
+            _level("list_has_any(schemes_l, schemes_r)", "a scheme in common", 0.30, 0.05),
+            _level("list_has_any(funders_l, funders_r)", "a funder in common", 0.40, 0.35),
+            _level("ELSE", "no funder in common", 0.30, 0.60),
         ),
         _comparison(
             "genre",
@@ -146,10 +177,11 @@ WORK_SETTINGS: dict[str, Any] = {
 
 _COLUMNS = {
     "organisation": ["member_id", "core", "core_first", "company_key", "numbers", "key_start",
-                     "city_key", "region_id", "country_code", "first_year", "last_year",
-                     "titles"],
-    "work": ["member_id", "title_key", "orgs", "people", "first_year", "last_year", "format",
-             "genre", "visa", "countries", "abroad"],
+                     "acronym", "initials", "city_key", "region_id", "country_code",
+                     "work_countries", "first_year", "last_year", "titles"],
+    "work": ["member_id", "title_key", "title_records", "title_letters", "orgs", "people",
+             "first_year", "last_year", "format", "genre", "visa", "countries", "abroad",
+             "funders", "schemes"],
 }
 _SETTINGS = {"organisation": ORGANISATION_SETTINGS, "work": WORK_SETTINGS}
 
