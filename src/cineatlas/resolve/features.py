@@ -286,11 +286,11 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
 
 
 def people(store: Store, work_entity: pl.DataFrame) -> pl.DataFrame:
-    """One row per person: name key, published reference and the resolved works named with
-    them."""
+    """One row per person: name key (its words in any order, see `person_key`), published
+    reference and the resolved works named with them."""
     store.con.register("__work_entity", work_entity.to_arrow())
     try:
-        return store.con.sql("""
+        return store.con.sql(f"""
             WITH named AS (
                 SELECT ap.person_id, a.work_id FROM award_people ap JOIN awards a USING (award_id)
                 UNION
@@ -298,7 +298,8 @@ def people(store: Store, work_entity: pl.DataFrame) -> pl.DataFrame:
                 JOIN film_approvals f USING (approval_id) WHERE c.person_id IS NOT NULL
             )
             SELECT p.person_id AS member_id, split_part(p.person_id, '/', 1) AS source,
-                   p.full_name AS name, nullif(p.name_key, '') AS name_key, p.reference,
+                   p.full_name AS name, nullif({_WORDS.format("p.name_key")}, '') AS name_key,
+                   p.reference,
                    coalesce((SELECT list(DISTINCT e.entity_id ORDER BY e.entity_id)
                              FROM named n JOIN __work_entity e ON e.member_id = n.work_id
                              WHERE n.person_id = p.person_id), []) AS works
