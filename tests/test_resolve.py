@@ -19,7 +19,6 @@ from cineatlas.resolve.features import (
     initials,
     joint_key,
     numbered,
-    person_key,
     siren_of,
 )
 from cineatlas.resolve.model import EDGE_SCHEMA
@@ -99,7 +98,7 @@ def test_names_compared_without_acronyms_partners_and_word_order():
     assert joint_key("LABYRINTHE FILMS ET ATCHAFALAYA FILMS") \
         == joint_key("ATCHAFALAYA FILMS ET LABYRINTHE FILMS") is not None
     assert joint_key("Mille et Une Films") is None
-    assert person_key("BA Mounib (Mounib Ben Abbes)") == person_key("Mounib BEN ABBES (BA Mounib)")
+    assert clean_name("The Acting Company") == "The Acting Company"
 
 
 def _telefilm(path: Path, *rows: str) -> Path:

@@ -113,7 +113,18 @@ _FIELD_SOURCES_SQL = (
 
 def catalogue(a: Reader, *, fictitious: bool = True) -> Catalogue:
     """The whole catalogue (fictitious schemes left out with `fictitious=False`), sorted by
-    level (widest first), funder and name."""
+    level (widest first), funder and name. A reader with a `memo` dict (the served, read-only
+    atlas) builds it once and keeps it there; treat the result as read-only."""
+    memo = getattr(a, "memo", None)
+    if memo is None:
+        return _catalogue(a, fictitious)
+    key = ("schemes.catalogue", fictitious)
+    if key not in memo:
+        memo[key] = _catalogue(a, fictitious)
+    return memo[key]
+
+
+def _catalogue(a: Reader, fictitious: bool) -> Catalogue:
     rows = a.frame(_SCHEMES_SQL + ("" if fictitious else " WHERE NOT s.fictitious"))
     if rows.is_empty():
         return Catalogue([], {}, {})

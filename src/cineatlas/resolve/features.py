@@ -25,7 +25,8 @@ GENERIC_WORDS = frozenset("""
 _ACRONYM_SKIP = frozenset("les le la l des de du d et and the of a an en au aux inc".split())
 #: A partnership's name followed by the body acting for it: "Films Christal, s.e.c. (Les),
 #: agissant par l'intermédiaire de son commandité, Les Films Christal Inc" is the partnership.
-_ACTING = re.compile(r"[,;]?\s*(agissant|acting)\b.*$", re.IGNORECASE | re.DOTALL)
+_ACTING = re.compile(r"[,;]?\s+(agissant par|acting (?:through|by|for))\b.*$",
+                     re.IGNORECASE | re.DOTALL)
 #: An acronym given in parentheses after a name: '(SMPIA)', '(fava)'.
 _ACRONYM = re.compile(r"\(\s*([A-Za-z]{3,8})\s*\)")
 
@@ -34,7 +35,8 @@ _DIGITS = re.compile(r"\D")
 #: the registry's, a strong key.
 _NUMBERED = re.compile(r"^\s*(\d[\d\s-]{5,10}\d)\s+(quebec|canada|ontario|alberta|"
                        r"nova scotia|british columbia|manitoba|saskatchewan|new brunswick)\b")
-#: SQL: a name key's words, sorted and unique, joined by spaces (see `person_key`).
+#: SQL: a name key's words, sorted and unique, joined by spaces: 'BA Mounib (Mounib Ben
+#: Abbes)' and 'Mounib BEN ABBES (BA Mounib)' are one person key.
 _WORDS = "array_to_string(list_sort(list_distinct(string_split({}, ' '))), ' ')"
 _NUMBER_WORDS = re.compile(r"^(\d+|i{1,3}|iv|vi{0,3}|ix|x{1,3})$")
 
@@ -82,12 +84,6 @@ def joint_key(name: str | None) -> str | None:
     if len(parts) < 2 or any(len(name_key(p).split()) < 2 for p in parts):
         return None
     return "+".join(sorted(company_key(p) for p in parts))
-
-
-def person_key(name: str | None) -> str:
-    """A person's name words, sorted and unique: 'BA Mounib (Mounib Ben Abbes)' and 'Mounib
-    BEN ABBES (BA Mounib)' are one key."""
-    return " ".join(sorted(set(name_key(name).split())))
 
 
 def numbered(name: str | None) -> str | None:
@@ -286,7 +282,7 @@ def works(store: Store, org_entity: pl.DataFrame) -> pl.DataFrame:
 
 
 def people(store: Store, work_entity: pl.DataFrame) -> pl.DataFrame:
-    """One row per person: name key (its words in any order, see `person_key`), published
+    """One row per person: name key (its words in any order, see `_WORDS`), published
     reference and the resolved works named with them."""
     store.con.register("__work_entity", work_entity.to_arrow())
     try:

@@ -83,8 +83,8 @@ ORGANISATION_SETTINGS: dict[str, Any] = {
                    "country_code_l) AND country_code_l <> coalesce(country_code_r, 'FR'))",
                    "its films are co-produced with the other's country", 0.30, 0.003),
             _level("country_code_l IS NULL OR country_code_r IS NULL", "unknown", null=True),
-            _level("country_code_l = country_code_r", "same country", 0.69, 0.6),
-            _level("ELSE", "another country", 0.01, 0.397),
+            _level("country_code_l = country_code_r", "same country", 0.69, 0.418),
+            _level("ELSE", "another country", 0.01, 0.579),
         ),
         _years((0.6, 0.3), (0.3, 0.3), (0.1, 0.4)),
         _comparison(

@@ -59,6 +59,8 @@ class Atlas:
                               territory_queries.search_index(store).to_arrow())
         self.workers = Workers(store.path, limits or Limits())
         self.gate = self.workers.gate
+        #: what the read layer computes once per served store (e.g. the scheme catalogue)
+        self.memo: dict[Any, Any] = {}
 
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query on this thread's cursor (requests never wait for each other's queries)."""
