@@ -116,16 +116,21 @@ def awards(every_award) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def engines(shared_data, territories_store, tmp_path_factory):
-    """The real file imported once into a copy of the reference store; its DuckDB and
-    DataFusion engines."""
+def telefilm_store(shared_data, territories_store, tmp_path_factory):
+    """The real file imported once into a copy of the reference store."""
     path = tmp_path_factory.mktemp("telefilm-indicators") / "atlas.duckdb"
     shutil.copy(territories_store, path)
     store = Store(path)
     report = import_file("telefilm", shared_data(TELEFILM), store=store)
     assert report.rows_loaded == 6658
-    yield Engine.duckdb(store), Engine.datafusion(store)
+    yield store
     store.close()
+
+
+@pytest.fixture(scope="module")
+def engines(telefilm_store):
+    """The store's DuckDB and DataFusion engines."""
+    return Engine.duckdb(telefilm_store), Engine.datafusion(telefilm_store)
 
 
 def run(engines, indicator_id: str, cut: Cut):
@@ -205,11 +210,23 @@ def test_montreal_share_of_quebec(engines, awards) -> None:
     assert round(share, 3) == 0.960 and round(population_share, 3) == 0.505
 
 
-def test_hhi_by_province(engines, awards) -> None:
+def test_hhi_by_province(engines, awards, telefilm_store) -> None:
+    # a beneficiary is its resolved company: the one thing read from the store is the entity
+    # of each recipient name (folded as `recipient_key`)
+    entity: dict[str, str] = {}
+    for name, entity_id in telefilm_store.con.execute(
+            "SELECT o.name, e.entity_id FROM organisations o JOIN entity_members e "
+            "ON e.kind = 'organisation' AND e.member_id = o.organisation_id").fetchall():
+        assert entity.setdefault(recipient_key(name), entity_id) == entity_id, name
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_name: dict[str, set[str]] = defaultdict(set)
     for a in awards:
         if a["amount"] is not None and a["province"] and a["province"].startswith("CA-"):
-            per[a["province"]][a["recipient"]] += a["amount"]
+            per[a["province"]][entity[a["recipient"]]] += a["amount"]
+            by_name[a["province"]].add(a["recipient"])
+    # Québec's companies published under several names (Films Christal with and without its
+    # general partner, numbered companies with their trade names…) count once
+    assert len(per["CA-QC"]) < len(by_name["CA-QC"])
     # HHI = 10,000 × Σ amount² / (Σ amount)², over each province's recipients
     expected = {p: 10_000 * sum(v * v for v in b.values()) / sum(b.values()) ** 2
                 for p, b in per.items()}

@@ -135,6 +135,16 @@ class Query:
         return rows.inner_join(levels, rows[territory_column] == levels.territory_id).drop(
             "territory_id")
 
+    def entity_of(self, rows: ir.Table, column: str, kind: str) -> ir.Table:
+        """`rows` plus `entity`, the resolved entity of `column` (an id of `kind`:
+        organisation, work or person): its `entity_members.entity_id`, else the record itself
+        (a record resolution has not seen is its own entity)."""
+        em = self.table("entity_members")
+        em = em.filter(em.kind == kind).select(em_member="member_id", em_entity="entity_id")
+        rows = rows.left_join(em, rows[column] == em.em_member)
+        return rows.mutate(entity=ibis.coalesce(rows.em_entity, rows[column])).drop(
+            "em_member", "em_entity")
+
     def years(self, rows: ir.Table) -> ir.Table:
         if self.cut.years is None:
             return rows

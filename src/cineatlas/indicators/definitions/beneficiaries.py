@@ -53,18 +53,20 @@ def _money(total: ir.IntegerValue) -> ir.FloatingValue:
 # -- concentration ------------------------------------------------------------------------
 
 _CONCENTRATION_CAVEATS_FR = (
-    "Un bénéficiaire est reconnu à son nom normalisé (name_key des organisations) : une même "
-    "société aidée par deux financeurs (deux sources) compte une fois ; deux sociétés d'un même "
-    "groupe comptent pour deux, un même bénéficiaire publié sous deux noms très différents aussi.",
+    "Un bénéficiaire est sa société résolue (résolution des entités, entity_members : voir "
+    "docs/resolution.md) : une même société aidée par deux financeurs, ou publiée sous deux "
+    "graphies, compte une fois ; deux sociétés d'un même groupe comptent pour deux. Dans un "
+    "entrepôt où la résolution n'a pas tourné, le nom normalisé (name_key) en tient lieu.",
     "Le montant d'un bénéficiaire est la somme de ses aides au montant connu dans le territoire "
     "(et l'année, et la devise) du résultat.",
     "L'indice dépend du nombre de bénéficiaires : un petit territoire avec peu de sociétés est "
     "mécaniquement plus concentré ; comparer avec la colonne beneficiaries.",
 )
 _CONCENTRATION_CAVEATS_EN = (
-    "A beneficiary is recognised by its normalised name (the organisations' name_key): one "
-    "company supported by two funders (two sources) counts once; two companies of one group "
-    "count as two, and so does one beneficiary published under two very different names.",
+    "A beneficiary is its resolved company (entity resolution, entity_members: see "
+    "docs/resolution.md): one company supported by two funders, or published under two "
+    "spellings, counts once; two companies of one group count as two. In a store resolution "
+    "has not run on, the normalised name (name_key) stands in.",
     "A beneficiary's amount is the sum of its awards of known amount in the result's territory "
     "(and year, and currency).",
     "The index depends on the number of beneficiaries: a small territory with few companies is "
@@ -74,12 +76,17 @@ _BENEFICIARIES = {"beneficiaries": ("nombre de bénéficiaires", "number of bene
 
 
 def _per_beneficiary(q: Query) -> ir.Table:
-    """(keys, beneficiary_key, amount): the money of each beneficiary, recognised across sources
-    by its organisation's name_key (its id when it has no organisation row)."""
+    """(keys, beneficiary_key, amount): the money of each beneficiary, counted once per
+    resolved company (`entity_members`); where resolution has not run, per organisation
+    name_key (its id when it has no organisation row)."""
     rows = q.covered
+    em = q.table("entity_members")
+    em = em.filter(em.kind == "organisation").select(e_id="member_id", b_entity="entity_id")
     o = q.table("organisations").select(b_id="organisation_id", b_key="name_key")
+    rows = rows.left_join(em, rows.beneficiary_id == em.e_id)
     rows = rows.left_join(o, rows.beneficiary_id == o.b_id)
-    rows = rows.mutate(beneficiary_key=ibis.coalesce(rows.b_key, rows.beneficiary_id))
+    rows = rows.mutate(beneficiary_key=ibis.coalesce(rows.b_entity, rows.b_key,
+                                                     rows.beneficiary_id))
     return rows.group_by([*q.keys, "beneficiary_key"]).aggregate(amount=rows.amount.sum())
 
 

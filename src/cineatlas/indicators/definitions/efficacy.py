@@ -32,16 +32,6 @@ PRODUCTION = ("production", "post_production")
 CATEGORIES = ("all", "metropolis", "outside_metropolis")
 
 
-def entity_of(q: Query, rows: ir.Table, column: str, kind: str) -> ir.Table:
-    """`rows` plus `entity`, the resolved entity of `column` (a `kind` record id): its
-    `entity_members.entity_id`, else the record itself."""
-    em = q.table("entity_members")
-    em = em.filter(em.kind == kind).select(em_member="member_id", em_entity="entity_id")
-    rows = rows.left_join(em, rows[column] == em.em_member)
-    return rows.mutate(entity=ibis.coalesce(rows.em_entity, rows[column])).drop(
-        "em_member", "em_entity")
-
-
 def _last_years(q: Query) -> ir.Table:
     """(lf_funder, first_year, last_year): the first and latest fiscal years of each funder's
     published awards."""
@@ -166,11 +156,11 @@ def development_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
     (any funder). Awards with no work, and of another or unknown stage, are not development."""
     dev = _all_years(q)
     dev = dev.filter(dev.stage.isin(DEVELOPMENT) & dev.work_id.notnull())
-    dev = entity_of(q, dev, "work_id", "work").rename(subject="entity")
+    dev = q.entity_of(dev, "work_id", "work").rename(subject="entity")
     first = dev.group_by(f_subject="subject").aggregate(cohort=dev.year.min())
     dev = dev.inner_join(first, (dev.subject == first.f_subject) & (dev.year == first.cohort))
     dev = dev.drop("f_subject", "cohort")
-    prod = entity_of(q, _events(q, PRODUCTION), "work_id", "work")
+    prod = q.entity_of(_events(q, PRODUCTION), "work_id", "work")
     prod = prod.rename(e_subject="entity").drop("work_id", "award_id")
     return followed(q, dev, prod, horizon)
 
@@ -303,19 +293,19 @@ def _directed(q: Query, awards: ir.Table) -> ir.Table:
     person entity named director on the award, in award_people, or on its work, in
     work_credits) and `work` (the resolved work entity; the award itself when it names no
     work). Awards naming no director are dropped."""
-    awards = entity_of(q, awards, "work_id", "work").rename(work="entity")
+    awards = q.entity_of(awards, "work_id", "work").rename(work="entity")
     ap = q.table("award_people")
     ap = ap.filter(ap.role == "director").select(d_award=ap.award_id.cast("string"),
                                                  d_person=ap.person_id.cast("string"))
     wc = q.table("work_credits")
     wc = wc.filter((wc.role == "director") & wc.person_id.notnull())
-    wc = entity_of(q, wc.select("work_id", c_person="person_id"), "work_id", "work")
+    wc = q.entity_of(wc.select("work_id", c_person="person_id"), "work_id", "work")
     # (award, person) from the award's people, and from its work's credits
     people = ap.union(awards.inner_join(wc, awards.work == wc.entity).select(
         d_award=awards.award_id.cast("string"), d_person=wc.c_person.cast("string")),
         distinct=True)
     both_ = awards.inner_join(people, awards.award_id == people.d_award).drop("d_award")
-    both_ = entity_of(q, both_, "d_person", "person").rename(director="entity").drop("d_person")
+    both_ = q.entity_of(both_, "d_person", "person").rename(director="entity").drop("d_person")
     both_ = both_.mutate(work=ibis.coalesce(both_.work, "award:" + both_.award_id))
     return both_.distinct()
 
@@ -420,7 +410,7 @@ def company_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
     the cut's kind (same funders, stages, sector) in year + horizon or later."""
     rows = _all_years(q)
     rows = rows.filter(rows.beneficiary_id.notnull())
-    rows = entity_of(q, rows, "beneficiary_id", "organisation").rename(subject="entity")
+    rows = q.entity_of(rows, "beneficiary_id", "organisation").rename(subject="entity")
     first = rows.group_by(f_subject="subject").aggregate(cohort=rows.year.min())
     starts = rows.inner_join(first, (rows.subject == first.f_subject)
                              & (rows.year == first.cohort)).drop("f_subject", "cohort")
@@ -499,7 +489,7 @@ def _entity_units(q: Query, rows: ir.Table) -> ir.Table:
     the place an award of `rows` gives it."""
     o = q.table("organisations").select(x_member="organisation_id", x_place="territory_id")
     o = o.filter(o.x_place.notnull())
-    o = entity_of(q, o, "x_member", "organisation").select(x_entity="entity", x_place="x_place")
+    o = q.entity_of(o, "x_member", "organisation").select(x_entity="entity", x_place="x_place")
     own = rows.filter(rows.beneficiary_territory_id.notnull()).select(
         x_entity="entity", x_place="beneficiary_territory_id")
     places = o.union(own, distinct=True)
@@ -557,7 +547,7 @@ def _entity_units(q: Query, rows: ir.Table) -> ir.Table:
 def local_company_money_share(q: Query) -> ir.Table:
     rows = q._funder_territory(q.cut_awards())
     rows = rows.filter(rows.beneficiary_id.notnull())
-    rows = entity_of(q, rows, "beneficiary_id", "organisation")
+    rows = q.entity_of(rows, "beneficiary_id", "organisation")
     units = _entity_units(q, rows)
     anywhere = units.select(y_entity="x_entity").distinct()
     t = q.table("territories").select(ft_id="territory_id", funder_country="country_code")
