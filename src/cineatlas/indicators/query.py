@@ -371,6 +371,12 @@ class Query:
                             ibis.null())
         return grouped.mutate(value=value.cast("float64"))
 
+    def materialise(self, rows: ir.Table) -> ir.Table:
+        """`rows` computed now and read from memory afterwards: for an intermediate result an
+        indicator reads several times (Ibis writes a table expression into the SQL of each
+        use, so a long chain read three times is computed — and compiled — three times)."""
+        return ibis.memtable(self.engine.execute(rows).to_arrow())
+
     def rebase(self, rows: ir.Table) -> ir.Table:
         """Make `rows` this query's `base` and return them: for an indicator that selects or
         places the subject's rows its own way (the access indicators keep one year of venues

@@ -19,7 +19,7 @@ import dataclasses
 import ibis
 import ibis.expr.types as ir
 
-from cineatlas.indicators.query import Query
+from cineatlas.indicators.query import FILMS_TERRITORY, Query
 from cineatlas.indicators.registry import indicator
 
 #: Fiscal years after the development year within which production must be funded.
@@ -168,7 +168,7 @@ def development_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
 def _rates(q: Query, rows: ir.Table, horizon: int) -> ir.Table:
     """The share of `followed` rows that reached their event, per unit (and year, currency)
     and category."""
-    rows = q.rebase(rows)
+    rows = q.rebase(q.materialise(rows))  # read once per category and for coverage
     parts = []
     for category in CATEGORIES:
         part = rows if category == "all" else rows.filter(rows.place == category)
@@ -315,7 +315,7 @@ def second_work_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
     the earliest work of theirs with an award flagged first_work, their cohort the first
     fiscal year of any award to it; the event, an award (any funder, stage) to another work of
     theirs."""
-    rows = _directed(q, _all_years(q))
+    rows = q.materialise(_directed(q, _all_years(q)))  # read six times below
     flagged = rows.filter(rows.first_work.fill_null(False))
     debut = flagged.group_by(b_director="director").aggregate(b_year=flagged.year.min())
     flagged = flagged.inner_join(debut, (flagged.director == debut.b_director)
@@ -399,6 +399,111 @@ def second_work_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
 )
 def second_work_rate(q: Query) -> ir.Table:
     return _rates(q, second_work_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
+
+
+# -- first → second film, on the CNC's agreed films -------------------------------------
+
+
+def second_film_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
+    """`followed`-shaped rows of the directors of a first film agreed by the CNC: a director's
+    cohort is the first year of the list naming a film of theirs of rank 1 (their own rank
+    when the list gives one per director, else the film's), the event another film (another
+    work entity) of theirs agreed in cohort … cohort + horizon. Cohorts whose year + horizon
+    is past the list's last year are left out. Placed in France (the list names no place)."""
+    f = q.table("film_approvals")
+    c = q.table("work_credits")
+    c = c.filter((c.role == "director") & c.person_id.notnull()).select(
+        c_approval="approval_id", c_person="person_id", c_rank="rank", c_fictitious="fictitious")
+    rows = f.inner_join(c, f.approval_id == c.c_approval)
+    rows = rows.mutate(own_rank=ibis.coalesce(rows.c_rank, rows["rank"]),
+                       fictitious=rows.fictitious | rows.c_fictitious)
+    rows = q.entity_of(rows, "c_person", "person").rename(director="entity")
+    rows = q.entity_of(rows, "work_id", "work").rename(film="entity")
+    rows = q.materialise(rows.select("director", "film", "year", "own_rank", "source_id",
+                                     "fictitious"))  # read four times below
+    last = rows.aggregate(last_year=rows.year.max())
+    firsts = rows.filter(rows.own_rank == 1)
+    debut = firsts.group_by(d_director="director").aggregate(cohort=firsts.year.min())
+    firsts = firsts.inner_join(debut, (firsts.director == debut.d_director)
+                               & (firsts.year == debut.cohort))
+    first = firsts.group_by("director").aggregate(
+        year=firsts.year.min(), first_film=firsts.film.min(), source_id=firsts.source_id.min(),
+        fictitious=firsts.fictitious.fill_null(False).any())
+    first = first.cross_join(last)
+    first = first.filter(first.year + horizon <= first.last_year).drop("last_year")
+    others = rows.select(o_director="director", o_film="film", o_year="year",
+                         o_fictitious="fictitious", o_source="source_id")
+    hits = first.inner_join(others, (first.director == others.o_director)
+                            & (others.o_film != first.first_film)
+                            & (others.o_year >= first.year)
+                            & (others.o_year <= first.year + horizon))
+    hits = hits.group_by(h_director="director").aggregate(
+        first_event=hits.o_year.min(), event_source_id=hits.o_source.min(),
+        h_fictitious=hits.o_fictitious.fill_null(False).any())
+    out = first.left_join(hits, first.director == hits.h_director).drop("h_director")
+    out = out.mutate(reached=out.first_event.notnull(),
+                     years_to=(out.first_event - out.year).cast("int32"),
+                     fictitious=out.fictitious | out.h_fictitious.fill_null(False),
+                     place=ibis.null().cast("string"),
+                     film_territory_id=ibis.literal(FILMS_TERRITORY))
+    out = out.drop("first_event", "h_fictitious", "first_film").rename(subject="director")
+    return q.years(q.place(out, "film_territory_id"))
+
+
+@indicator(
+    id="second_film_rate",
+    theme="efficacy",
+    title_fr="Du premier au deuxième film agréé : part des cinéastes qui continuent",
+    title_en="First to second agreed film: share of directors who go on",
+    definition_fr=f"Parmi les cinéastes dont un premier film est agréé par le CNC — pour la "
+                  f"première fois l'année Y de sa liste, leur cohorte —, part de celles et ceux "
+                  f"dont un autre film est agréé entre Y et Y + {DEFAULT_HORIZON}. Une personne "
+                  f"ou un film publié sous plusieurs fiches est une seule entité résolue.",
+    definition_en=f"Among directors whose first film is agreed by the CNC — first in year Y of "
+                  f"its list, their cohort —, share of those who get another film agreed "
+                  f"between Y and Y + {DEFAULT_HORIZON}. A person or a film published as "
+                  f"several records is one resolved entity.",
+    formula=f"cinéastes de la cohorte dont un autre film est agréé en Y … Y + {DEFAULT_HORIZON} "
+            f"÷ cinéastes dont le premier film est agréé en Y (cohortes complètes)",
+    unit="share",
+    subject="films",
+    levels=("country",),
+    caveats_fr=(
+        "Le premier film est celui de RANG 1 dans la liste des films agréés : le rang propre "
+        "du ou de la cinéaste quand la liste en donne un par personne (« 2 / 1 »), sinon celui "
+        "du film. L'agrément ouvre le soutien automatique du CNC : c'est une aide publique, "
+        "mais pas une aide sélective ; un film non agréé n'est pas vu.",
+        f"Une cohorte trop récente (Y + {DEFAULT_HORIZON} après la dernière liste, 2019) est "
+        "laissée de côté : les cohortes 2003 à 2015.",
+        "La liste ne publie aucun lieu : le résultat est national (France).",
+        "Un·e cinéaste est reconnu·e à son nom tel que publié (résolu : même nom, mêmes "
+        "mots) ; deux homonymes comptent pour une personne, une personne publiée sous deux "
+        "graphies très différentes pour deux. Le genre des personnes n'est ni publié ici ni "
+        "déduit.",
+    ),
+    caveats_en=(
+        "The first film is the one of RANG 1 in the list of agreed films: the director's own "
+        "rank when the list gives one per person ('2 / 1'), else the film's. Agreement opens "
+        "the CNC's automatic support: public support, but not selective aid; a film not agreed "
+        "is not seen.",
+        f"A cohort too recent (Y + {DEFAULT_HORIZON} past the last list, 2019) is left out: the "
+        "2003 to 2015 cohorts.",
+        "The list publishes no place: the result is national (France).",
+        "A director is recognised by their name as published (resolved: same name, same words); "
+        "two namesakes count as one person, one person published under two very different "
+        "spellings as two. People's gender is neither published here nor inferred.",
+    ),
+    category=("toutes les personnes (all)", "every person (all)"),
+    extras={
+        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
+        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
+        "median_years": ("années médianes jusqu'au deuxième film",
+                         "median years to the second film"),
+        "horizon": ("horizon N, en années", "horizon N, in years"),
+    },
+)
+def second_film_rate(q: Query) -> ir.Table:
+    return _rates(q, second_film_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
 
 
 # -- company survival ---------------------------------------------------------------------
