@@ -4,12 +4,14 @@ honoured by every page, API answer and export (a crawl of the whole small atlas)
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import deque
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import polars as pl
 import pytest
 from cli_runner import run_cli
 from fastapi.testclient import TestClient
@@ -20,6 +22,7 @@ from cineatlas.indicators import Engine
 from cineatlas.queries import directory
 from cineatlas.queries.directory import DirectoryFilters
 from cineatlas.web import create_app
+from cineatlas.web.directory import ZERO
 
 HIDDEN = "Jeanne Cachée"
 HIDDEN_ID = "test/person/jc-9f3"
@@ -162,11 +165,141 @@ def test_rows_of_a_hand_made_store(tiny) -> None:
         docs, _ = directory.rows(a, "person", DirectoryFilters(genre="documentary"))
         assert docs["name"].to_list() == [HIDDEN, "Omar Vu"]
         # spread over the départements of X-RA: Alpha and Léa in X-DA1, Bêta, Omar and Jeanne
-        # in X-DA2; X-DB1 is in the other region
-        assert directory.within(a, DirectoryFilters(territory="X-RA")).rows() == [
+        # in X-DA2; X-DB1 is in the other region; everyone is placed in one of them
+        spread = directory.by_territory(a, DirectoryFilters(territory="X-RA"))
+        assert spread.territories.rows() == [
             ("X-DA1", "Terr X-DA1", 1, 1), ("X-DA2", "Terr X-DA2", 1, 2)]
+        assert (spread.here, spread.above, spread.complete) == (NOBODY, NOBODY, True)
+        # the country's regions, not its metropolis (which overlaps them); Jeanne, credited in
+        # both regions, counts in each, as each region's directory lists her
+        assert directory.by_territory(a, DirectoryFilters(territory="X")).territories.rows() \
+            == [("X-RA", "Terr X-RA", 2, 3), ("X-RB", "Terr X-RB", 1, 1)]
         nobody, n = directory.rows(a, "company", DirectoryFilters(funder="another"))
         assert (nobody.height, n) == (0, 0)
+
+
+NOBODY = {"companies": 0, "people": 0}
+#: Companies the data place no finer than a region (Delta, in X-RA) or the country (Phi, in X);
+#: Epsilon is one entity of two records, in X (2021) and in a commune of X-RA (2019).
+UNPLACED_ORGS = [
+    {"organisation_id": "test/org/d", "name": "Delta Région", "name_key": "delta region",
+     "kind": "company", "is_funder": False, "territory_id": "X-RA"},
+    {"organisation_id": "test/org/f", "name": "Phi Pays", "name_key": "phi pays",
+     "kind": "company", "is_funder": False, "territory_id": "X"},
+    {"organisation_id": "test/org/e", "name": "Epsilon", "name_key": "epsilon",
+     "kind": "company", "is_funder": False, "territory_id": "X"},
+    {"organisation_id": "test/org/e2", "name": "Epsilon Films", "name_key": "epsilon films",
+     "kind": "company", "is_funder": False, "territory_id": "X-CA2a"},
+]
+UNPLACED_AWARDS = [
+    _award("d-dev", 3_000_00, "test/org/d", "X-RA", project_title="Delta", stage="development",
+           fiscal_year=2021),
+    _award("f-dev", 2_000_00, "test/org/f", "X", project_title="Phi", stage="development",
+           fiscal_year=2021),
+    _award("e-prod", 8_000_00, "test/org/e", "X", project_title="Eps", stage="production",
+           fiscal_year=2021),
+    _award("e2-prod", 6_000_00, "test/org/e2", "X-CA2a", project_title="Eps 0",
+           stage="production", fiscal_year=2019),
+]
+#: Square outlines of X-RA's départements (WGS 84), for a map.
+OUTLINES = {"X-DA1": [[0, 45], [1, 45], [1, 46], [0, 46], [0, 45]],
+            "X-DA2": [[1, 45], [2, 45], [2, 46], [1, 46], [1, 45]]}
+
+
+@pytest.fixture()
+def unplaced(tiny) -> Path:
+    """The hand-made store plus UNPLACED_ORGS and their awards, and outlines for X-DA1, X-DA2."""
+    with Store(tiny) as store:
+        store.insert("organisations", pl.DataFrame([{"source_id": "test", **o}
+                                                    for o in UNPLACED_ORGS]))
+        store.insert("awards", pl.DataFrame([{"source_id": "test", **r}
+                                             for r in UNPLACED_AWARDS],
+                                            infer_schema_length=None))
+        store.con.executemany("INSERT INTO entity_members VALUES (?, ?, 'E-eps', 1.0, '{}')",
+                              [["organisation", "test/org/e"], ["organisation", "test/org/e2"]])
+        store.con.executemany(
+            "INSERT INTO territory_outlines VALUES (?, ?, 0, 'test')",
+            [[t, json.dumps({"type": "Polygon", "coordinates": [ring]})]
+             for t, ring in OUTLINES.items()])
+    return tiny
+
+
+def test_the_spread_over_sub_territories_says_who_it_cannot_place(unplaced) -> None:
+    with Store(unplaced, read_only=True) as store:
+        a = _Reader(store)
+
+        def spread(territory: str, **filters):
+            found = directory.by_territory(a, DirectoryFilters(territory=territory, **filters))
+            return found.territories.rows(), found.here, found.above, found.complete
+
+        one = {"companies": 1, "people": 0}
+        # Epsilon is in X-RA by its commune record (the directory of X-RA lists it there), not
+        # above it; Delta is in X-RA itself (here); Phi only in the country (above)
+        assert spread("X-RA") == ([("X-DA1", "Terr X-DA1", 1, 1), ("X-DA2", "Terr X-DA2", 2, 2)],
+                                  one, one, False)
+        # in the country: Delta and Epsilon in X-RA, Phi in no region (here)
+        assert spread("X") == ([("X-RA", "Terr X-RA", 4, 3), ("X-RB", "Terr X-RB", 1, 1)],
+                               one, NOBODY, False)
+        # a sub-territory's numbers are the totals of its own directory (its link)
+        for territory in ("X", "X-RA"):
+            for sub, _, companies, people in spread(territory)[0]:
+                for kind, n in (("company", companies), ("person", people)):
+                    assert directory.rows(a, kind, DirectoryFilters(territory=sub))[1] == n
+        # filters apply: development awards only (Alpha, Léa; Delta here, Phi above)
+        assert spread("X-RA", stage="development") == (
+            [("X-DA1", "Terr X-DA1", 1, 1), ("X-DA2", "Terr X-DA2", 0, 0)], one, one, False)
+        # documentaries: Bêta, Omar, Jeanne in X-DA2; nobody unplaced, so X-DA1's zero is known
+        assert spread("X-RA", genre="documentary") == (
+            [("X-DA1", "Terr X-DA1", 0, 0), ("X-DA2", "Terr X-DA2", 1, 2)], NOBODY, NOBODY,
+            True)
+        with pytest.raises(ValueError, match="needs a territory"):
+            directory.by_territory(a, DirectoryFilters())
+
+
+def _shapes(page: str) -> dict[str, tuple[str, str, str]]:
+    """{territory: (link, fill, accessible name)} of a page's map."""
+    return {t: (html.unescape(href), fill, html.unescape(name)) for href, name, fill, t in
+            re.findall(r'<a href="([^"]*)" aria-label="([^"]*)">\s*<path d="[^"]*" '
+                       r'fill="([^"]*)" data-territory="([^"]*)"', page)}
+
+
+def test_the_map_of_a_territory_colours_what_is_known(unplaced, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("CINEATLAS_OPT_OUT", str(tmp_path / "none.toml"))
+    with TestClient(create_app(unplaced)) as client:
+        # development: X-DA1 has Alpha and Léa; X-DA2 has nobody placed, but Delta (X-RA) and
+        # Phi (X) could be there: not known, hatched, never a zero
+        page = client.get("/directory?territory=X-RA&stage=development&lang=en").text
+        shapes = _shapes(page)
+        assert shapes["X-DA1"][0] == "/directory?territory=X-DA1&stage=development&lang=en"
+        assert shapes["X-DA1"][2] == "Terr X-DA1 : 1 company, 1 person"
+        assert shapes["X-DA1"][1].startswith("#") and shapes["X-DA1"][1] != ZERO
+        assert shapes["X-DA2"][1] == "url(#no-data)" and "not known" in shapes["X-DA2"][2]
+        assert "1 company and 0 people of this directory are placed in Terr X-RA" in page
+        assert "1 company and 0 people are placed only in a territory containing" in page
+        assert 'data-territory="X-DA2" data-companies="0" data-people="0"' in page
+        # documentaries: everyone is placed, X-DA1's zero is a zero (in the legend too)
+        page = client.get("/directory?territory=X-RA&genre=documentary&sector=all&lang=fr").text
+        shapes = _shapes(page)
+        assert shapes["X-DA1"][1:] == (ZERO, "Terr X-DA1 : 0 entreprise, 0 personne")
+        assert shapes["X-DA2"][0] == "/directory?territory=X-DA2&genre=documentary&sector=all"
+        assert shapes["X-DA2"][2] == "Terr X-DA2 : 1 entreprise, 2 personnes"
+        assert f'<li data-colour="{ZERO}">' in page and "directory-above" not in page
+        assert "Légende, en entreprises et personnes\u202f:" in page
+        # the country: its regions have no outline here: said, and the table kept
+        page = client.get("/directory?territory=X").text
+        assert 'id="directory-no-map"' in page and "<svg viewBox" not in page
+        assert re.findall(r'<tr data-territory="([^"]+)"', page) == ["X-RA", "X-RB"]
+        # the API answers the same counts, whatever the kind and the page
+        for kind in ("company", "person"):
+            answer = client.get("/api/v1/directory", params={
+                "territory": "X-RA", "stage": "development", "kind": kind}).json()
+            assert answer["by_territory"] == [
+                {"territory_id": "X-DA1", "name": "Terr X-DA1", "companies": 1, "people": 1},
+                {"territory_id": "X-DA2", "name": "Terr X-DA2", "companies": 0, "people": 0}]
+            assert answer["unplaced"] == {"here": {"companies": 1, "people": 0},
+                                          "above": {"companies": 1, "people": 0}}
+        everywhere = client.get("/api/v1/directory").json()
+        assert (everywhere["by_territory"], everywhere["unplaced"]) == ([], None)
 
 
 def _write(path: Path, text: str) -> Path:

@@ -11,6 +11,10 @@ each with their works, awards, funders, stages and years — one row per resolve
 - Only what public decisions publish: names, titles, amounts, the place at the commune level
   at most; no contact data, no gender. People on the opt-out list are never read
   (`optout.people_cte`); organisations it lists by id are left out.
+- **Within a territory** (`by_territory`, the page's map): each territory just below it
+  counts the entities its own directory lists; those placed no finer than the territory, or
+  only in a territory containing it, are counted apart (a sub-territory's zero is then not
+  known).
 - The awards counted: the atlas' rules (`queries.common`: cinema and audiovisual by default,
   each contract once); the filters (stage, format, genre, years, funder) keep the awards, and an
   entity is listed when it has at least one.
@@ -18,7 +22,7 @@ each with their works, awards, funders, stages and years — one row per resolve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -33,18 +37,12 @@ from cineatlas.queries.common import (
     Sector,
     sector_condition,
 )
+from cineatlas.queries.resolved import ENTITY_SQL
 
 
 class Kind(StrEnum):
     company = "company"
     person = "person"
-
-
-def _entity(kind: str, column: str) -> tuple[str, str]:
-    """(join, expression): the resolved entity of the record whose id is `column`."""
-    alias = f"em_{kind}"
-    return (f"LEFT JOIN entity_members {alias} ON {alias}.kind = '{kind}' AND "
-            f"{alias}.member_id = {column}", f"coalesce({alias}.entity_id, {column})")
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ class DirectoryFilters:
         return " AND ".join(parts), params
 
 
-_WORK_JOIN, _WORK_ENTITY = _entity("work", "a.work_id")
+_WORK_JOIN, _WORK_ENTITY = ENTITY_SQL("work", "a.work_id", "em_work")
 #: An entity's name and place are those of its latest award among those the filters keep
 #: (then the greatest award id).
 _LATEST = f"({YEAR_SQL}, a.award_id)"
@@ -101,41 +99,71 @@ _AWARD_JOINS = ("LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
                 f"LEFT JOIN works w ON w.work_id = a.work_id {_WORK_JOIN} ")
 
 
-def _companies_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
-    join, entity = _entity("organisation", "b.organisation_id")
+def _companies_from(filters: DirectoryFilters,
+                    joins: str = _AWARD_JOINS) -> tuple[str, str, list[Any]]:
+    """(the entity expression, `FROM … WHERE …` of the awards the filters keep with their
+    beneficiary `b`, a company that may be listed placed in the territory; its parameters)."""
+    join, entity = ENTITY_SQL("organisation", "b.organisation_id", "em_organisation")
     where, params = filters.awards()
     hidden, hidden_params = optout.organisation_hidden("b.organisation_id")
     place = ""
     if filters.territory:
         place = f" AND b.territory_id IN ({WITHIN_SQL})"
+    source = (f"FROM awards a JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+              f"{join} {joins}WHERE {where} AND NOT b.is_funder AND b.funder_level IS NULL "
+              f"AND NOT {hidden}{place}")
+    return entity, source, [*params, *hidden_params,
+                            *([filters.territory] if filters.territory else [])]
+
+
+def _companies_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
+    entity, source, params = _companies_from(filters)
     sql = (
         f"SELECT {entity} AS entity_id, arg_max(b.name, {_LATEST}) AS name, "
         "min(b.organisation_id) AS member_id, count(DISTINCT b.organisation_id) AS n_records, "
         f"arg_max(b.kind, {_LATEST}) AS kind, "
         f"arg_max(b.territory_id, {_LATEST}) AS territory_id, "
-        f"arg_max(b.city, {_LATEST}) AS city, "
-        f"{_SUMMARY} FROM awards a JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-        f"{join} {_AWARD_JOINS}"
-        f"WHERE {where} AND NOT b.is_funder AND b.funder_level IS NULL "
-        f"AND NOT {hidden}{place} GROUP BY ALL")
-    return sql, [*params, *hidden_params, *([filters.territory] if filters.territory else [])]
+        f"arg_max(b.city, {_LATEST}) AS city, {_SUMMARY} {source} GROUP BY ALL")
+    return sql, params
 
 
-def _people_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
+def _people_from(filters: DirectoryFilters,
+                 joins: str = _AWARD_JOINS) -> tuple[str, str, list[Any]]:
+    """(the `WITH` of the people who may be listed, `FROM … WHERE …` of the awards the filters
+    keep crediting one of them `p`, placed in the territory by `a.beneficiary_territory_id`;
+    its parameters)."""
     listed, listed_params = optout.people_cte()
     where, params = filters.awards()
     place = ""
     if filters.territory:
         place = f" AND a.beneficiary_territory_id IN ({WITHIN_SQL})"
+    source = ("FROM award_people ap JOIN listed_people p ON p.person_id = ap.person_id "
+              f"JOIN awards a ON a.award_id = ap.award_id {joins}WHERE {where}{place}")
+    return f"WITH {listed}", source, [*listed_params, *params,
+                                      *([filters.territory] if filters.territory else [])]
+
+
+def _people_sql(filters: DirectoryFilters) -> tuple[str, list[Any]]:
+    listed, source, params = _people_from(filters)
     sql = (
-        f"WITH {listed} SELECT p.entity_id, arg_max(p.full_name, {_LATEST}) AS name, "
+        f"{listed} SELECT p.entity_id, arg_max(p.full_name, {_LATEST}) AS name, "
         "min(p.person_id) AS member_id, count(DISTINCT p.person_id) AS n_records, "
         "list(DISTINCT ap.role ORDER BY ap.role) AS roles, "
         f"arg_max(a.beneficiary_territory_id, {_LATEST}) AS territory_id, "
-        f"{_SUMMARY} FROM award_people ap JOIN listed_people p ON p.person_id = ap.person_id "
-        f"JOIN awards a ON a.award_id = ap.award_id {_AWARD_JOINS}"
-        f"WHERE {where}{place} GROUP BY ALL")
-    return sql, [*listed_params, *params, *([filters.territory] if filters.territory else [])]
+        f"{_SUMMARY} {source} GROUP BY ALL")
+    return sql, params
+
+
+def _places_sql(kind: Kind, filters: DirectoryFilters) -> tuple[str, list[Any]]:
+    """Each entity of the directory of `kind` with each place of the awards the filters keep
+    (entity_id, territory_id), once: where its records are placed (companies) or where its
+    awards' beneficiaries are (people)."""
+    if kind is Kind.company:
+        entity, source, params = _companies_from(filters, "")
+        return f"SELECT DISTINCT {entity} AS entity_id, b.territory_id {source}", params
+    listed, source, params = _people_from(filters, "")
+    return (f"{listed} SELECT DISTINCT p.entity_id, a.beneficiary_territory_id AS territory_id "
+            f"{source}", params)
 
 
 def rows(a: Reader, kind: Kind | str, filters: DirectoryFilters, limit: int | None = 50,
@@ -226,24 +254,86 @@ def funder_choices(a: Reader) -> pl.DataFrame:
         "ORDER BY f.name, a.funder_id")
 
 
-def within(a: Reader, filters: DirectoryFilters) -> pl.DataFrame:
-    """How the directory of `filters.territory` spreads over the territories just below it
-    (a region's départements, a province's regions…; not the metropolitan areas, which
-    overlap them): territory_id, name, companies, people
-    (entities placed there by the rows' place), by name; a territory with neither is left out."""
-    if not filters.territory:
-        return pl.DataFrame(schema={"territory_id": pl.Utf8, "name": pl.Utf8,
-                                    "companies": pl.Int64, "people": pl.Int64})
-    counts = []
-    params: list[Any] = []
-    for kind, build in (("companies", _companies_sql), ("people", _people_sql)):
-        sql, values = build(filters)
-        counts.append(f"(SELECT count(*) FROM ({sql}) d JOIN territory_closure c "
-                      f"ON c.territory_id = d.territory_id WHERE c.ancestor_id = k.territory_id) "
-                      f"AS {kind}")
-        params += values
+#: The sub-territories of a territory (?): those just below it (a country's regions or
+#: provinces, a region's départements, a province's or Québec's regions, a département's
+#: communes…), not the metropolitan areas, which overlap them.
+SUBS_SQL = ("SELECT territory_id, name FROM territories WHERE parent_id = ? "
+            "AND level <> 'metropolis'")
+
+
+@dataclass(frozen=True)
+class Spread:
+    """How the directory of a territory spreads over its sub-territories (`by_territory`).
+
+    `territories`: territory_id, name, companies, people — every sub-territory (zero when
+    nobody is there), by name. `here`: the companies and people of the directory of the
+    territory in none of its sub-territories (placed in the territory itself only). `above`:
+    those the data place only in a territory containing it (not in its directory: some may be
+    established in it). Each is {"companies": n, "people": n}."""
+
+    territories: pl.DataFrame
+    here: dict[str, int]
+    above: dict[str, int]
+
+    @property
+    def complete(self) -> bool:
+        """Whether everyone who may be in the territory is in one of its sub-territories: then
+        a sub-territory's zero is nobody; otherwise it is not known."""
+        return not any(self.here.values()) and not any(self.above.values())
+
+
+def by_territory(a: Reader, filters: DirectoryFilters) -> Spread:
+    """The companies and the people of the directory of `filters.territory` (with its filters)
+    in each of its sub-territories (`SUBS_SQL`), in one query. A sub-territory counts those its
+    own directory lists (an entity with an award kept placed in it), each resolved entity once
+    (`queries.resolved.ENTITY_SQL`; people through the opt-out list): its number is the total
+    its link shows. An entity with awards in two sub-territories counts in each."""
+    territory = filters.territory
+    if not territory:
+        raise ValueError("by_territory needs a territory.")
+    everywhere = replace(filters, territory=None)
+    ctes, params = [], []
+    for kind in Kind:
+        for scope, suffix in ((filters, ""), (everywhere, "_all")):
+            sql, values = _places_sql(kind, scope)
+            ctes.append(f"{kind.value}{suffix} AS (SELECT * FROM ({sql}))")
+            params += values
+    kinds = ((Kind.company.value, "companies"), (Kind.person.value, "people"))
+    placed = " UNION ALL ".join(
+        f"SELECT DISTINCT '{name}' AS kind, d.entity_id, c.ancestor_id AS sub FROM {table} d "
+        "LEFT JOIN territory_closure c ON c.territory_id = d.territory_id "
+        "AND c.ancestor_id IN (SELECT territory_id FROM subs)" for table, name in kinds)
+    above = " UNION ALL ".join(
+        f"SELECT DISTINCT '{name}' AS kind, d.entity_id FROM {table}_all d "
+        "WHERE d.territory_id IN (SELECT territory_id FROM above_it) "
+        f"AND d.entity_id NOT IN (SELECT entity_id FROM {table})" for table, name in kinds)
+
+    def counts() -> str:
+        return ", ".join(f"count(DISTINCT p.entity_id) FILTER (WHERE p.kind = '{name}')::BIGINT "
+                         f"AS {name}" for _, name in kinds)
+
+    frame = a.frame(
+        f"WITH {', '.join(ctes)}, subs AS ({SUBS_SQL}), "
+        "above_it AS (SELECT ancestor_id AS territory_id FROM territory_closure "
+        "WHERE territory_id = ? AND ancestor_id <> ?), "
+        f"placed AS ({placed}), outside AS ({above}) "
+        f"SELECT 'sub' AS place, s.territory_id, s.name, {counts()} FROM subs s "
+        "LEFT JOIN placed p ON p.sub = s.territory_id GROUP BY ALL "
+        f"UNION ALL SELECT 'here', NULL, NULL, {counts()} FROM placed p WHERE p.sub IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM placed q WHERE q.kind = p.kind "
+        "AND q.entity_id = p.entity_id AND q.sub IS NOT NULL) "
+        f"UNION ALL SELECT 'above', NULL, NULL, {counts()} FROM outside p",
+        [*params, territory, territory, territory])
+    subs = frame.filter(pl.col("place") == "sub").drop("place").sort("name", "territory_id")
+    total = {r["place"]: {"companies": int(r["companies"]), "people": int(r["people"])}
+             for r in frame.filter(pl.col("place") != "sub").to_dicts()}
+    return Spread(subs, total["here"], total["above"])
+
+
+def sub_territory_outlines(a: Reader, territory: str) -> list[dict[str, Any]]:
+    """The sub-territories of `territory` (`SUBS_SQL`) with their outlines, for a map:
+    territory_id, name, overseas, geojson (NULL when the atlas holds none), by id."""
     return a.frame(
-        f"SELECT * FROM (SELECT k.territory_id, k.name, {', '.join(counts)} FROM territories k "
-        "WHERE k.parent_id = ? AND k.level <> 'metropolis') WHERE companies > 0 OR people > 0 "
-        "ORDER BY name, territory_id",
-        [*params, filters.territory])
+        f"SELECT t.territory_id, t.name, t.overseas, o.geojson FROM ({SUBS_SQL}) s "
+        "JOIN territories t USING (territory_id) LEFT JOIN territory_outlines o "
+        "USING (territory_id) ORDER BY t.territory_id", [territory]).to_dicts()

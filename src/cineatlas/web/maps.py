@@ -55,7 +55,7 @@ class Map:
 
 #: Decimal places a value of each unit is shown with at most (i18n.Formats): a class is never
 #: narrower than that.
-UNIT_DIGITS = {"share": 3, "money": 0, "money_per_inhabitant": 2}
+UNIT_DIGITS = {"share": 3, "money": 0, "money_per_inhabitant": 2, "count": 0}
 #: Significant digits of a class bound: 1,9 € rather than 1,92 €, so that neighbouring bounds
 #: read apart.
 BOUND_DIGITS = 2
