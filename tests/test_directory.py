@@ -271,7 +271,7 @@ def test_the_map_of_a_territory_colours_what_is_known(unplaced, monkeypatch, tmp
         page = client.get("/directory?territory=X-RA&stage=development&lang=en").text
         shapes = _shapes(page)
         assert shapes["X-DA1"][0] == "/directory?territory=X-DA1&stage=development&lang=en"
-        assert shapes["X-DA1"][2] == "Terr X-DA1 : 1 company, 1 person"
+        assert shapes["X-DA1"][2] == "Terr X-DA1: 1 company, 1 person"
         assert shapes["X-DA1"][1].startswith("#") and shapes["X-DA1"][1] != ZERO
         assert shapes["X-DA2"][1] == "url(#no-data)" and "not known" in shapes["X-DA2"][2]
         assert "1 company and 0 people of this directory are placed in Terr X-RA" in page
@@ -280,9 +280,9 @@ def test_the_map_of_a_territory_colours_what_is_known(unplaced, monkeypatch, tmp
         # documentaries: everyone is placed, X-DA1's zero is a zero (in the legend too)
         page = client.get("/directory?territory=X-RA&genre=documentary&sector=all&lang=fr").text
         shapes = _shapes(page)
-        assert shapes["X-DA1"][1:] == (ZERO, "Terr X-DA1 : 0 entreprise, 0 personne")
+        assert shapes["X-DA1"][1:] == (ZERO, "Terr X-DA1\u202f: 0 entreprise, 0 personne")
         assert shapes["X-DA2"][0] == "/directory?territory=X-DA2&genre=documentary&sector=all"
-        assert shapes["X-DA2"][2] == "Terr X-DA2 : 1 entreprise, 2 personnes"
+        assert shapes["X-DA2"][2] == "Terr X-DA2\u202f: 1 entreprise, 2 personnes"
         assert f'<li data-colour="{ZERO}">' in page and "directory-above" not in page
         assert "Légende, en entreprises et personnes\u202f:" in page
         # the country: its regions have no outline here: said, and the table kept

@@ -65,7 +65,8 @@ def test_the_map_of_quebec_leads_to_each_region(page, real_server, sql, lang) ->
         word = (("entreprise" if n <= 1 else "entreprises") if lang == "fr"
                 else ("company" if n == 1 else "companies"))
         label = _shape(page, territory).get_attribute("aria-label")
-        assert label.startswith(f"{name} : {n} {word}, 0 "), label
+        colon = "\u202f:" if lang == "fr" else ":"
+        assert label.startswith(f"{name}{colon} {n} {word}, 0 "), label
         path = page.locator(f'{SECTION} path[data-territory="{territory}"]')
         assert path.get_attribute("fill") != "url(#no-data)"
         assert path.locator("title").text_content().startswith(f"{name} — {n} {word}")

@@ -112,7 +112,7 @@ def test_map_shapes_and_list_name_every_territory(real_server, page) -> None:
     assert shapes.count() == 17
     for index in range(shapes.count()):
         label = shapes.nth(index).get_attribute("aria-label")
-        assert label and " : " in label
+        assert label and "\u202f: " in label  # French: a narrow no-break space
     assert page.locator("#map-table tbody tr").count() == 17
     assert page.locator("#map-table tbody a").first.is_visible()
     # a legend with its unit, and no class narrower than what it shows
