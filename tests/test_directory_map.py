@@ -8,8 +8,10 @@ above it — for Québec (its administrative regions) and for French regions."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from cli_runner import run_cli
 from conftest import BuiltAtlas
 from fastapi.testclient import TestClient
 
@@ -157,3 +159,20 @@ def test_the_api_answers_the_spread(real_atlas, store, facts) -> None:
         quebec = client.get("/api/v1/directory", params={"territory": "CA-QC"}).json()
         assert {r["territory_id"]: (r["companies"], r["people"])
                 for r in quebec["by_territory"]} == _independent(facts, "CA-QC")[0]
+
+
+def test_the_command_prints_the_spread(real_atlas, facts, monkeypatch, capsys) -> None:
+    expected, here, above = _independent(facts, "FR-R52")
+    code, out, err = run_cli(monkeypatch, capsys, "directory", "--db", str(real_atlas.db),
+                             "--territory", "FR-R52", "--by-territory", "--json")
+    assert code == 0, err
+    answer = json.loads(out)
+    assert {r["territory_id"]: (r["companies"], r["people"])
+            for r in answer["by_territory"]} == expected
+    assert answer["unplaced"] == {"here": here, "above": above}
+    code, out, err = run_cli(monkeypatch, capsys, "directory", "--db", str(real_atlas.db),
+                             "--territory", "CA-QC", "--by-territory")
+    assert code == 0 and "Capitale-Nationale" in out and "Traceback" not in out + err
+    code, out, err = run_cli(monkeypatch, capsys, "directory", "--db", str(real_atlas.db),
+                             "--by-territory")
+    assert code == 1 and "--by-territory needs --territory" in out + err

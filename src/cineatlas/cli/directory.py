@@ -52,6 +52,9 @@ def directory_command(
     year_from: Annotated[int | None, typer.Option(help="Awards from this year.")] = None,
     year_to: Annotated[int | None, typer.Option(help="Awards up to this year.")] = None,
     opt_out: OptOutOption = None,
+    by_territory: Annotated[bool, typer.Option(
+        "--by-territory", help="Instead of the rows, the companies and people of the "
+        "territory's directory in each of its sub-territories (the web page's map).")] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many rows.")] = 200,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -73,6 +76,12 @@ def directory_command(
         filters = DirectoryFilters(territory=territory, stage=stage, format=work_format,
                                    genre=genre, funder=funder, year_from=year_from,
                                    year_to=year_to)
+        if by_territory:
+            if not territory:
+                raise AtlasError("--by-territory needs --territory (the territory whose "
+                                 "sub-territories to count).")
+            _print_spread(directory.by_territory(store, filters), territory, as_json)
+            return
         frame, total = directory.rows(store, Kind(kind.value), filters, limit)
     if as_json:
         print_json({"total": total, "data": frame.to_dicts()})
@@ -93,3 +102,25 @@ def directory_command(
     console.print(table)
     if total > frame.height:
         console.print(f"[dim]… {total - frame.height:,} more (use --limit or --json)[/dim]")
+
+
+def _print_spread(spread: directory.Spread, territory: str, as_json: bool) -> None:
+    if as_json:
+        print_json({"territory": territory, "by_territory": spread.territories.to_dicts(),
+                    "unplaced": {"here": spread.here, "above": spread.above}})
+        return
+    table = Table(header_style="bold", title=Text(visible(
+        f"The directory of {territory}, by sub-territory")))
+    for name in ("territory", "name", "companies", "people"):
+        table.add_column(name, overflow="fold")
+    for r in spread.territories.to_dicts():
+        table.add_row(*(Text(visible(str(v))) for v in (
+            r["territory_id"], r["name"], r["companies"], r["people"])))
+    console.print(table)
+    for where, what in (("here", f"placed in {territory} itself, in none of these"),
+                        ("above", f"placed only in a territory containing {territory} (some "
+                                  "may be established in it)")):
+        counts = getattr(spread, where)
+        if any(counts.values()):
+            console.print(f"{counts['companies']:,} companies and {counts['people']:,} people "
+                          f"{what}: a zero above may be unknown.")
