@@ -36,7 +36,7 @@ from indicator_data import award, tiny_store
 
 from cineatlas import Store, optout
 from cineatlas.text import fold
-from cineatlas.web import create_app
+from cineatlas.web import create_app, labels
 
 #: The names as published (plain SQL finds their records by them) and as listed.
 PUBLISHED = {"Mathieu Duméry": "Mathieu Duméry", "Rainville, Line": "Line Rainville"}
@@ -240,6 +240,7 @@ def test_a_person_published_as_a_beneficiary_is_withheld_everywhere(real_atlas, 
         page = client.get(f"/beneficiary/{org['Mathieu Duméry']}?lang=en").text
         assert "name is withheld at their request" in page
         # the label stands where the name stood, in the page's language
+        assert labels.WITHHELD == optout.WITHHELD  # (the catalogue's entry)
         assert "Masqué à la demande de la personne" in client.get(pages[0] + "&lang=fr").text
         assert optout.WITHHELD in html.unescape(client.get(pages[1]).text)
         # the awards stay, at their amounts: the download against plain SQL

@@ -21,7 +21,6 @@ from fastapi import Path as FastPath
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
-from cineatlas import optout
 from cineatlas.indicators import Cut, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.indicators.registry import THEMES, UNITS
@@ -89,10 +88,10 @@ def _naming_french(translate: Any) -> Any:
 def _french_names(value: Any) -> Any:
     """What a French page prints of a value: a territory the store names in English (Nova
     Scotia, Germany) by its French name (territories.names), a beneficiary withheld at a
-    person's request (`optout.WITHHELD`, as the queries name it) in French; anything else as
+    person's request (`labels.WITHHELD`, as the queries name it) in French; anything else as
     it is."""
     if type(value) is str:
-        if value == optout.WITHHELD:
+        if value == labels.WITHHELD:
             return i18n.translations("fr").gettext(value)
         return french_names().get(value, value)
     return value
