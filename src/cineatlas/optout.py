@@ -16,17 +16,20 @@ directory when it exists (`settings.default_opt_out_path`).
 Reads go through here, so that no page, API answer or export shows a listed person:
 
 - `people_cte`: the people that may be shown (the queries build every person's name from it);
-- `organisations_sql`: the `organisations` table as outputs show it — a beneficiary that is a
-  withheld person (an organisation of kind `individual`, or of unknown kind, named as a
-  listed person or as a record of a listed person's entity, with every record of its own
-  entity) is named `WITHHELD`, without SIREN, SIRET, RNA or city; its awards and amounts
-  stay in every total (public money; only the name is withheld);
+- `organisations_sql(reader)`: the `organisations` table as outputs show it, which every
+  query naming beneficiaries joins — a beneficiary that is a withheld person (an
+  organisation of kind `individual`, or of unknown kind, named as a listed person or as a
+  record of a listed person's entity, with every record of its own entity:
+  `withheld_organisations`, worked out once per list for a read-only store) is named
+  `WITHHELD`, without SIREN, SIRET, RNA or city; its awards and amounts stay in every total
+  (public money; only the name is withheld);
 - `organisation_hidden` / `organisation_withheld`: left out of the directory, no company
   page. Organisations listed by id: public decisions about companies and associations are
   public; such an organisation is left out of the directory and its company page only.
 
-The SQL these return holds the list's values as quoted literals (no parameters), so that it
-fits anywhere in a query; with an empty list it is the plain table.
+The SQL of `organisations_sql` and `people_cte` holds the list's values as quoted literals (no
+parameters), so that it fits anywhere in a query; with an empty list it is the plain table.
+Resolution's evidence (`entity_members.evidence`) is never read here nor published.
 """
 
 from __future__ import annotations
