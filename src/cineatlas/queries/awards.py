@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas import optout
 from cineatlas.queries.common import (
     ALL_SECTORS,
     DEFAULT_SECTOR,
@@ -33,7 +34,7 @@ from cineatlas.text import fold, fold_expr
 @dataclass(frozen=True)
 class Facet:
     """One award facet: `value` and `label` are SQL over the award `a` and the joins of
-    `FACT_JOINS` (funder f, scheme s, beneficiary b, region r); `condition` keeps the awards of
+    `fact_joins` (funder f, scheme s, beneficiary b, region r); `condition` keeps the awards of
     some values (`{values}`: their placeholders) reading `a` alone; `named` says how a value is
     shown: 'name' (a stored name, the label), 'vocabulary' (a code the web labels) or 'value'."""
 
@@ -73,14 +74,20 @@ FACETS: dict[str, Facet] = {f.name: f for f in (
           "WHERE ancestor_id IN ({values}))", "name"),
     Facet("currency", "a.currency", "a.currency", _equals("a.currency"), "value"),
 )}
-#: The joins the facets' values and labels read.
-FACT_JOINS = (
-    "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-    "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
-    "LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-    "LEFT JOIN (SELECT c.territory_id AS placed_id, t.territory_id, t.name "
-    "FROM territory_closure c JOIN territories t ON t.territory_id = c.ancestor_id "
-    "AND t.level IN ('region', 'province')) r ON r.placed_id = a.beneficiary_territory_id ")
+
+
+def fact_joins(a: Reader) -> str:
+    """The joins the facets' values and labels read (beneficiaries as outputs name them:
+    `optout.organisations_sql`)."""
+    return (
+        "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+        "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
+        f"LEFT JOIN {optout.organisations_sql(a)} b ON b.organisation_id = a.beneficiary_id "
+        "LEFT JOIN (SELECT c.territory_id AS placed_id, t.territory_id, t.name "
+        "FROM territory_closure c JOIN territories t ON t.territory_id = c.ancestor_id "
+        "AND t.level IN ('region', 'province')) r ON r.placed_id = a.beneficiary_territory_id ")
+
+
 #: Sort orders of the explorer (`-` first: descending); the award id breaks every tie.
 SORTS = {"id": ("a.award_id",), "amount": ("a.amount_minor",),
          "date": ("a.decision_date", YEAR_SQL), "title": ("a.project_title COLLATE nocase",)}
@@ -192,9 +199,17 @@ def _join(conditions: dict[str, tuple[str, list[Any]]]) -> tuple[str, list[Any]]
 
 # -- award lists --------------------------------------------------------------------------
 
-AWARDS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-               "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-               "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
+
+
+def awards_from(a: Reader) -> str:
+    """FROM the awards `a` with their beneficiary `b` (named as outputs name it:
+    `optout.organisations_sql`), funder `f` and scheme `s`."""
+    return (f"FROM awards a LEFT JOIN {optout.organisations_sql(a)} b "
+            "ON b.organisation_id = a.beneficiary_id "
+            "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
+            "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
+
+
 AWARDS_SELECT = (
     "SELECT a.award_id, a.project_title, a.work_id, a.funder_id, f.name AS funder, "
     "s.name AS scheme, "
@@ -202,16 +217,12 @@ AWARDS_SELECT = (
     f"{YEAR_SQL} AS year, a.decision_date, a.amount_minor, "
     "a.currency, a.stage, a.format, a.genre, a.sector, a.amends_award_id, a.superseded_by, "
     "a.fictitious, a.source_id ")
-#: The award search index's texts: each award's title, beneficiary, funder and scheme (folded
-#: by `search_index`).
-SEARCH_TEXT_SQL = ("SELECT a.award_id, concat_ws(' ', a.project_title, b.name, f.name, s.name) "
-                   f"AS text {AWARDS_FROM}")
-
-
 def search_index(a: Reader) -> pl.DataFrame:
-    """`award_search` (award_id, text): each award's texts folded once (text.fold_expr), so
-    that a search is a plain substring test of the folded query."""
-    return a.frame(SEARCH_TEXT_SQL).with_columns(fold_expr(pl.col("text")))
+    """`award_search` (award_id, text): each award's title, beneficiary (as outputs name it),
+    funder and scheme, folded once (text.fold_expr), so that a search is a plain substring test
+    of the folded query. Made again when the opt-out list changes (`web.api.Atlas`)."""
+    return a.frame("SELECT a.award_id, concat_ws(' ', a.project_title, b.name, f.name, s.name) "
+                   f"AS text {awards_from(a)}").with_columns(fold_expr(pl.col("text")))
 
 
 def awards(a: Reader, filters: AwardFilters, limit: int | None, offset: int = 0,
@@ -226,7 +237,7 @@ def awards(a: Reader, filters: AwardFilters, limit: int | None, offset: int = 0,
     frame = a.frame(
         f"WITH page AS (SELECT a.award_id, row_number() OVER (ORDER BY {order}) AS position "
         f"FROM awards a WHERE {where} ORDER BY position{page}) "
-        f"{AWARDS_SELECT}{AWARDS_FROM} JOIN page p ON p.award_id = a.award_id "
+        f"{AWARDS_SELECT}{awards_from(a)} JOIN page p ON p.award_id = a.award_id "
         "ORDER BY p.position", params)
     return frame, int(total)
 
@@ -238,7 +249,7 @@ def totals(a: Reader, where: str, params: list[Any]) -> pl.DataFrame:
         "SELECT a.currency, count(*) AS n, sum(a.amount_minor) FILTER "
         "(WHERE a.superseded_by IS NULL)::BIGINT AS amount_minor, "
         f"sum(a.amount_minor)::BIGINT AS signed_minor, {PROVENANCE_SQL} "
-        f"{AWARDS_FROM} WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, "
+        f"{awards_from(a)} WHERE {where} GROUP BY ALL ORDER BY amount_minor DESC NULLS LAST, "
         "a.currency", params)
 
 
@@ -273,7 +284,7 @@ def without_each(a: Reader, filters: AwardFilters) -> dict[str, int]:
 
 def award_territories(a: Reader, where: str, params: list[Any]) -> pl.DataFrame:
     return a.frame(
-        f"SELECT t.territory_id, t.name, count(*) AS n {AWARDS_FROM} "
+        f"SELECT t.territory_id, t.name, count(*) AS n {awards_from(a)} "
         "JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
         f"WHERE {where} GROUP BY ALL ORDER BY n DESC, t.name LIMIT 20", params)
 
@@ -287,13 +298,13 @@ FACT_COLUMNS = ("funder_id", "scheme_id", "beneficiary_id", "beneficiary_territo
                 "second_work", "currency")
 
 
-def _facts(base: str) -> str:
+def _facts(a: Reader, base: str) -> str:
     """The awards matching `base`: the columns the facets' conditions read, and every facet's
     value and label (v_NAME, l_NAME)."""
     columns = ", ".join([*(f"a.{c}" for c in FACT_COLUMNS),
                          *(f"{f.value} AS v_{f.name}, {f.label} AS l_{f.name}"
                            for f in FACETS.values())])
-    return f"SELECT {columns} FROM awards a {FACT_JOINS}WHERE {base}"
+    return f"SELECT {columns} FROM awards a {fact_joins(a)}WHERE {base}"
 
 
 def _branch(name: str, conditions: dict[str, tuple[str, list[Any]]],
@@ -322,7 +333,7 @@ def facets(a: Reader, filters: AwardFilters, limit: int = 12) -> dict[str, dict[
     base, params, conditions = _base(filters)
     branches = [_branch(name, conditions, getattr(filters, name)) for name in FACETS]
     frame = a.frame(
-        f"WITH facts AS MATERIALIZED ({_facts(base)}), counted AS "
+        f"WITH facts AS MATERIALIZED ({_facts(a, base)}), counted AS "
         f"({' UNION ALL '.join(sql for sql, _ in branches)}) "
         "SELECT *, count(*) OVER (PARTITION BY facet) AS distinct_values FROM counted "
         "QUALIFY row_number() OVER (PARTITION BY facet ORDER BY n DESC, label, value) <= ? "
@@ -364,7 +375,7 @@ def facet_values(a: Reader, filters: AwardFilters, name: str, q: str | None = No
         raise KeyError(name)
     base, params, conditions = _base(filters)
     sql, values = _branch(name, conditions)
-    frame = a.frame(f"WITH facts AS ({_facts(base)}) {sql}", [*params, *values]).drop("chosen")
+    frame = a.frame(f"WITH facts AS ({_facts(a, base)}) {sql}", [*params, *values]).drop("chosen")
     if q:
         needle = fold(q)
         frame = frame.filter(fold_expr(pl.col("label")).str.contains(needle, literal=True))

@@ -216,7 +216,7 @@ def person_awards(a: Reader, members: list[str],
         "FROM award_people ap JOIN awards a ON a.award_id = ap.award_id "
         "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
         "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
-        "LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+        f"LEFT JOIN {optout.organisations_sql(a)} b ON b.organisation_id = a.beneficiary_id "
         "LEFT JOIN works w ON w.work_id = a.work_id "
         "LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
         f"WHERE list_contains(?::VARCHAR[], ap.person_id) AND a.superseded_by IS NULL AND {sql} "

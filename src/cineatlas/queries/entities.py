@@ -13,15 +13,13 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas.queries.awards import awards_from
 from cineatlas.queries.common import PROVENANCE_SQL, Reader, Sector, sector_condition
 
 #: The award columns naming an entity.
 ENTITY_COLUMNS = ("beneficiary_id", "work_id", "funder_id")
 #: Awards' year: the fiscal year where published, else the decision's calendar year.
 YEAR_SQL = "coalesce(a.fiscal_year, year(a.decision_date))"
-ROWS_FROM = ("FROM awards a LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
-             "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-             "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id")
 ROWS_SELECT = (
     "SELECT a.award_id, a.project_title, a.work_id, a.funder_id, f.name AS funder, "
     "a.scheme_id, s.name AS scheme, a.beneficiary_id, b.name AS beneficiary, "
@@ -48,7 +46,7 @@ def award_page(a: Reader, column: str, value: str | Sequence[str], sector: Secto
     """(one page of the entity's awards, latest first; how many it has in `sector`)."""
     where, params = condition(column, value, sector)
     total = a.frame(f"SELECT count(*) AS n FROM awards a WHERE {where}", params)["n"][0]
-    rows = a.frame(f"{ROWS_SELECT}{ROWS_FROM} WHERE {where} ORDER BY year DESC NULLS LAST, "
+    rows = a.frame(f"{ROWS_SELECT}{awards_from(a)} WHERE {where} ORDER BY year DESC NULLS LAST, "
                    f"a.award_id LIMIT {int(limit)} OFFSET {int(offset)}", params)
     return rows, int(total)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas import optout
 from cineatlas.queries.common import PROVENANCE_SQL, Reader, Sector
 from cineatlas.queries.entities import YEAR_SQL, condition
 
@@ -88,8 +89,9 @@ def top_beneficiaries(a: Reader, organisation_id: str, sector: Sector | str | No
     return a.frame(
         "SELECT * FROM (SELECT a.beneficiary_id, b.name, b.territory_id, t.name AS "
         "territory_name, a.currency, count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, "
-        f"{PROVENANCE_SQL} FROM awards a JOIN organisations b ON b.organisation_id = "
-        "a.beneficiary_id LEFT JOIN territories t ON t.territory_id = b.territory_id "
+        f"{PROVENANCE_SQL} FROM awards a JOIN {optout.organisations_sql(a)} b "
+        "ON b.organisation_id = a.beneficiary_id "
+        "LEFT JOIN territories t ON t.territory_id = b.territory_id "
         f"WHERE {where} AND a.superseded_by IS NULL GROUP BY ALL) "
         "QUALIFY row_number() OVER (PARTITION BY currency ORDER BY amount_minor DESC NULLS LAST, "
         "name, beneficiary_id) <= ? "

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from cineatlas import optout
 from cineatlas.queries import resolved
 from cineatlas.queries.common import YEAR_SQL, Reader, Sector, provenance, sector_condition
 from cineatlas.queries.schemes import catalogue
@@ -44,7 +45,7 @@ _AWARDS_SELECT = (
     "a.first_work, a.second_work, a.sector, a.fictitious, a.source_id, "
     "src.title AS source_title{extra} FROM awards a "
     "LEFT JOIN organisations f ON f.organisation_id = a.funder_id "
-    "LEFT JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+    "LEFT JOIN {beneficiaries} b ON b.organisation_id = a.beneficiary_id "
     "LEFT JOIN works w ON w.work_id = a.work_id "
     "LEFT JOIN schemes s ON s.scheme_id = a.scheme_id "
     "LEFT JOIN sources src ON src.source_id = a.source_id "
@@ -94,6 +95,8 @@ def _iso(row: dict[str, Any]) -> dict[str, Any]:
 
 def _members(a: Reader, kind: str, ids: list[str]) -> list[dict[str, Any]]:
     table, column = resolved.KINDS[kind]
+    if kind == "organisation":  # named as outputs name them
+        table = optout.organisations_sql(a)
     marks = ", ".join("?" for _ in ids)
     return a.frame(
         f"{_RECORDS[kind]}r.source_id, src.title AS source_title, r.fictitious, "
@@ -107,7 +110,8 @@ def _members(a: Reader, kind: str, ids: list[str]) -> list[dict[str, Any]]:
 def _awards(a: Reader, where: str, params: list[Any], sector: Sector | str | None,
             extra: str = "") -> list[dict[str, Any]]:
     sector_sql, sector_params = sector_condition(sector)
-    rows = a.frame(_AWARDS_SELECT.format(where=where, sector=sector_sql, extra=extra),
+    rows = a.frame(_AWARDS_SELECT.format(where=where, sector=sector_sql, extra=extra,
+                                         beneficiaries=optout.organisations_sql(a)),
                    [*params, *sector_params]).to_dicts()
     if rows:
         entries = catalogue(a)

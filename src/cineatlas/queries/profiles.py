@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas import optout
 from cineatlas.queries.common import (
     ALL_SECTORS,
     GOVERNING_SQL,
@@ -54,7 +55,7 @@ def top_beneficiaries(a: Reader, territory_id: str, sector: Sector | str | None 
     return a.frame(
         "SELECT * FROM (SELECT a.beneficiary_id, b.name, a.currency, count(*) AS n, "
         f"sum(a.amount_minor)::BIGINT AS amount_minor, {PROVENANCE_SQL} FROM awards a "
-        "JOIN organisations b ON b.organisation_id = a.beneficiary_id "
+        f"JOIN {optout.organisations_sql(a)} b ON b.organisation_id = a.beneficiary_id "
         f"WHERE {where} GROUP BY ALL) QUALIFY row_number() OVER (PARTITION BY currency "
         "ORDER BY amount_minor DESC NULLS LAST, name, beneficiary_id) <= ? "
         "ORDER BY currency, amount_minor DESC NULLS LAST, name, beneficiary_id",
@@ -183,7 +184,7 @@ def given_top(a: Reader, territory_id: str, sector: Sector | str | None = None,
         "r.name, a.beneficiary_territory_id, t.name AS territory_name, a.currency, "
         f"count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, {PROVENANCE_SQL} "
         "FROM awards a JOIN body b ON a.funder_id = b.b_id "
-        "JOIN organisations r ON r.organisation_id = a.beneficiary_id "
+        f"JOIN {optout.organisations_sql(a)} r ON r.organisation_id = a.beneficiary_id "
         "LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
         f"WHERE a.superseded_by IS NULL AND {condition} GROUP BY ALL) "
         "QUALIFY row_number() OVER (PARTITION BY scope, funder_level, currency "

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import threading
 from enum import Enum
 from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
+from cineatlas import optout
 from cineatlas.indicators import Cut, Engine, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.queries import awards as award_queries
@@ -54,7 +56,9 @@ class Atlas:
         self.lock = self.cursors.lock  # the store's own connection (its cursors are made on it)
         # the territory filters' hierarchy and the search index, readable by every cursor
         self.cursors.register("territory_closure", Engine.duckdb(store).closure.to_arrow())
-        self.cursors.register("award_search", award_queries.search_index(store).to_arrow())
+        self._search_lock = threading.Lock()
+        self._search_for = optout.active()
+        self.cursors.register("award_search", award_queries.search_index(self).to_arrow())
         self.cursors.register("territory_search",
                               territory_queries.search_index(store).to_arrow())
         self.workers = Workers(store.path, limits or Limits())
@@ -62,9 +66,28 @@ class Atlas:
         #: what the read layer computes once per served store (e.g. the scheme catalogue)
         self.memo: dict[Any, Any] = {}
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the store cannot change while served (what `optout` may remember)."""
+        return self.store.read_only
+
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query on this thread's cursor (requests never wait for each other's queries)."""
+        if "award_search" in sql:
+            self._search_current()
         return self.cursors.cursor().sql(sql, params=params or None).pl()
+
+    def _search_current(self) -> None:
+        """The award search index names beneficiaries as outputs do (`optout`): made again
+        when the opt-out list has changed since it was made."""
+        listed = optout.active()
+        if listed == self._search_for:
+            return
+        with self._search_lock:
+            if listed != self._search_for:
+                self.cursors.register("award_search",
+                                      award_queries.search_index(self).to_arrow())
+                self._search_for = listed
 
     def close(self) -> None:
         self.workers.close()

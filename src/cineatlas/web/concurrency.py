@@ -85,30 +85,43 @@ class Cursors:
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self._con = con
         self._tables: dict[str, pa.Table] = {}
+        self._version = 0  # bumped by each `register`: a cursor registers the tables again
         self._local = threading.local()
         self._opened: list[duckdb.DuckDBPyConnection] = []
         self.lock = threading.Lock()  # held to use `con` itself
 
     def register(self, name: str, table: pa.Table) -> None:
-        """Make `table` readable as `name` by every cursor (call before serving)."""
-        self._tables[name] = table
+        """Make `table` readable as `name` by every cursor (a table registered again replaces
+        the former one for each cursor at its next query, on its own thread)."""
+        with self.lock:
+            self._tables[name] = table
+            self._version += 1
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor."""
         cursor = getattr(self._local, "cursor", None)
         if cursor is None:
-            cursor = self.new()
+            cursor, self._local.version = self._open()
             self._local.cursor = cursor
+        elif self._local.version != self._version:
+            self._local.version = self._version
+            for name, table in list(self._tables.items()):
+                cursor.register(name, table)
         return cursor
 
     def new(self) -> duckdb.DuckDBPyConnection:
         """A new cursor with the tables registered (closed by `close`)."""
+        return self._open()[0]
+
+    def _open(self) -> tuple[duckdb.DuckDBPyConnection, int]:
+        """A new cursor with the tables registered, and the version of the tables it has."""
         with self.lock:
             cursor = self._con.cursor()
             self._opened.append(cursor)
-        for name, table in self._tables.items():
+            tables, version = list(self._tables.items()), self._version
+        for name, table in tables:
             cursor.register(name, table)
-        return cursor
+        return cursor, version
 
     def close(self) -> None:
         with self.lock:

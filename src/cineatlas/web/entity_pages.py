@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cineatlas import optout
 from cineatlas.queries import awards as award_queries
 from cineatlas.queries import common as queries
 from cineatlas.queries import directory, entities, funders, paths, transparency
@@ -202,6 +203,12 @@ def beneficiary(request: Request, organisation_id: Id, sector: SectorParam = DEF
     org = views(request).organisation(organisation_id)
     if org is None or not directory.organisation_listed(organisation_id):
         raise HTTPException(404, Message("No beneficiary %(id)s.", id=excerpt(organisation_id)))
+    if optout.organisation_withheld(atlas(request), organisation_id):
+        # a person who asked not to be listed: no page, like an unknown beneficiary (their
+        # awards stay in the explorer and every total, under `optout.WITHHELD`)
+        raise HTTPException(404, Message(
+            "No page: this beneficiary is a person whose name is withheld at their request; "
+            "their awards are counted in every total."))
     return render(request, "beneficiary.html", org=org, **_entity(
         request, "beneficiary_id", organisation_id, sector, page,
         queries.own_currency(org["country_code"])))

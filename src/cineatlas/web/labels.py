@@ -17,6 +17,9 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional marker name)
     return message
 
 
+#: The name every output gives a beneficiary withheld at a person's request (the opt-out list:
+#: `optout.WITHHELD`, the same text), which a French page prints in French (pages.py).
+WITHHELD = N_("Withheld at the person's request")
 #: The simulator's equity measures: measure, what it is computed on, fragile category.
 EQUITY = {"gini": N_("Gini index"), "theil": N_("Theil index"),
           "fragile_share": N_("Share going to fragile territories")}

@@ -87,8 +87,12 @@ def _naming_french(translate: Any) -> Any:
 
 def _french_names(value: Any) -> Any:
     """What a French page prints of a value: a territory the store names in English (Nova
-    Scotia, Germany) by its French name (territories.names); anything else as it is."""
+    Scotia, Germany) by its French name (territories.names), a beneficiary withheld at a
+    person's request (`labels.WITHHELD`, as the queries name it) in French; anything else as
+    it is."""
     if type(value) is str:
+        if value == labels.WITHHELD:
+            return i18n.translations("fr").gettext(value)
         return french_names().get(value, value)
     return value
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import polars as pl
 
+from cineatlas import optout
 from cineatlas.indicators import Cut, cache, registry
 from cineatlas.indicators.cut import LEVELS
 from cineatlas.queries import common as queries
@@ -242,7 +243,9 @@ class Views:
         public bodies governing it or a territory within it (web/given.py). Money is in the
         territory's currency (`currency`); what is in another one is under `other_currencies`.
         Awards are the cinema and audiovisual lines (`sector`)."""
-        return self._remember(("profile", territory_id), lambda: self._profile(territory_id))
+        # (its top beneficiaries name people as the opt-out list in force allows)
+        return self._remember(("profile", territory_id, optout.active()),
+                              lambda: self._profile(territory_id))
 
     def _profile(self, territory_id: str) -> dict[str, Any] | None:
         place = self.territory(territory_id)
