@@ -14,6 +14,7 @@ import polars as pl
 from cineatlas import optout
 from cineatlas.queries.common import PROVENANCE_SQL, Reader, Sector
 from cineatlas.queries.entities import YEAR_SQL, condition
+from cineatlas.queries.resolved import ENTITY_SQL
 
 #: The territory levels a funder's money is shown by: first level (regions, provinces) and
 #: second level (départements, Québec's administrative regions).
@@ -84,15 +85,21 @@ def places(a: Reader, organisation_id: str, sector: Sector | str | None,
 def top_beneficiaries(a: Reader, organisation_id: str, sector: Sector | str | None,
                       limit: int = 20) -> pl.DataFrame:
     """The beneficiaries that received the most from the funder, the `limit` first of each
-    currency: beneficiary_id, name, territory, n, amount_minor, provenance."""
+    currency: beneficiary_id, name, territory, n, amount_minor, provenance — each resolved
+    company once (its records' awards together; id, name and territory those of its first
+    record)."""
     where, params = condition("funder_id", organisation_id, sector)
+    e = ENTITY_SQL("organisation", "a.beneficiary_id")
     return a.frame(
-        "SELECT * FROM (SELECT a.beneficiary_id, b.name, b.territory_id, t.name AS "
-        "territory_name, a.currency, count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, "
+        "SELECT * FROM (SELECT min(a.beneficiary_id) AS beneficiary_id, "
+        "arg_min(b.name, a.beneficiary_id) AS name, "
+        "arg_min(b.territory_id, a.beneficiary_id) AS territory_id, "
+        "arg_min(t.name, a.beneficiary_id) AS territory_name, a.currency, count(*) AS n, "
+        f"sum(a.amount_minor)::BIGINT AS amount_minor, "
         f"{PROVENANCE_SQL} FROM awards a JOIN {optout.organisations_sql(a)} b "
-        "ON b.organisation_id = a.beneficiary_id "
+        f"ON b.organisation_id = a.beneficiary_id {e.join} "
         "LEFT JOIN territories t ON t.territory_id = b.territory_id "
-        f"WHERE {where} AND a.superseded_by IS NULL GROUP BY ALL) "
+        f"WHERE {where} AND a.superseded_by IS NULL GROUP BY {e.entity}, a.currency) "
         "QUALIFY row_number() OVER (PARTITION BY currency ORDER BY amount_minor DESC NULLS LAST, "
         "name, beneficiary_id) <= ? "
         "ORDER BY currency, amount_minor DESC NULLS LAST, name, beneficiary_id",

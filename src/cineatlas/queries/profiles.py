@@ -18,6 +18,7 @@ from cineatlas.queries.common import (
     own_currency,
     sector_condition,
 )
+from cineatlas.queries.resolved import ENTITY_SQL
 from cineatlas.store.vocabularies import SOURCE_RULE
 
 #: Award breakdowns of a profile: name → column.
@@ -50,13 +51,17 @@ def breakdown(a: Reader, territory_id: str, by: str, sector: Sector | str | None
 def top_beneficiaries(a: Reader, territory_id: str, sector: Sector | str | None = None,
                       limit: int = 10) -> pl.DataFrame:
     """The beneficiaries based in the territory that received the most, per currency (the
-    `limit` first of each), with their provenance."""
+    `limit` first of each), with their provenance: each resolved company once (its records'
+    awards together; `beneficiary_id` and `name` those of its first record)."""
     where, params = _in(territory_id, sector)
+    e = ENTITY_SQL("organisation", "a.beneficiary_id")
     return a.frame(
-        "SELECT * FROM (SELECT a.beneficiary_id, b.name, a.currency, count(*) AS n, "
+        "SELECT * FROM (SELECT min(a.beneficiary_id) AS beneficiary_id, "
+        "arg_min(b.name, a.beneficiary_id) AS name, a.currency, count(*) AS n, "
         f"sum(a.amount_minor)::BIGINT AS amount_minor, {PROVENANCE_SQL} FROM awards a "
         f"JOIN {optout.organisations_sql(a)} b ON b.organisation_id = a.beneficiary_id "
-        f"WHERE {where} GROUP BY ALL) QUALIFY row_number() OVER (PARTITION BY currency "
+        f"{e.join} WHERE {where} GROUP BY {e.entity}, a.currency) "
+        "QUALIFY row_number() OVER (PARTITION BY currency "
         "ORDER BY amount_minor DESC NULLS LAST, name, beneficiary_id) <= ? "
         "ORDER BY currency, amount_minor DESC NULLS LAST, name, beneficiary_id",
         [*params, limit])
@@ -177,16 +182,20 @@ def given_top(a: Reader, territory_id: str, sector: Sector | str | None = None,
               limit: int = 10) -> pl.DataFrame:
     """The beneficiaries that received the most from the bodies of `given_bodies` in `sector`
     (wherever they are based), the `limit` first per scope, level and currency, with the
-    territory they are placed in and provenance."""
+    territory they are placed in and provenance: each resolved company once per place (its
+    records' awards together; `beneficiary_id` and `name` those of its first record)."""
     condition, values = sector_condition(sector)
+    e = ENTITY_SQL("organisation", "a.beneficiary_id")
     return a.frame(
-        f"{_GIVEN}SELECT * FROM (SELECT b.scope, b.funder_level, a.beneficiary_id, "
-        "r.name, a.beneficiary_territory_id, t.name AS territory_name, a.currency, "
+        f"{_GIVEN}SELECT * FROM (SELECT b.scope, b.funder_level, "
+        "min(a.beneficiary_id) AS beneficiary_id, arg_min(r.name, a.beneficiary_id) AS name, "
+        "a.beneficiary_territory_id, t.name AS territory_name, a.currency, "
         f"count(*) AS n, sum(a.amount_minor)::BIGINT AS amount_minor, {PROVENANCE_SQL} "
         "FROM awards a JOIN body b ON a.funder_id = b.b_id "
         f"JOIN {optout.organisations_sql(a)} r ON r.organisation_id = a.beneficiary_id "
-        "LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
-        f"WHERE a.superseded_by IS NULL AND {condition} GROUP BY ALL) "
+        f"{e.join} LEFT JOIN territories t ON t.territory_id = a.beneficiary_territory_id "
+        f"WHERE a.superseded_by IS NULL AND {condition} GROUP BY b.scope, b.funder_level, "
+        f"{e.entity}, a.beneficiary_territory_id, t.name, a.currency) "
         "QUALIFY row_number() OVER (PARTITION BY scope, funder_level, currency "
         "ORDER BY amount_minor DESC NULLS LAST, name, beneficiary_id) <= ? "
         "ORDER BY scope, funder_level, currency, amount_minor DESC NULLS LAST, name, "
