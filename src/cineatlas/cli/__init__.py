@@ -8,6 +8,7 @@ from cineatlas.cli import (
     atlas,
     data,
     directory,
+    export,
     failures,
     indicators,
     resolve,
@@ -40,6 +41,7 @@ app.command("serve")(web.serve_command)
 app.command("simulate")(simulate.simulate_command)
 app.command("directory")(directory.directory_command)
 app.command("resolve")(resolve.resolve_command)
+app.command("export")(export.export_command)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import polars as pl
 import typer
 
-from cineatlas.cli.options import DbOption
+from cineatlas.cli.options import DbOption, parse_years
 from cineatlas.cli.output import (
     Format,
     console,
@@ -108,7 +108,7 @@ def compute_command(
     ids = [item.id for item in registry.catalogue()] if indicator == ["all"] else indicator
     for item in ids:
         registry.get(item)
-    cut = Cut(level=level, territories=tuple(territory), years=_years(years),
+    cut = Cut(level=level, territories=tuple(territory), years=parse_years(years),
               by_year=by_year or change or period_change, funders=tuple(funder),
               schemes=tuple(scheme), stages=tuple(stage), formats=tuple(work_format),
               genres=tuple(genre), axes=tuple(axis), sectors=_sectors(sector),
@@ -141,17 +141,6 @@ def _sectors(values: list[str]) -> tuple[str, ...]:
     if "all" in values:
         return ()
     return tuple(values) if values else Cut().sectors
-
-
-def _years(text: str | None) -> tuple[int, int] | None:
-    if text is None:
-        return None
-    first, _, last = text.partition("-")
-    try:
-        return int(first), int(last or first)
-    except ValueError:
-        raise AtlasError(f"--years expects a year or a range like 2019-2024, "
-                         f"not {text!r}.") from None
 
 
 def _emit(frame: pl.DataFrame, fmt: OutputFormat, output: Path | None) -> None:
