@@ -519,7 +519,12 @@ def _check_report(store: Store, spec: Spec, path: Path, source_id: str, report: 
 
     # No other source was touched; no contact data was stored.
     owned = text_columns(store)  # every table with a source_id column
-    for table, n in table_counts(store).items():
+    counts = table_counts(store)
+    for table, n in counts.items():
+        if table == "entity_members":  # derived: resolution rewrites it after every import
+            assert n == counts["organisations"] + counts["works"] + counts["people"], (
+                "entity_members: every record has one row")
+            continue
         own = store.count(table, "source_id = ?", [source_id]) if table in owned else 0
         assert n - own == before[table], f"{table}: rows of other sources changed"
     leaks = contact_data(store, source_id)
