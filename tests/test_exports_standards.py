@@ -27,11 +27,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import BuiltAtlas, find_shared_data
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cineatlas import Store, optout
 from cineatlas.exports import Cut
 from cineatlas.exports.base import prepare
-from cineatlas.exports.giving360 import Giving360Exporter
+from cineatlas.exports.giving360 import Giving360Exporter, amount
 from cineatlas.exports.scdl import ScdlExporter
 from cineatlas.samples import luhn_complete
 
@@ -487,3 +489,16 @@ def test_the_command_writes_both_formats(real_atlas, tmp_path) -> None:
         body = json.loads(done.stdout)
         assert body["format"] == name and body["fictitious"] is False
         assert out.exists() and len(body["not_expressed"]) == report_of(out)["not_written"]
+
+
+@given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))
+def test_amounts_are_written_exactly_from_cents(minor: int) -> None:
+    written = json.loads(json.dumps({"amountAwarded": amount(minor)}), parse_float=Decimal)
+    assert Decimal(written["amountAwarded"]) == Decimal(minor) / 100
+
+
+def test_360giving_asks_for_a_json_path(real_atlas, tmp_path) -> None:
+    from cineatlas.errors import AtlasError
+
+    with pytest.raises(AtlasError, match=r"give a path ending in \.json"):
+        export(Giving360Exporter(), real_atlas.db, Cut(), tmp_path / "grants.xlsx")

@@ -107,7 +107,8 @@ def _rules() -> list[Rule]:
 
 def amount(minor: int) -> int | float:
     """An amount in cents as a JSON number with exactly its decimal value: 123400 -> 1234,
-    123456 -> 1234.56 (a float whose shortest text is that decimal, below 10^13 units)."""
+    123456 -> 1234.56 (a float whose shortest text is that decimal: below 10^13 units, 15
+    significant digits at most, which a double holds exactly as text)."""
     if abs(minor) >= _EXACT_LIMIT:
         raise AtlasError(f"The amount {minor} (minor units) is too large to write exactly.")
     units, cents = divmod(minor, 100)
