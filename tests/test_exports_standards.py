@@ -350,6 +350,7 @@ def test_scdl_hand_made_awards(hand_made, tmp_path, listing) -> None:
     assert len(long["objet"]) == 256 and long["objet"].endswith("…")
     assert long["montant"] == "1234.56" and long["idBeneficiaire"] == BENEFICIARY_SIRET
     assert [n["id"] for n in report_of(out)["notes"]] == ["hand/long"]
+    assert report_of(out)["cut"]["sector"] == "cinema-audiovisual"
     person = rows["Un portr"]
     assert (person["nomBeneficiaire"], person["idBeneficiaire"], person["montant"]) == (
         WITHHELD_NAME, PERSON_SIRET, "2500.50")

@@ -158,9 +158,7 @@ def report_path(out: Path) -> Path:
 
 def sources_of(store: Store, written: pl.DataFrame) -> list[dict[str, Any]]:
     """The sources of the rows written, with their licences (plain values for JSON)."""
-    ids = sorted(written["source_id"].unique().to_list()) if written.height else []
-    return [{k: (str(v) if k == "imported_at" and v is not None else v) for k, v in s.items()}
-            for s in cut_sources(store, ids)]
+    return cut_sources(store, sorted(written["source_id"].unique().to_list()))
 
 
 def write_report(report: ExportReport, *, cut: Cut, standard: dict[str, str],
