@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import polars as pl
 
 from cineatlas.queries.awards import AWARDS_SELECT, AwardFilters, awards_from
-from cineatlas.queries.common import DEFAULT_SECTOR, Sector
+from cineatlas.queries.common import DEFAULT_SECTOR, Sector, sector_value
 
 if TYPE_CHECKING:
     from cineatlas.store import Store
@@ -50,7 +50,7 @@ class Cut:
         return {"territory": list(self.territory),
                 "years": list(self.years) if self.years else None,
                 "funder": list(self.funder), "scheme": list(self.scheme),
-                "stage": list(self.stage), "sector": str(self.sector)}
+                "stage": list(self.stage), "sector": sector_value(self.sector)}
 
 
 @dataclass

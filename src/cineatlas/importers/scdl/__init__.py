@@ -22,8 +22,10 @@ The package, one module per concern:
 - `checks`: the cells' checks; `explain`: what a tolerated value was read as;
 - `importer`: the importer the pipeline calls; `emit`: rows -> organisations, schemes, awards;
 - `funders`: the funders' level and governed territory (`importers.public_bodies`);
-- `classifier`, `sectors`: each line's sector (cinema and audiovisual or other) and its rule;
-- `writer`: `write_scdl`, awards back as a valid SCDL 2.1.1 file.
+- `classifier`, `sectors`: each line's sector (cinema and audiovisual or other) and its rule.
+
+Writing SCDL is an export (`cineatlas export scdl`, `cineatlas.exports.scdl`), which reads
+the standard's declaration here.
 """
 
 from cineatlas.importers.scdl.checks import nature_aid_type, siret_parts, status_awarded
@@ -42,11 +44,9 @@ from cineatlas.importers.scdl.schema import (
     fields,
     label_key,
 )
-from cineatlas.importers.scdl.writer import AWARDS_FOR_SCDL, ScdlExport, scdl_rows, write_scdl
 
 __all__ = [
-    "AWARDS_FOR_SCDL", "CINEATLAS_CODES", "CUSTOM_CHECK_CODES", "DRAFT", "ESSENTIAL", "FIELDS",
-    "ORDER", "V2_1_1", "VERSIONS", "Layout", "ScdlExport", "ScdlField", "ScdlImporter",
-    "fields", "label_key", "nature_aid_type", "read_header", "scdl_rows", "siret_parts",
-    "status_awarded", "write_scdl",
+    "CINEATLAS_CODES", "CUSTOM_CHECK_CODES", "DRAFT", "ESSENTIAL", "FIELDS", "ORDER", "V2_1_1",
+    "VERSIONS", "Layout", "ScdlField", "ScdlImporter", "fields", "label_key", "nature_aid_type",
+    "read_header", "siret_parts", "status_awarded",
 ]
