@@ -495,11 +495,15 @@ def test_fictitious_rows_are_flagged_in_every_format(real_atlas, tmp_path, monke
 
 
 def test_the_export_command_writes_each_format(real_atlas, tmp_path) -> None:
-    for fmt, target in (("datapackage", "dp"), ("parquet", "pq"), ("sqlite", "x.sqlite")):
+    for fmt, target, more in (("datapackage", "dp", ["--indicators"]), ("parquet", "pq", []),
+                              ("sqlite", "x.sqlite", [])):
         done = cineatlas(tmp_path, "export", fmt, "-o", str(tmp_path / target), "--territory",
-                         "CA-QC", "--years", "2015-2016", "--db", str(real_atlas.db), "--json")
+                         "CA-QC", "--years", "2015-2016", "--db", str(real_atlas.db), "--json",
+                         *more)
         assert done.returncode == 0, output(done)
-        assert json.loads(done.stdout)["written"]["awards"] > 300
+        written = json.loads(done.stdout)["written"]
+        assert written["awards"] > 300
+        assert ("indicators" in written) == bool(more)
     # a folder holding other files is refused, never emptied
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("mine", encoding="utf-8")
@@ -507,3 +511,33 @@ def test_the_export_command_writes_each_format(real_atlas, tmp_path) -> None:
                      "--db", str(real_atlas.db))
     assert done.returncode != 0 and "holds other files (notes.txt)" in output(done)
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_indicator_results_of_a_cut_in_every_format(store, tmp_path) -> None:
+    """`--indicators`: the catalogue computed for the cut's territory, in each format; the
+    total support equals the plain SQL sum of the cut's known amounts, in exact cents."""
+    cut = Cut(territory=("CA-QC",), years=(2015, 2016), indicators=True)
+    out = {fmt: tmp_path / (f"{fmt}.sqlite" if fmt == "sqlite" else fmt)
+           for fmt in ("datapackage", "parquet", "sqlite")}
+    reports = {fmt: exports.get(fmt)().write(store, cut, path) for fmt, path in out.items()}
+    truth = expected(store, QUEBEC)
+    total = sum(t[2] for t in truth if t[2] is not None)
+    validated = frictionless.validate(out["datapackage"] / "datapackage.json")
+    assert validated.valid, validated.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    rows = {r["result_id"]: r for r in csv_rows(out["datapackage"] / "indicators.csv")}
+    support = rows["total_support/CA-QC//CAD"]
+    assert (support["level"], support["period"], int(support["value_minor"])) == (
+        "province", "2015-2016", total)
+    assert support["sources"] == "telefilm:telefilm-contributions-2009-2018"
+    assert len({r["indicator"] for r in rows.values()}) >= 10
+    assert all(r["fictitious"] == "false" for r in rows.values())
+    parquet = pq.read_table(out["parquet"] / "indicators.parquet")
+    assert sorted(parquet["result_id"].to_pylist()) == sorted(rows)
+    con = sqlite3.connect(out["sqlite"])
+    assert con.execute("SELECT value_minor FROM indicators WHERE result_id = ?",
+                       ["total_support/CA-QC//CAD"]).fetchall() == [(total,)]
+    con.close()
+    assert all(r.written["indicators"] == len(rows) for r in reports.values())
+    # without the flag, no indicators file (an earlier export's is removed)
+    exports.get("datapackage")().write(store, QUEBEC, out["datapackage"])
+    assert not (out["datapackage"] / "indicators.csv").exists()

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cineatlas.exports import register
 from cineatlas.exports.base import Cut, Exporter, ExportReport
 from cineatlas.exports.tables import (
+    INDICATORS,
     TABLES,
     Package,
     Table,
@@ -56,8 +57,9 @@ class DataPackageExporter(Exporter):
 
     def write(self, store: Store, cut: Cut, out: Path) -> ExportReport:
         pack = package(store, cut)
-        ready(out, {f"{t.name}.csv" for t in TABLES} | {DESCRIPTOR, MAPPING})
-        resources = [write_resource(pack, table, out) for table in TABLES]
+        ready(out, {f"{t.name}.csv" for t in (*TABLES, INDICATORS)} | {DESCRIPTOR, MAPPING})
+        (out / f"{INDICATORS.name}.csv").unlink(missing_ok=True)  # an earlier export's
+        resources = [write_resource(pack, table, out) for table in pack.tables]
         descriptor = package_descriptor(pack, resources)
         (out / DESCRIPTOR).write_text(json.dumps(descriptor, ensure_ascii=False, indent=2,
                                                  default=str) + "\n", encoding="utf-8")

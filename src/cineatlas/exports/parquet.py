@@ -16,7 +16,15 @@ import pyarrow.parquet as pq
 
 from cineatlas.exports import register
 from cineatlas.exports.base import Cut, Exporter, ExportReport
-from cineatlas.exports.tables import TABLES, Package, Table, licences, package, ready
+from cineatlas.exports.tables import (
+    INDICATORS,
+    TABLES,
+    Package,
+    Table,
+    licences,
+    package,
+    ready,
+)
 
 if TYPE_CHECKING:
     from cineatlas.store import Store
@@ -70,8 +78,9 @@ class ParquetExporter(Exporter):
 
     def write(self, store: Store, cut: Cut, out: Path) -> ExportReport:
         pack = package(store, cut)
-        ready(out, {f"{t.name}.parquet" for t in TABLES})
-        for table in TABLES:
+        ready(out, {f"{t.name}.parquet" for t in (*TABLES, INDICATORS)})
+        (out / f"{INDICATORS.name}.parquet").unlink(missing_ok=True)  # an earlier export's
+        for table in pack.tables:
             schema = arrow_schema(table)
             data = pack.frames[table.name].to_arrow().cast(schema)
             data = data.replace_schema_metadata(file_metadata(pack, table))

@@ -21,7 +21,7 @@ import polars as pl
 from cineatlas.errors import AtlasError
 from cineatlas.exports import register
 from cineatlas.exports.base import Cut, Exporter, ExportReport
-from cineatlas.exports.tables import AWARDS, TABLES, Package, Table, licences, package
+from cineatlas.exports.tables import AWARDS, Package, Table, licences, package
 
 if TYPE_CHECKING:
     from cineatlas.store import Store
@@ -74,7 +74,7 @@ def write_database(pack: Package, path: Path) -> None:
     """Write the package's tables, indexes, full-text index and metadata tables to `path`."""
     con = sqlite3.connect(path)
     try:
-        for table in TABLES:
+        for table in pack.tables:
             con.execute(create_sql(table))
             marks = ", ".join("?" * len(table.columns))
             con.executemany(f"INSERT INTO {table.name} VALUES ({marks})",
@@ -91,7 +91,7 @@ def write_database(pack: Package, path: Path) -> None:
                     "PRIMARY KEY (table_name, column_name))")
         con.executemany("INSERT INTO export_columns VALUES (?, ?, ?, ?)",
                         [(t.name, c.name, c.type, c.description)
-                         for t in TABLES for c in t.columns])
+                         for t in pack.tables for c in t.columns])
         con.execute("CREATE TABLE export_metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         con.executemany("INSERT INTO export_metadata VALUES (?, ?)",
                         [(k, json.dumps(v, ensure_ascii=False, default=str))
@@ -129,7 +129,7 @@ def datasette_metadata(pack: Package, database: str) -> dict[str, Any]:
     of each table, column descriptions, label columns, the awards' facets and search."""
     meta = pack.metadata()
     tables: dict[str, Any] = {}
-    for table in TABLES:
+    for table in pack.tables:
         sources = pack.sources_of(table.name)
         licence, licence_url = _licence_text(licences(sources))
         entry: dict[str, Any] = {

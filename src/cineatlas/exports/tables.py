@@ -264,6 +264,35 @@ SOURCES = Table("sources", "Sources", "The sources of the rows of every table: w
     Column("fictitious", "boolean", "TRUE for generated demo data.", required=True),
 ))
 
+INDICATORS = Table("indicators", "Indicator results", "The indicator results of the cut's "
+                   "territories (the countries when the cut names none), over its years, "
+                   "funders, schemes, stages and sector: one row per indicator, territory and "
+                   "category (and currency for money). Methods: docs/indicators/.", (
+    _id("result_id", "the result: indicator/territory/category/currency"),
+    Column("indicator", "string", "The indicator's id (docs/indicators/ID.md).",
+           required=True),
+    Column("level", "string", "The territory level the indicator was computed at.",
+           required=True),
+    _ref("territory_id", "territories", "The territory."),
+    Column("territory_name", "string", "The territory's name."),
+    Column("period", "string", "The years computed over (first-last); empty: every year."),
+    Column("category", "string", "The category of a breakdown (a stage, a funder level…)."),
+    Column("value", "number", "The value, in `unit` (money in currency units: see "
+           "value_minor); empty: not computable."),
+    Column("value_minor", "integer", f"A money value {MONEY} (rounded from `value`)."),
+    Column("unit", "string", "count, money, share, per_100k, money_per_inhabitant, status…"),
+    Column("currency", "string", "ISO 4217 currency of a money value.", pattern=r"^[A-Z]{3}$"),
+    Column("numerator", "number", "The value's numerator."),
+    Column("denominator", "number", "The value's denominator."),
+    Column("n", "integer", "Rows the result rests on.", minimum=0),
+    Column("covered", "integer", "Of them, rows whose needed fields are known.", minimum=0),
+    Column("coverage", "number", "covered / n."),
+    Column("money_coverage", "number", "Share of the money whose needed fields are known."),
+    Column("low_coverage", "boolean", "TRUE when a coverage is below 0.7: not conclusive."),
+    Column("sources", "string", "The sources the result rests on (ids, space-separated)."),
+    FICTITIOUS,
+))
+
 TABLES: tuple[Table, ...] = (AWARDS, ORGANISATIONS, WORKS, SCHEMES, TERRITORIES, SOURCES)
 
 #: What every package says of its awards, whatever the cut.
@@ -291,6 +320,11 @@ class Package:
     notes: list[str] = field(default_factory=lambda: list(NOTES))
 
     @property
+    def tables(self) -> tuple[Table, ...]:
+        """The tables written: TABLES, and the indicator results when asked for."""
+        return TABLES + ((INDICATORS,) if "indicators" in self.frames else ())
+
+    @property
     def fictitious(self) -> bool:
         return any(bool(f["fictitious"].any()) for f in self.frames.values()
                    if "fictitious" in f.columns and f.height)
@@ -298,9 +332,12 @@ class Package:
     def sources_of(self, table: str) -> list[dict[str, Any]]:
         """The sources of one table's rows (every source for the sources table)."""
         frame = self.frames[table]
-        if "source_id" not in frame.columns or table == "sources":
+        if table == "sources":
             return self.sources
-        ids = set(frame["source_id"].unique().to_list())
+        if table == "indicators":
+            ids = {s for text in frame["sources"].drop_nulls().to_list() for s in text.split()}
+        else:
+            ids = set(frame["source_id"].unique().to_list())
         return [s for s in self.sources if s["source_id"] in ids]
 
     def title(self) -> str:
@@ -389,14 +426,24 @@ def package(store: Store, cut: Cut) -> Package:
             store, ORGANISATIONS, _ORGANISATIONS_SQL.format(orgs=optout.organisations_sql(store)))
         con.register("export_organisations", frames["organisations"].to_arrow())
         frames["works"] = _frame(store, WORKS, _WORKS_SQL)
+        if cut.indicators:
+            frames["indicators"] = indicator_results(store, cut)
+        con.register("export_indicators", frames.get("indicators", pl.DataFrame(
+            {"territory_id": []}, schema={"territory_id": pl.Utf8})).to_arrow())
         frames["territories"] = _frame(store, TERRITORIES, _TERRITORIES_SQL)
-        source_ids = sorted({s for name, f in frames.items() for s in f["source_id"].to_list()})
+        source_ids = sorted({s for f in frames.values() if "source_id" in f.columns
+                             for s in f["source_id"].to_list()}
+                            | {s for text in frames.get("indicators", pl.DataFrame(
+                                {"sources": []}, schema={"sources": pl.Utf8}))["sources"]
+                               .drop_nulls().to_list() for s in text.split()})
         frames["sources"] = _frame(store, SOURCES, _SOURCES_SQL, [source_ids])
         coverage = coverage_of(store)
     finally:
-        for name in ("export_cut", "export_awards", "export_schemes", "export_organisations"):
+        for name in ("export_cut", "export_awards", "export_schemes", "export_organisations",
+                     "export_indicators"):
             con.unregister(name)
-    return Package(cut, {t.name: frames[t.name] for t in TABLES},
+    return Package(cut, {t.name: frames[t.name] for t in (*TABLES, INDICATORS)
+                         if t.name in frames},
                    cut_sources(store, source_ids), coverage)
 
 
@@ -449,7 +496,8 @@ _TERRITORIES_SQL = """
 WITH named(territory_id) AS (
     SELECT beneficiary_territory_id FROM export_awards
     UNION SELECT territory_id FROM export_organisations
-    UNION SELECT governed_territory_id FROM export_organisations)
+    UNION SELECT governed_territory_id FROM export_organisations
+    UNION SELECT territory_id FROM export_indicators)
 SELECT t.* FROM territories t WHERE t.territory_id IN (
     SELECT c.ancestor_id FROM territory_closure c JOIN named n ON n.territory_id = c.territory_id
     UNION SELECT territory_id FROM named)
@@ -458,6 +506,43 @@ SELECT t.* FROM territories t WHERE t.territory_id IN (
 _SOURCES_SQL = """
 SELECT * FROM sources WHERE list_contains(?::VARCHAR[], source_id)
 """
+
+
+def indicator_results(store: Store, cut: Cut) -> pl.DataFrame:
+    """The catalogue computed (`indicators.compute_all`) for the cut's territories, each at
+    its own level (the countries when the cut names none), over the cut's years, funders,
+    schemes, stages and sector; money values also in exact minor units."""
+    from cineatlas.indicators import COLUMNS, Engine, compute_all
+    from cineatlas.indicators.cut import LEVELS
+    from cineatlas.indicators.cut import Cut as IndicatorCut
+
+    levels: dict[str, list[str]] = {"country": []}
+    if cut.territory:
+        levels = {}
+        rows = store.con.execute("SELECT territory_id, level FROM territories WHERE "
+                                 "list_contains(?::VARCHAR[], territory_id) ORDER BY ALL",
+                                 [list(cut.territory)]).fetchall()
+        for territory_id, level in rows:
+            if level in LEVELS:
+                levels.setdefault(level, []).append(territory_id)
+    sector = str(getattr(cut.sector, "value", cut.sector))
+    engine = Engine.duckdb(store)
+    frames = [compute_all(engine, IndicatorCut(
+        level=level, territories=tuple(ids), years=cut.years, funders=cut.funder,
+        schemes=cut.scheme, stages=cut.stage, sectors=() if sector == "all" else (sector,)))
+        .select(COLUMNS) for level, ids in levels.items()]
+    if not frames:
+        return pl.DataFrame(schema=INDICATORS.dtypes())
+    frame = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        pl.col("sources").list.join(" "),
+        pl.when(pl.col("unit") == "money").then((pl.col("value") * 100).round(0))
+        .cast(pl.Int64).alias("value_minor"))
+    key = pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("") for c in
+                         ("indicator", "territory_id", "category", "currency")],
+                        separator="/")
+    frame = frame.filter(pl.col("year").is_null()).with_columns(key.alias("result_id"))
+    return frame.select(pl.col(c.name).cast(DTYPES[c.type]) for c in INDICATORS.columns
+                        ).sort("result_id")
 
 
 def coverage_of(store: Store) -> list[dict[str, Any]]:
