@@ -387,7 +387,7 @@ def test_the_shipped_example_is_a_valid_mapping() -> None:
             MINIMAL + "[options]\ndecimals = ','\n",
             "options.decimals: unknown option (did you mean 'decimal'?). Options: delimiter, "
             "encoding, sheet, "
-            "decimal, dates, country, private_columns.",
+            "decimal, amounts, dates, country, private_columns.",
         ),
         (
             MINIMAL + "[value.stage]\nx = 'writing'\n",

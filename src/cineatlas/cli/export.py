@@ -37,6 +37,10 @@ def export_command(
         help="Keep the awards of this stage (repeatable).")] = None,
     sector: Annotated[str, typer.Option(
         help=f"{', '.join(SECTORS)} or {ALL_SECTORS}.")] = DEFAULT_SECTOR.value,
+    indicators: Annotated[bool, typer.Option(
+        "--indicators", help="Add the indicator results of the cut's territories (the "
+        "countries when none is given): datapackage, parquet, sqlite. Slower (the catalogue "
+        "is computed: about 20 s per territory level).")] = False,
     opt_out: OptOutOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -49,7 +53,7 @@ def export_command(
                          f"{', '.join((*SECTORS, ALL_SECTORS))}.")
     cut = Cut(territory=tuple(territory or ()), years=parse_years(years),
               funder=tuple(funder or ()), scheme=tuple(scheme or ()),
-              stage=tuple(stage or ()), sector=sector)
+              stage=tuple(stage or ()), sector=sector, indicators=indicators)
     optout.use(opt_out)
     if output.exists() and output.is_dir() != exporter.folder:
         raise AtlasError(f"{output} exists and is {'a folder' if output.is_dir() else 'a file'};"

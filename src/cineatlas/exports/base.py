@@ -30,7 +30,9 @@ class Cut:
     """What to export: the awards whose beneficiary is placed in one of `territory` (or
     within it), of a year in `years` (first, last; fiscal year, else decision year), of one
     of the funders, schemes and stages given, in `sector` ('all' for every sector). Empty:
-    no filter."""
+    no filter. `indicators`: with the indicator results of the cut's territories (the
+    countries when it names none), for the formats that write them (slower: the catalogue
+    is computed)."""
 
     territory: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
@@ -38,6 +40,7 @@ class Cut:
     scheme: tuple[str, ...] = ()
     stage: tuple[str, ...] = ()
     sector: Sector | str = DEFAULT_SECTOR
+    indicators: bool = False
 
     def filters(self) -> AwardFilters:
         """The awards explorer's filters for this cut (the same SQL the explorer runs)."""
@@ -50,7 +53,8 @@ class Cut:
         return {"territory": list(self.territory),
                 "years": list(self.years) if self.years else None,
                 "funder": list(self.funder), "scheme": list(self.scheme),
-                "stage": list(self.stage), "sector": sector_value(self.sector)}
+                "stage": list(self.stage), "sector": sector_value(self.sector),
+                "indicators": self.indicators}
 
 
 @dataclass

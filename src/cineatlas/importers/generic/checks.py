@@ -112,6 +112,8 @@ def _option(key: str, value: str) -> tuple[str | None, str]:
             return f"{exc.value!r}: {exc.why}. Accepted: {exc.accepted}.", value
     if key == "decimal" and value not in (",", ".", "auto"):
         return f"{value!r} is not ',', '.' or 'auto'. {fix}", value
+    if key == "amounts" and value not in ("units", "minor"):
+        return f"{value!r} is not 'units' or 'minor'. {fix}", value
     if key == "dates" and value not in ("day-first", "iso") and "%" not in value:
         return f"{value!r} is not 'day-first', 'iso' or a strptime format. {fix}", value
     if key == "country":

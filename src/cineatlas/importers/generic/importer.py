@@ -137,9 +137,11 @@ class GenericImporter(Importer):
             "auto" if getattr(self, "_spreadsheet", False) else (self._option("decimal") or "auto")
         )
         dates = self._option("dates") or "day-first"
+        amounts = self._option("amounts") or "units"
         for spec in FIELDS:
             if spec.name in source:
-                KINDS[spec.kind].read(Reader(p, spec, source[spec.name], decimal, dates))
+                KINDS[spec.kind].read(
+                    Reader(p, spec, source[spec.name], decimal, dates, amounts))
         if "__territory" in frame.columns:
             self._add_territory(p, source)
         self._add_row_checks(p, source)

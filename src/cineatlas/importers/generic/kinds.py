@@ -55,6 +55,8 @@ class Reader:
     column: str
     decimal: str = "auto"
     dates: str = "day-first"
+    #: 'units' (1234.50) or 'minor' (123450: whole minor units)
+    amounts: str = "units"
 
     @property
     def raw(self) -> pl.Expr:
@@ -260,7 +262,8 @@ def _read_text(r: Reader) -> None:
 
 def _read_amount(r: Reader) -> None:
     currency = pl.col("__currency") if "__currency" in r.parser.frame.columns else None
-    parsed = values.money(r.raw, decimal=r.decimal, currency=currency)
+    parsed = values.money(r.raw, decimal=r.decimal, currency=currency,
+                          minor_digits=0 if r.amounts == "minor" else 2)
     code = pl.when(blank(r.raw)).then(pl.lit("amount-not-given")).otherwise(parsed.code)
     r.add(
         Parsed(parsed.value, code, {**parsed.severities, "amount-not-given": WARNING},

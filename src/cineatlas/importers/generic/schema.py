@@ -147,6 +147,9 @@ OPTIONS_HELP: dict[str, str] = {
     "sheet": "Sheet name of a spreadsheet (the first sheet when absent).",
     "decimal": "Decimal separator of amounts in a CSV file: ',' , '.' or 'auto' (default 'auto'); "
     "spreadsheet numbers are always read as numbers.",
+    "amounts": "How amounts are written: 'units' (1 234,50 is 1,234.50 of the currency; "
+    "default) or 'minor' (whole minor units, cents: 123450 is 1,234.50; what cineatlas' own "
+    "exports write).",
     "dates": "How dates are written: 'day-first' (31/12/2023; ISO dates accepted too; default), "
     "'iso' (2023-12-31; other spellings load with a warning) or a strptime format such as "
     "'%d.%m.%Y'.",
