@@ -93,11 +93,13 @@ def gather(views: Views, territory_id: str, *, peers: list[str] | None = None,
     key = [k | {"item": registry.get(k["indicator"])} for k in key]
     peer_ids = _peers(views, territory_id, place, peers, country)
     peer_rows, shown = _peer_table(ranked, territory_id, peer_ids, key, currency)
-    if peers:  # the chosen peers' median beside the national one
+    if peers:  # the chosen peers' median beside the national one (the same results)
+        theirs = ranked.filter(pl.col("territory_id").is_in(peer_ids[1:])
+                               & (pl.col("category").is_null() | (pl.col("category") == "all")))
         for k in key:
-            values = [r["values"].get(k["indicator"]) for r in peer_rows
-                      if r["territory_id"] != territory_id]
-            known = [v for v in values if v is not None]
+            known = [r["value"] for r in theirs.filter(
+                pl.col("indicator") == k["indicator"]).to_dicts()
+                if r["value"] is not None and r["currency"] in (k.get("currency"), None)]
             k["peers_median"] = statistics.median(known) if known else None
             k["peers_with_value"] = len(known)
     series = [r for r in profile["series"]
