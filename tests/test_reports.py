@@ -195,3 +195,52 @@ def test_cli_unknown_territory_is_a_message(real_atlas, tmp_path) -> None:
                      str(real_atlas.db), "-o", str(tmp_path / "r.pdf"))
     assert done.returncode == 1
     assert "same level" in output(done) and "Traceback" not in output(done)
+
+
+def test_peers_median_is_the_median_of_the_chosen_peers(real_atlas) -> None:
+    """--peers: the peers' median of cinemas per 100,000 inhabitants is the median of the
+    peers' own figures, recomputed here in plain SQL from the cinemas and populations."""
+    from statistics import median
+
+    from cineatlas.reports import make_report, opened
+
+    peers = ["FR-R53", "FR-R24", "FR-R75"]
+    with duckdb.connect(str(real_atlas.db), read_only=True) as con:
+        values = []
+        for peer in peers:
+            cinemas = con.execute(WITHIN + "SELECT count(*) FROM venues WHERE territory_id IN "
+                                  "(SELECT id FROM inside)", [peer]).fetchone()[0]
+            population = con.execute("SELECT population FROM territories WHERE "
+                                     "territory_id = ?", [peer]).fetchone()[0]
+            values.append(cinemas / population * 100_000)
+    with opened(real_atlas.db) as views:
+        page = make_report(views, "FR-R52", format="html", peers=peers,
+                           simulation=False).decode()
+    row = re.search(r'<tr data-indicator="cinemas_per_100k">.*?</tr>', page, re.S).group(0)
+    cells = re.findall(r'<td class="num">(.*?)</td>', row, re.S)
+    assert FR.decimal(median(values)) == cells[2]  # value, national median, peers' median
+    assert "Médiane des pairs" in page
+    assert "Simulation" not in page  # --no-simulation
+    for peer in peers:
+        assert f'data-territory="{peer}"' in page
+    cited = page.split('id="sources"')[1]  # France's reference territories, not Canada's
+    assert "Reference territories: France" in cited
+    assert "Reference territories: Canada" not in cited
+
+
+def test_fictitious_convention_data_is_said(real_fictitious_atlas) -> None:
+    """A Region whose conventions in the store are fictitious (`--fictitious`): the simulation
+    section says so, and the report carries the fictitious banner."""
+    from cineatlas.reports import make_report, opened
+
+    with duckdb.connect(str(real_fictitious_atlas.db), read_only=True) as con:
+        region, name, lines = con.execute(
+            "SELECT c.region_id, t.name, count(*) FROM conventions c JOIN territories t ON "
+            "t.territory_id = c.region_id WHERE c.fictitious GROUP BY ALL ORDER BY 1 "
+            "LIMIT 1").fetchone()
+    with opened(real_fictitious_atlas.db) as views:
+        page = make_report(views, region, format="html").decode()
+    simulation = page.split('id="simulation"')[1].split("</section>")[0]
+    assert f"pour {name} ({flat(F.number(lines))} lignes" in flat(simulation)
+    assert "sont fictives" in simulation
+    assert 'id="fictitious-flag"' in page

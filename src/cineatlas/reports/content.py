@@ -228,8 +228,12 @@ def _sources(views: Views, data: ReportData) -> tuple[list[dict[str, Any]], bool
             cited.update(r.get("sources") or [])
     cited.update(data.profile["places_provenance"].get("sources") or [])
     every = source_queries.sources_frame(views.atlas).to_dicts()
-    chosen = [s for s in every if s["source_id"] in cited
-              or s["source_id"].startswith("reference:territories")]
+    # the reference territories (names, populations, outlines) of the territory's country
+    country = (data.place["country_code"] or "").lower()
+    reference = [s["source_id"] for s in every
+                 if s["source_id"] == f"reference:territories-{country}"] or [
+        s["source_id"] for s in every if s["source_id"].startswith("reference:territories")]
+    chosen = [s for s in every if s["source_id"] in cited or s["source_id"] in reference]
     flagged = any(s["fictitious"] for s in chosen) or any(
         k.get("fictitious") or k.get("median_fictitious") for k in data.key)
     return chosen, flagged
