@@ -4,7 +4,8 @@
     python3 run.py atlas [ARGS...]   build the atlas from real public data and serve it
                                      at http://127.0.0.1:8000 (offline; --no-serve: build only)
     python3 run.py test  [ARGS...]   run the test suite (installs Debian's chromium for the
-                                     browser tests when it is missing)
+                                     browser tests, and poppler-utils for the report tests,
+                                     when they are missing)
     python3 run.py lint  [PATHS...]  ruff check, with the project's configuration (CI runs it)
 
 Each sets up a virtual environment in .venv (once; again when pyproject.toml changes),
@@ -25,6 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 BROWSER_TESTS = ROOT / "tests" / "test_web_browser.py"
+REPORT_TESTS = ROOT / "tests" / "test_reports.py"
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 MARKER = VENV / ".cineatlas-installed"
@@ -62,6 +64,14 @@ def browser_tests_selected(args: list[str]) -> bool:
     return not paths or any(BROWSER_TESTS.is_relative_to(p.resolve()) for p in paths)
 
 
+def tests_selected(args: list[str], test_file: Path) -> bool:
+    """Whether pytest `args` run `test_file`: yes unless they name test paths, none of which
+    holds it."""
+    paths = [ROOT / a.split("::")[0] for a in args
+             if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    return not paths or any(test_file.is_relative_to(p.resolve()) for p in paths)
+
+
 def ensure_chromium() -> bool:
     """Debian's chromium, which the browser tests drive: installed with apt-get (through sudo
     when not root) when missing. When it cannot be, says why and how to do it by hand, and
@@ -94,10 +104,37 @@ def ensure_chromium() -> bool:
     return True
 
 
-def _cannot(why: str, fix: str) -> bool:
-    print(f"Could not install Debian's chromium for the browser tests: {why}. {fix}",
-          file=sys.stderr, flush=True)
+def _cannot(why: str, fix: str, what: str = "Debian's chromium for the browser tests") -> bool:
+    print(f"Could not install {what}: {why}. {fix}", file=sys.stderr, flush=True)
     return False
+
+
+def ensure_poppler() -> bool:
+    """Debian's poppler-utils (pdftotext, pdftoppm), which the report tests read PDFs with:
+    installed with apt-get (through sudo when not root) when missing; when it cannot be, says
+    why and returns False (those tests then fail with CI=true, and are skipped otherwise)."""
+    if shutil.which("pdftotext") and shutil.which("pdftoppm"):
+        return True
+    what = "Debian's poppler-utils for the report tests"
+    by_hand = ("Install it yourself (`sudo apt-get install poppler-utils`), then run the tests "
+               "again.")
+    apt = shutil.which("apt-get")
+    if apt is None:
+        return _cannot("this machine has no apt-get (not Debian or Ubuntu)", by_hand, what)
+    prefix = [] if not hasattr(os, "geteuid") or os.geteuid() == 0 else ["sudo"]
+    if prefix and shutil.which("sudo") is None:
+        return _cannot("installing needs root rights and sudo is not installed", by_hand, what)
+    print("Installing Debian's poppler-utils for the report tests (apt-get) …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update", "-qq"], ["install", "-y", "-qq", "poppler-utils"]):
+        done = subprocess.run([*prefix, apt, *step], env=env, capture_output=True, text=True,
+                              check=False)
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            return _cannot(f"`{' '.join([*prefix, 'apt-get', *step])}` failed: "
+                           + " / ".join(said), by_hand, what)
+    return bool(shutil.which("pdftotext")) or _cannot("apt-get installed no `pdftotext`",
+                                                      by_hand, what)
 
 
 def main(argv: list[str]) -> int:
@@ -114,6 +151,8 @@ def main(argv: list[str]) -> int:
             "src", "tests", "benchmarks", "run.py"])], cwd=ROOT)
     if browser_tests_selected(args):
         ensure_chromium()
+    if tests_selected(args, REPORT_TESTS):
+        ensure_poppler()
     # The suite is spread over every core unless the caller says otherwise (-n 0: in process).
     parallel = ([] if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args)
                 else ["-n", "auto"])

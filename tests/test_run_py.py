@@ -87,3 +87,33 @@ def test_a_machine_without_apt_get_is_told_what_to_do(run, tmp_path, monkeypatch
     said = " ".join(capsys.readouterr().err.split())
     assert "this machine has no apt-get (not Debian or Ubuntu)" in said
     assert "any `chromium` on the PATH will do" in said
+
+
+def test_poppler_is_wanted_when_the_report_tests_are_to_run(run: ModuleType) -> None:
+    assert run.tests_selected([], run.REPORT_TESTS)
+    assert run.tests_selected(["tests/test_reports.py::test_english_html_report"],
+                              run.REPORT_TESTS)
+    assert not run.tests_selected(["tests/test_demo.py"], run.REPORT_TESTS)
+
+
+def test_poppler_is_installed_with_apt_get_when_missing(run, tmp_path, monkeypatch,
+                                                        capsys) -> None:
+    bin_dir = fake_machine(tmp_path, monkeypatch, (
+        f'if [ "$1" = install ]; then for c in pdftotext pdftoppm; do '
+        f'printf "#!/bin/sh\\n" > {tmp_path}/bin/$c; /bin/chmod +x {tmp_path}/bin/$c; done; fi'))
+    assert run.ensure_poppler() is True
+    assert (tmp_path / "apt.log").read_text().splitlines() == ["update -qq",
+                                                               "install -y -qq poppler-utils"]
+    assert (bin_dir / "pdftotext").exists()
+    assert "Installing Debian's poppler-utils for the report tests" in capsys.readouterr().out
+    assert run.ensure_poppler() is True  # there now: nothing run again
+    assert len((tmp_path / "apt.log").read_text().splitlines()) == 2
+
+
+def test_poppler_that_cannot_be_installed_is_said_with_the_fix(run, tmp_path, monkeypatch,
+                                                               capsys) -> None:
+    fake_machine(tmp_path, monkeypatch, 'echo "E: Unable to locate package" >&2; exit 100')
+    assert run.ensure_poppler() is False
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.startswith("Could not install Debian's poppler-utils for the report tests:")
+    assert "sudo apt-get install poppler-utils" in said

@@ -11,6 +11,7 @@ from cineatlas.cli import (
     export,
     failures,
     indicators,
+    report,
     resolve,
     schemes,
     simulate,
@@ -42,6 +43,7 @@ app.command("simulate")(simulate.simulate_command)
 app.command("directory")(directory.directory_command)
 app.command("resolve")(resolve.resolve_command)
 app.command("export")(export.export_command)
+app.command("report")(report.report_command)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from cineatlas.store.vocabularies import SECTORS
 
 def export_command(
     format: Annotated[str, typer.Argument(
-        help="The format: see the list below (`cineatlas export --help`).",
+        help=f"The format: {', '.join(exports.names())} (docs/exports.md).",
         show_default=False)],
     output: Annotated[Path, typer.Option(
         "--output", "-o", help="Where to write: a file, or a folder for formats that write "

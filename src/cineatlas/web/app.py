@@ -25,6 +25,7 @@ from cineatlas.web import (
     errors,
     pages,
     places,
+    reports,
     scheme_outcomes_api,
     scheme_pages,
     schemes_api,
@@ -91,6 +92,7 @@ def create_app(db: str | Path | Store, limits: Limits | None = None, *,
     app.include_router(schemes_api.router)
     app.include_router(efficacy_api.router)
     app.include_router(simulation.router)
+    app.include_router(reports.router)
     app.include_router(pages.router)
     app.include_router(entity_pages.router)
     app.include_router(directory.pages)

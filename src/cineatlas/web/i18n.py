@@ -126,6 +126,8 @@ def _known(value: object) -> bool:
 SOURCES = [("templates/**.html", "jinja2"), ("pages.py", "python"), ("labels.py", "python"),
            ("errors.py", "python"), ("simulation.py", "python"), ("downloads.py", "python"),
            ("entity_pages.py", "python"), ("scheme_pages.py", "python"), ("directory.py", "python")]
+#: The territory reports' templates (cineatlas.reports), translated by the same catalogue.
+REPORTS = Path(__file__).parents[1] / "reports"
 
 
 def extract() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
@@ -136,15 +138,15 @@ def extract() -> dict[str | tuple[str, str], list[tuple[str, int]]]:
                   for pattern, kind in SOURCES]
     options = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "True",
                                      "lstrip_blocks": "True"}}
+    keywords = {"_": None, "N_": None, "gettext": None, "Message": None, "ngettext": (1, 2)}
     found: dict[str, list[tuple[str, int]]] = {}
-    for filename, line, message, _comments, _context in extract_from_dir(
-            Path(__file__).parent, method_map, options, keywords={"_": None, "N_": None,
-                                                                   "gettext": None,
-                                                                   "Message": None,
-                                                                   "ngettext": (1, 2)}):
-        key = message if isinstance(message, str) else tuple(message[:2])  # a plural's pair
-        if all(isinstance(part, str) for part in (key if isinstance(key, tuple) else (key,))):
-            found.setdefault(key, []).append((filename, line))
+    for folder, prefix, methods in ((Path(__file__).parent, "", method_map),
+                                    (REPORTS, "../reports/", method_map[:1])):
+        for filename, line, message, _comments, _context in extract_from_dir(
+                folder, methods, options, keywords=keywords):
+            key = message if isinstance(message, str) else tuple(message[:2])  # a plural's pair
+            if all(isinstance(part, str) for part in (key if isinstance(key, tuple) else (key,))):
+                found.setdefault(key, []).append((prefix + filename, line))
     return found
 
 

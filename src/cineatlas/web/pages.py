@@ -334,7 +334,8 @@ def territory(request: Request, territory_id: Annotated[str, Id]) -> HTMLRespons
                   place_map=maps.places(place.get("geojson"), points) if points else None,
                   ae_count=sum(1 for r in venues if r["art_et_essai"]),
                   series_chart=series_chart, breakdown_charts=breakdown_charts,
-                  levels=scheme_levels.levels_table(atlas(request), territory_id))
+                  levels=scheme_levels.levels_table(atlas(request), territory_id),
+                  report_levels=LEVELS)
 
 
 # -- compare ---------------------------------------------------------------------------

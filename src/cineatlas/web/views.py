@@ -287,27 +287,10 @@ class Views:
 
     def _key_figures(self, territory_id: str, level: str,
                      currency: str | None) -> list[dict[str, Any]]:
-        """Each key figure's whole-category row in `currency` (or of no currency), with the
-        rows of other currencies under `other_currencies`; figures known in neither left out."""
+        """The territory's `key_figures` among the ranked results of its level, all years."""
         known = [i.id for i in registry.catalogue() if i.id in KEY_FIGURES]
         mine = self.results(level, None, known).filter(pl.col("territory_id") == territory_id)
-        key = []
-        for indicator_id in KEY_FIGURES:
-            rows = mine.filter(pl.col("indicator") == indicator_id)
-            whole = rows.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
-            if not whole.height and rows.height:  # no whole: the first category
-                whole = rows.filter(pl.col("category") == rows["category"].drop_nulls().min())
-            main, other = split_currencies(
-                [r for r in whole.to_dicts() if r["value"] is not None], currency)
-            if not main and not other:
-                continue
-            figure = main[0] if main else {
-                "indicator": indicator_id, "value": None, "currency": currency,
-                "median": None, "rank": None, "of": None, "coverage": None,
-                "low_coverage": False, "fictitious": False, "sources": [],
-                "median_fictitious": False}
-            key.append(figure | {"other_currencies": other})
-        return key
+        return key_figures(mine, currency)
 
     # -- places ------------------------------------------------------------------------
 
@@ -337,6 +320,29 @@ class Views:
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its counts and the problem summary of its import report."""
         return sources.sources(self.atlas)
+
+
+def key_figures(mine: pl.DataFrame, currency: str | None) -> list[dict[str, Any]]:
+    """Each key figure's whole-category row of one territory's ranked results `mine`, in
+    `currency` (or of no currency), with the rows of other currencies under
+    `other_currencies`; figures known in neither left out (the profile's and the report's)."""
+    key = []
+    for indicator_id in KEY_FIGURES:
+        rows = mine.filter(pl.col("indicator") == indicator_id)
+        whole = rows.filter(pl.col("category").is_null() | (pl.col("category") == "all"))
+        if not whole.height and rows.height:  # no whole: the first category
+            whole = rows.filter(pl.col("category") == rows["category"].drop_nulls().min())
+        main, other = split_currencies(
+            [r for r in whole.to_dicts() if r["value"] is not None], currency)
+        if not main and not other:
+            continue
+        figure = main[0] if main else {
+            "indicator": indicator_id, "value": None, "currency": currency,
+            "median": None, "rank": None, "of": None, "coverage": None,
+            "low_coverage": False, "fictitious": False, "sources": [],
+            "median_fictitious": False}
+        key.append(figure | {"other_currencies": other})
+    return key
 
 
 def first_views(levels: list[str]) -> list[tuple[str, str]]:
