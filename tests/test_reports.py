@@ -122,6 +122,8 @@ def test_region_report_holds_the_profile_figures(reports, client, real_atlas) ->
     assert text.index("Chiffres clés") < text.index("Simulation — pas des chiffres observés")
     # sources with their licences; no fictitious flag on a real atlas
     assert "Sources et licences" in text and "Licence Ouverte" in text
+    # every source cited, the département files of the notes included, with its licence
+    assert "Licence Ouverte / Open Licence (Etalab)" in " ".join(text.split())
     assert "Données fictives" not in text
 
 

@@ -12,8 +12,9 @@ from cineatlas.queries.common import Reader
 
 
 def source_notes(a: Reader) -> dict[str, dict[str, Any]]:
-    """Every source's title and flag, for the notes that name a figure's sources."""
-    frame = a.frame("SELECT source_id, title, publisher, fictitious FROM sources")
+    """Every source's title, publisher, licence, address and flag, for the notes that name a
+    figure's sources."""
+    frame = a.frame("SELECT source_id, title, publisher, licence, url, fictitious FROM sources")
     return {row["source_id"]: row for row in frame.to_dicts()}
 
 
