@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 from network import NetworkGuard
+from scheme_stores import handmade, real_schemes  # noqa: F401 (fixtures for every test module)
 
 from cineatlas import Store
 

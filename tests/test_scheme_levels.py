@@ -5,7 +5,6 @@ store's table recomputed with plain SQL."""
 from __future__ import annotations
 
 import pytest
-from scheme_stores import handmade, real_schemes  # noqa: F401 (fixtures)
 
 from cineatlas import Store
 from cineatlas.queries.scheme_levels import MAIN_STAGES, coverage, levels_table
@@ -20,7 +19,7 @@ def table(result: dict) -> dict:
             for row in result["rows"]}
 
 
-def test_a_region_and_the_levels_above_and_within(handmade) -> None:  # noqa: F811
+def test_a_region_and_the_levels_above_and_within(handmade) -> None:
     found = levels_table(handmade, "FR-R75")
     assert found["columns"] == ["european", "national", "regional", "departmental", "local"]
     assert table(found) == {
@@ -38,7 +37,7 @@ def test_a_region_and_the_levels_above_and_within(handmade) -> None:  # noqa: F8
     assert found["territory"]["name"] == "Nouvelle-Aquitaine"
 
 
-def test_a_departement_and_another_region(handmade) -> None:  # noqa: F811
+def test_a_departement_and_another_region(handmade) -> None:
     gironde = table(levels_table(handmade, "FR-D33"))
     assert gironde["production"] == {"departmental": [("Fonds Gironde", "whole", "decisions", 2)]}
     assert gironde["writing"]["regional"] == [("Aide à l'écriture", "whole", "published", 5)]
@@ -58,14 +57,14 @@ def test_a_departement_and_another_region(handmade) -> None:  # noqa: F811
     (Reach(("FR-C33063",), (), "published"), "FR-R75", "part"),      # a commune within
     (Reach(("FR-R76",), (), "funder"), "FR-R75", None),
 ])
-def test_coverage(handmade, reach, territory, expected) -> None:  # noqa: F811
+def test_coverage(handmade, reach, territory, expected) -> None:
     from cineatlas.queries.scheme_levels import _ancestors
 
     above = _ancestors(handmade, [territory, *reach.territories, *reach.exclusions])
     assert coverage(reach, territory, above) == expected
 
 
-def test_the_real_store(real_schemes) -> None:  # noqa: F811
+def test_the_real_store(real_schemes) -> None:
     with Store(real_schemes, read_only=True) as store:
         quebec = levels_table(store, "CA-QC")
         expected: dict = {}

@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scheme_stores import TALENT, TELEFILM, handmade, real_schemes  # noqa: F401 (fixtures)
+from scheme_stores import TALENT, TELEFILM
 from telefilm_contracts import contracts, read
 
 from cineatlas import Store
@@ -39,7 +39,7 @@ def entry_named(store: Store, name: str):
 
 
 @pytest.fixture(scope="module")
-def real(real_schemes):  # noqa: F811
+def real(real_schemes):
     with Store(real_schemes, read_only=True) as store:
         yield store
 
@@ -181,7 +181,7 @@ def test_telefilm_stages_formats_places_equal_plain_sql(real) -> None:
 # -- the hand-made catalogue ------------------------------------------------------------------
 
 
-def test_handmade_figures(handmade) -> None:  # noqa: F811
+def test_handmade_figures(handmade) -> None:
     entry, cat = entry_named(handmade, "Aide à l'écriture")
     found = observed(handmade, entry, cat)
     # six contracts: the amended one once, at its final value (a5, not a5-first)
@@ -229,7 +229,7 @@ def test_handmade_figures(handmade) -> None:  # noqa: F811
     assert found["sources"] == ["hand:schemes"] and found["fictitious"] is False
 
 
-def test_no_decision_is_no_published_decision_not_zeros(handmade) -> None:  # noqa: F811
+def test_no_decision_is_no_published_decision_not_zeros(handmade) -> None:
     entry, cat = entry_named(handmade, "Aide au programme")
     found = observed(handmade, entry, cat)
     assert found["decisions"] is False
@@ -239,7 +239,7 @@ def test_no_decision_is_no_published_decision_not_zeros(handmade) -> None:  # no
     assert found["sessions"] == [] and found["success"] == []
 
 
-def test_fictitious_flags_only_the_figures_resting_on_it(handmade) -> None:  # noqa: F811
+def test_fictitious_flags_only_the_figures_resting_on_it(handmade) -> None:
     handmade.con.execute("UPDATE awards SET fictitious = TRUE WHERE award_id = 'a6'")
     entry, cat = entry_named(handmade, "Aide à l'écriture")
     found = observed(handmade, entry, cat)
@@ -249,7 +249,7 @@ def test_fictitious_flags_only_the_figures_resting_on_it(handmade) -> None:  # n
     assert [r["fictitious"] for r in found["by_year"]] == [False, False, True, False]
 
 
-def test_observed_for_people_like_them(handmade) -> None:  # noqa: F811
+def test_observed_for_people_like_them(handmade) -> None:
     entry, cat = entry_named(handmade, "Aide à l'écriture")
     found = observed_for(handmade, entry, stage="writing", format="short", first_work=True,
                          cat=cat)
@@ -285,7 +285,7 @@ def _same(summary: dict, one: dict) -> None:
 
 
 @pytest.mark.parametrize("criteria", CRITERIA)
-def test_the_finders_summaries_say_what_observed_for_says(handmade, criteria) -> None:  # noqa: F811
+def test_the_finders_summaries_say_what_observed_for_says(handmade, criteria) -> None:
     from cineatlas.queries.scheme_outcomes import summaries
 
     cat = schemes.catalogue(handmade)
@@ -322,7 +322,7 @@ AMOUNTS = st.lists(st.tuples(st.sampled_from(["EUR", "CAD"]),
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=AMOUNTS)
-def test_amounts_per_currency_on_any_awards(handmade, rows) -> None:  # noqa: F811
+def test_amounts_per_currency_on_any_awards(handmade, rows) -> None:
     """Any awards (currencies, unknown or zero amounts, superseded rows): each currency's
     count, total, min, quartiles and max equal a Decimal computation over the counted rows."""
     con = handmade.con

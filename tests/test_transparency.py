@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from scheme_stores import TALENT, TELEFILM, handmade, real_schemes  # noqa: F401 (fixtures)
+from scheme_stores import TALENT, TELEFILM
 from telefilm_contracts import contracts, read
 
 from cineatlas import Store
@@ -17,7 +17,7 @@ def funder_of(store: Store, source_prefix: str) -> str:
                         "source_id LIKE ?", [source_prefix + "%"])
 
 
-def test_cnc_talent_composition_and_award_lists(real_schemes, shared_data) -> None:  # noqa: F811
+def test_cnc_talent_composition_and_award_lists(real_schemes, shared_data) -> None:
     doc = json.loads(shared_data(TALENT).read_text(encoding="utf-8"))
     composed = [c for c in doc["commissions"] if c["memberIds"] or c["presidentId"]]
     years = sorted({int(c["date"][:4]) for c in composed})
@@ -42,7 +42,7 @@ def test_cnc_talent_composition_and_award_lists(real_schemes, shared_data) -> No
                                      "sources": []}
 
 
-def test_telefilm_award_lists(real_schemes, shared_data) -> None:  # noqa: F811
+def test_telefilm_award_lists(real_schemes, shared_data) -> None:
     rows = read(shared_data(TELEFILM))
     _, superseded = contracts(rows)
     counted = [r for r in rows if r["row"] not in superseded]
@@ -56,7 +56,7 @@ def test_telefilm_award_lists(real_schemes, shared_data) -> None:  # noqa: F811
     assert found["composition"]["found"] is False and found["composition"]["n_sessions"] == 0
 
 
-def test_handmade_cards(handmade) -> None:  # noqa: F811
+def test_handmade_cards(handmade) -> None:
     region = card(handmade, "o/na")
     assert region["criteria"]["found"] is True
     assert (region["criteria"]["n_published"], region["criteria"]["n_schemes"]) == (1, 1)

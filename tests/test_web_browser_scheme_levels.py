@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 import pytest
 from browsing import serving
-from scheme_stores import real_schemes  # noqa: F401 (fixture)
 from test_web_browser_access import axe_violations, describe, failing
 
 from cineatlas import Store
@@ -21,7 +20,7 @@ IGNORED_CONSOLE = ("status of 404",)
 
 
 @pytest.fixture(scope="module")
-def served(real_schemes):  # noqa: F811
+def served(real_schemes):
     with Store(real_schemes, read_only=True) as store:
         cnc = store.scalar("SELECT organisation_id FROM organisations WHERE is_funder AND "
                            "source_id LIKE 'cnc-commissions:%'")

@@ -12,7 +12,6 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from scheme_stores import handmade, real_schemes  # noqa: F401 (fixtures)
 
 from cineatlas import Store
 from cineatlas.queries import schemes
@@ -22,13 +21,13 @@ WEB = Path(__file__).resolve().parents[1] / "src" / "cineatlas" / "web"
 
 
 @pytest.fixture(scope="module")
-def client(real_schemes):  # noqa: F811
+def client(real_schemes):
     with TestClient(create_app(real_schemes)) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def real(real_schemes):  # noqa: F811
+def real(real_schemes):
     with Store(real_schemes, read_only=True) as store:
         cat = schemes.catalogue(store)
         ids = {e.name: e.id for e in cat.entries}
@@ -136,7 +135,7 @@ def test_the_observed_page_in_both_languages(client, real) -> None:
     assert client.get("/schemes/nope/observed").status_code == 404
 
 
-def test_the_handmade_pages(handmade) -> None:  # noqa: F811
+def test_the_handmade_pages(handmade) -> None:
     entry = next(e for e in schemes.catalogue(handmade).entries
                  if e.name == "Aide à l'écriture")
     empty = next(e for e in schemes.catalogue(handmade).entries
@@ -153,7 +152,7 @@ def test_the_handmade_pages(handmade) -> None:  # noqa: F811
         assert "part of the territory" in levels and "Fonds sans territoire" in levels
 
 
-def test_a_long_cell_is_cut_and_says_how_many_more(handmade) -> None:  # noqa: F811
+def test_a_long_cell_is_cut_and_says_how_many_more(handmade) -> None:
     for i in range(13):  # 13 more national schemes of unknown stage: 14 in that cell
         handmade.con.execute("INSERT INTO schemes (scheme_id, funder_id, name, name_key, level, "
                              "source_id) VALUES (?, 'o/cnc', ?, ?, 'national', 'hand:schemes')",
@@ -171,7 +170,7 @@ def test_a_long_cell_is_cut_and_says_how_many_more(handmade) -> None:  # noqa: F
     assert "et 2 autres (voir le JSON ci-dessous)" in row
 
 
-def test_the_scheme_page_and_the_finder_show_what_was_observed(handmade) -> None:  # noqa: F811
+def test_the_scheme_page_and_the_finder_show_what_was_observed(handmade) -> None:
     entry = next(e for e in schemes.catalogue(handmade).entries
                  if e.name == "Aide à l'écriture")
     handmade.close()
