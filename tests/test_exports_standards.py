@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -490,6 +491,17 @@ def test_the_command_writes_both_formats(real_atlas, tmp_path) -> None:
         body = json.loads(done.stdout)
         assert body["format"] == name and body["fictitious"] is False
         assert out.exists() and len(body["not_expressed"]) == report_of(out)["not_written"]
+        beside = [out.with_name(f"{out.stem}.report.json")]
+        if name == "360giving":
+            beside.insert(0, out.with_suffix(".csv"))
+        assert body["also"] == [str(p) for p in beside] and all(p.exists() for p in beside)
+    # without --json: where the report of what was not written is
+    done = subprocess.run([str(CINEATLAS), "export", "scdl", "-o", str(tmp_path / "s.csv"),
+                           "--db", str(real_atlas.db), "--territory", "FR", "--sector", "all"],
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "COLUMNS": "400"})
+    assert done.returncode == 0, done.stderr
+    assert f"reason in {tmp_path / 's.report.json'}" in done.stdout
 
 
 @given(st.integers(min_value=-(10**15) + 1, max_value=10**15 - 1))

@@ -71,9 +71,13 @@ def export_command(
     for name, rows in report.written.items():
         table.add_row(cell(name), f"{rows:,}")
     console.print(table)
+    for path in report.also:
+        console.print(f"Also written: {safe(str(path))}")
     if report.not_expressed:
-        console.print(f"{len(report.not_expressed):,} records cannot be expressed in {format} "
-                      "(--json lists each with its reason).")
+        where = next((p for p in report.also if p.name.endswith(".report.json")), None)
+        console.print(f"{len(report.not_expressed):,} records cannot be expressed in {format}, "
+                      f"each listed with its reason in "
+                      f"{safe(str(where)) if where else 'the --json output'}.")
     if report.fictitious:
         console.print("[bold]This export holds fictitious rows[/bold] (flagged in it).")
     for source in report.sources:

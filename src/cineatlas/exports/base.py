@@ -62,7 +62,8 @@ class ExportReport:
     """What an export wrote: `written` rows per table or resource; `not_expressed` the records
     the format cannot hold, each {"table", "id", "reason"}; `sources` the sources of the rows
     written (source_id, title, publisher, licence, url, fictitious); `fictitious` whether any
-    row written is fictitious."""
+    row written is fictitious; `also` the files written besides `path` (a flattened CSV, the
+    report of what was not expressed)."""
 
     format: str
     path: Path
@@ -70,9 +71,11 @@ class ExportReport:
     not_expressed: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
     fictitious: bool = False
+    also: list[Path] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"format": self.format, "path": str(self.path), "written": self.written,
+        return {"format": self.format, "path": str(self.path),
+                "also": [str(p) for p in self.also], "written": self.written,
                 "not_expressed": self.not_expressed, "sources": self.sources,
                 "fictitious": self.fictitious}
 

@@ -178,4 +178,5 @@ def write_report(report: ExportReport, *, cut: Cut, standard: dict[str, str],
     }
     path = report_path(files[0])
     path.write_text(json.dumps(body, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    report.also.extend([*(f for f in files if f != report.path), path])
     return path
