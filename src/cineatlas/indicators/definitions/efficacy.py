@@ -32,6 +32,17 @@ PRODUCTION = ("production", "post_production")
 CATEGORIES = ("all", "metropolis", "outside_metropolis")
 
 
+def _cohort_extras(median_years: tuple[str, str],
+                   horizon: tuple[str, str] = ("horizon N, en années budgétaires",
+                                               "horizon N, in fiscal years"),
+                   ) -> dict[str, tuple[str, str]]:
+    """The extra columns of a cohort rate (French, English labels): the cohorts pooled, the
+    median time to the event, the horizon."""
+    return {"first_cohort": ("première cohorte réunie", "first cohort pooled"),
+            "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
+            "median_years": median_years, "horizon": horizon}
+
+
 def _last_years(q: Query) -> ir.Table:
     """(lf_funder, first_year, last_year): the first and latest fiscal years of each funder's
     published awards."""
@@ -272,13 +283,8 @@ _DTP_CHECK = (
               "(metropolis) ou hors de celle-ci (outside_metropolis)",
               "every work (all), beneficiary in the territory's metropolis (metropolis) or "
               "outside it (outside_metropolis)"),
-    extras={
-        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
-        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
-        "median_years": ("années médianes jusqu'à la production (œuvres produites)",
-                         "median years to production (works produced)"),
-        "horizon": ("horizon N, en années budgétaires", "horizon N, in fiscal years"),
-    },
+    extras=_cohort_extras(("années médianes jusqu'à la production (œuvres produites)",
+                           "median years to production (works produced)")),
     check=_DTP_CHECK,
 )
 def development_to_production_rate(q: Query) -> ir.Table:
@@ -389,13 +395,8 @@ def second_work_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
               "(outside_metropolis)",
               "every person (all), in the metropolis (metropolis), outside it "
               "(outside_metropolis)"),
-    extras={
-        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
-        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
-        "median_years": ("années médianes jusqu'à la deuxième œuvre",
-                         "median years to the second work"),
-        "horizon": ("horizon N, en années budgétaires", "horizon N, in fiscal years"),
-    },
+    extras=_cohort_extras(("années médianes jusqu'à la deuxième œuvre",
+                           "median years to the second work")),
 )
 def second_work_rate(q: Query) -> ir.Table:
     return _rates(q, second_work_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
@@ -494,13 +495,9 @@ def second_film_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
         "spellings as two. People's gender is neither published here nor inferred.",
     ),
     category=("toutes les personnes (all)", "every person (all)"),
-    extras={
-        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
-        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
-        "median_years": ("années médianes jusqu'au deuxième film",
-                         "median years to the second film"),
-        "horizon": ("horizon N, en années", "horizon N, in years"),
-    },
+    extras=_cohort_extras(("années médianes jusqu'au deuxième film",
+                           "median years to the second film"),
+                          ("horizon N, en années", "horizon N, in years")),
 )
 def second_film_rate(q: Query) -> ir.Table:
     return _rates(q, second_film_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
@@ -572,14 +569,10 @@ def company_cohorts(q: Query, horizon: int = DEFAULT_HORIZON) -> ir.Table:
               "(outside_metropolis)",
               "every beneficiary (all), in the metropolis (metropolis), outside it "
               "(outside_metropolis)"),
-    extras={
-        "first_cohort": ("première cohorte réunie", "first cohort pooled"),
-        "last_cohort": ("dernière cohorte réunie", "last cohort pooled"),
-        "median_years": ("années médianes de la première aide à la première aide reçue N ans "
-                         "après ou plus", "median years from the first award to the first award "
-                         "N or more years later"),
-        "horizon": ("N, en années budgétaires", "N, in fiscal years"),
-    },
+    extras=_cohort_extras(("années médianes de la première aide à la première aide reçue N "
+                           "ans après ou plus", "median years from the first award to the "
+                           "first award N or more years later"),
+                          ("N, en années budgétaires", "N, in fiscal years")),
 )
 def company_survival_rate(q: Query) -> ir.Table:
     return _rates(q, company_cohorts(q, DEFAULT_HORIZON), DEFAULT_HORIZON)
